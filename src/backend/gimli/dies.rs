@@ -1,0 +1,610 @@
+//! The gimli backend's DIE construction: one `Backend` call, one DIE.
+
+use gimli::write::{
+    Address, AttributeValue, Expression, LineString, Range, RangeList, UnitEntryId,
+};
+use gimli::{constants, DwTag};
+
+use super::{FuncState, GimliBackend};
+use crate::backend::{
+    Backend, BlockParent, CodeInfo, CompileUnitInfo, CompositeInfo, CompositeKind, EnumInfo,
+    FunctionInfo, GlobalInfo, MemberInfo, ParentScope, TypedefInfo, VarLocation, VariableInfo,
+    VariantPartInfo,
+};
+use crate::desc::BaseEncoding;
+use crate::error::{err, Error, ErrorKind, Result};
+
+use super::write::DwarfObject;
+
+fn missing(what: &str, i: u32) -> Error {
+    Error::new(
+        ErrorKind::ForeignHandle,
+        format!("gimli backend: {what} #{i} was never announced"),
+    )
+}
+
+fn get(v: &[UnitEntryId], what: &str, i: u32) -> Result<UnitEntryId> {
+    v.get(i as usize).copied().ok_or_else(|| missing(what, i))
+}
+
+impl GimliBackend {
+    pub(super) fn dies_begin(&mut self, cu: &CompileUnitInfo<'_>, comp_dir: &[u8]) -> Result<()> {
+        let producer = self.dwarf.strings.add(cu.producer);
+        let name = self.dwarf.strings.add(cu.name);
+        let dir = self.dwarf.strings.add(comp_dir);
+        let root = self.dwarf.unit.root();
+        let e = self.dwarf.unit.get_mut(root);
+        e.set(
+            constants::DW_AT_producer,
+            AttributeValue::StringRef(producer),
+        );
+        e.set(
+            constants::DW_AT_language,
+            AttributeValue::Language(constants::DwLang(cu.language.dwarf_code())),
+        );
+        e.set(constants::DW_AT_name, AttributeValue::StringRef(name));
+        e.set(constants::DW_AT_comp_dir, AttributeValue::StringRef(dir));
+        e.set(constants::DW_AT_stmt_list, AttributeValue::LineProgramRef);
+        Ok(())
+    }
+
+    fn add(&mut self, parent: UnitEntryId, tag: DwTag) -> UnitEntryId {
+        self.dwarf.unit.add(parent, tag)
+    }
+
+    fn set(&mut self, die: UnitEntryId, at: constants::DwAt, v: AttributeValue) {
+        self.dwarf.unit.get_mut(die).set(at, v);
+    }
+
+    fn set_name(&mut self, die: UnitEntryId, name: &str) {
+        if !name.is_empty() {
+            let s = self.dwarf.strings.add(name);
+            self.set(die, constants::DW_AT_name, AttributeValue::StringRef(s));
+        }
+    }
+
+    fn set_decl(&mut self, die: UnitEntryId, decl: Option<(u32, u32)>) -> Result<()> {
+        if let Some((file, line)) = decl {
+            let f = self
+                .files
+                .get(file as usize)
+                .copied()
+                .ok_or_else(|| missing("file", file))?;
+            self.set(
+                die,
+                constants::DW_AT_decl_file,
+                AttributeValue::FileIndex(Some(f)),
+            );
+            self.set(
+                die,
+                constants::DW_AT_decl_line,
+                AttributeValue::Udata(line.into()),
+            );
+        }
+        Ok(())
+    }
+
+    fn parent_die(&self, p: ParentScope) -> Result<UnitEntryId> {
+        match p {
+            ParentScope::Unit => Ok(self.dwarf.unit.root()),
+            ParentScope::Namespace(n) => get(&self.namespaces, "namespace", n),
+            ParentScope::Type(t) => get(&self.types, "type", t),
+        }
+    }
+
+    fn block_parent_die(&self, p: BlockParent) -> Result<UnitEntryId> {
+        match p {
+            BlockParent::Function(f) => self
+                .functions
+                .get(f as usize)
+                .map(|f| f.die)
+                .ok_or_else(|| missing("function", f)),
+            BlockParent::Block(b) => self
+                .blocks
+                .get(b as usize)
+                .map(|b| b.0)
+                .ok_or_else(|| missing("block", b)),
+        }
+    }
+
+    fn new_type(&mut self, t: u32, parent: UnitEntryId, tag: DwTag) -> Result<UnitEntryId> {
+        if t as usize != self.types.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("gimli backend: type #{t} announced out of order"),
+            );
+        }
+        let die = self.add(parent, tag);
+        self.types.push(die);
+        Ok(die)
+    }
+
+    fn type_ref(&self, t: u32) -> Result<AttributeValue> {
+        Ok(AttributeValue::UnitRef(get(&self.types, "type", t)?))
+    }
+
+    fn member(&mut self, parent: UnitEntryId, m: &MemberInfo<'_>) -> Result<UnitEntryId> {
+        let die = self.add(parent, constants::DW_TAG_member);
+        self.set_name(die, m.name);
+        let ty = self.type_ref(m.ty)?;
+        self.set(die, constants::DW_AT_type, ty);
+        self.set(
+            die,
+            constants::DW_AT_data_member_location,
+            AttributeValue::Udata(m.offset),
+        );
+        if m.artificial {
+            self.set(die, constants::DW_AT_artificial, AttributeValue::Flag(true));
+        }
+        Ok(die)
+    }
+
+    /// The index type of array subranges (clang's `__ARRAY_SIZE_TYPE__`).
+    fn array_index_type(&mut self) -> UnitEntryId {
+        if let Some(t) = self.array_index_type {
+            return t;
+        }
+        let root = self.dwarf.unit.root();
+        let die = self.add(root, constants::DW_TAG_base_type);
+        self.set_name(die, "__ARRAY_SIZE_TYPE__");
+        self.set(
+            die,
+            constants::DW_AT_encoding,
+            AttributeValue::Encoding(constants::DW_ATE_unsigned),
+        );
+        self.set(die, constants::DW_AT_byte_size, AttributeValue::Udata(8));
+        self.array_index_type = Some(die);
+        die
+    }
+
+    fn code_address(&self, f: u32, offset: u64) -> Result<Address> {
+        let func = self
+            .functions
+            .get(f as usize)
+            .ok_or_else(|| missing("function", f))?;
+        Ok(Address::Symbol {
+            symbol: func.symbol,
+            addend: offset as i64,
+        })
+    }
+
+    fn set_ranges(&mut self, die: UnitEntryId, f: u32, ranges: &[(u64, u64)]) -> Result<()> {
+        match ranges {
+            [] => {}
+            [(start, end)] => {
+                let a = self.code_address(f, *start)?;
+                self.set(die, constants::DW_AT_low_pc, AttributeValue::Address(a));
+                self.set(
+                    die,
+                    constants::DW_AT_high_pc,
+                    AttributeValue::Udata(end - start),
+                );
+            }
+            _ => {
+                let list = ranges
+                    .iter()
+                    .map(|(s, e)| {
+                        Ok(Range::StartLength {
+                            begin: self.code_address(f, *s)?,
+                            length: e - s,
+                        })
+                    })
+                    .collect::<Result<Vec<Range>>>()?;
+                let id = self.dwarf.unit.ranges.add(RangeList(list));
+                self.set(
+                    die,
+                    constants::DW_AT_ranges,
+                    AttributeValue::RangeListRef(id),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn encoding(e: BaseEncoding) -> constants::DwAte {
+    match e {
+        BaseEncoding::Signed => constants::DW_ATE_signed,
+        BaseEncoding::Unsigned => constants::DW_ATE_unsigned,
+        BaseEncoding::Float => constants::DW_ATE_float,
+        BaseEncoding::Boolean => constants::DW_ATE_boolean,
+        BaseEncoding::SignedChar => constants::DW_ATE_signed_char,
+        BaseEncoding::UnsignedChar => constants::DW_ATE_unsigned_char,
+        BaseEncoding::Utf => constants::DW_ATE_UTF,
+    }
+}
+
+impl Backend for GimliBackend {
+    type Output = DwarfObject;
+
+    fn address_size(&self) -> u8 {
+        self.encoding.address_size
+    }
+
+    fn begin(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()> {
+        self.begin_unit(cu)
+    }
+
+    fn file(&mut self, file: u32, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>) -> Result<()> {
+        if file as usize != self.files.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                "gimli backend: files announced out of order",
+            );
+        }
+        let prog = &mut self.dwarf.unit.line_program;
+        let dir_id = if dir.is_empty() {
+            prog.default_directory()
+        } else {
+            let d = if self.encoding.version >= 5 {
+                LineString::LineStringRef(self.dwarf.line_strings.add(dir))
+            } else {
+                LineString::String(dir.to_vec())
+            };
+            self.dwarf.unit.line_program.add_directory(d)
+        };
+        let n = if self.encoding.version >= 5 {
+            LineString::LineStringRef(self.dwarf.line_strings.add(name))
+        } else {
+            LineString::String(name.to_vec())
+        };
+        let prog = &mut self.dwarf.unit.line_program;
+        let info = md5.map(|m| {
+            prog.file_has_md5 = true;
+            gimli::write::FileInfo {
+                md5: m,
+                ..Default::default()
+            }
+        });
+        let id = prog.add_file(n, dir_id, info);
+        self.files.push(id);
+        Ok(())
+    }
+
+    fn namespace(&mut self, ns: u32, parent: ParentScope, name: &str) -> Result<()> {
+        if ns as usize != self.namespaces.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                "gimli backend: namespaces announced out of order",
+            );
+        }
+        let p = self.parent_die(parent)?;
+        let die = self.add(p, constants::DW_TAG_namespace);
+        self.set_name(die, name);
+        self.namespaces.push(die);
+        Ok(())
+    }
+
+    fn base_type(&mut self, t: u32, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let die = self.new_type(t, root, constants::DW_TAG_base_type)?;
+        self.set_name(die, name);
+        self.set(
+            die,
+            constants::DW_AT_encoding,
+            AttributeValue::Encoding(encoding(enc)),
+        );
+        self.set(die, constants::DW_AT_byte_size, AttributeValue::Udata(size));
+        Ok(())
+    }
+
+    fn pointer_type(&mut self, t: u32, pointee: u32, size: u64) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let die = self.new_type(t, root, constants::DW_TAG_pointer_type)?;
+        let p = self.type_ref(pointee)?;
+        self.set(die, constants::DW_AT_type, p);
+        self.set(die, constants::DW_AT_byte_size, AttributeValue::Udata(size));
+        Ok(())
+    }
+
+    fn array_type(&mut self, t: u32, elem: u32, len: u64, _size: u64, _align: u32) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let idx = self.array_index_type();
+        let die = self.new_type(t, root, constants::DW_TAG_array_type)?;
+        let e = self.type_ref(elem)?;
+        self.set(die, constants::DW_AT_type, e);
+        let sub = self.add(die, constants::DW_TAG_subrange_type);
+        self.set(sub, constants::DW_AT_type, AttributeValue::UnitRef(idx));
+        self.set(sub, constants::DW_AT_count, AttributeValue::Udata(len));
+        Ok(())
+    }
+
+    fn subroutine_type(
+        &mut self,
+        t: u32,
+        params: &[u32],
+        ret: Option<u32>,
+        variadic: bool,
+    ) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let die = self.new_type(t, root, constants::DW_TAG_subroutine_type)?;
+        self.set(die, constants::DW_AT_prototyped, AttributeValue::Flag(true));
+        if let Some(r) = ret {
+            let r = self.type_ref(r)?;
+            self.set(die, constants::DW_AT_type, r);
+        }
+        for p in params {
+            let pd = self.add(die, constants::DW_TAG_formal_parameter);
+            let ty = self.type_ref(*p)?;
+            self.set(pd, constants::DW_AT_type, ty);
+        }
+        if variadic {
+            self.add(die, constants::DW_TAG_unspecified_parameters);
+        }
+        Ok(())
+    }
+
+    fn typedef(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()> {
+        let p = self.parent_die(info.scope)?;
+        let die = self.new_type(t, p, constants::DW_TAG_typedef)?;
+        self.set_name(die, info.name);
+        let ty = self.type_ref(info.target)?;
+        self.set(die, constants::DW_AT_type, ty);
+        self.set_decl(die, info.decl)
+    }
+
+    fn composite_stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()> {
+        let p = self.parent_die(info.scope)?;
+        let tag = match info.kind {
+            CompositeKind::Struct => constants::DW_TAG_structure_type,
+            CompositeKind::Union => constants::DW_TAG_union_type,
+        };
+        let die = self.new_type(t, p, tag)?;
+        self.set_name(die, info.name);
+        if info.declaration {
+            self.set(
+                die,
+                constants::DW_AT_declaration,
+                AttributeValue::Flag(true),
+            );
+        } else {
+            self.set(
+                die,
+                constants::DW_AT_byte_size,
+                AttributeValue::Udata(info.size),
+            );
+        }
+        self.set_decl(die, info.decl)
+    }
+
+    fn composite_complete(
+        &mut self,
+        t: u32,
+        members: &[MemberInfo<'_>],
+        vp: Option<&VariantPartInfo<'_>>,
+    ) -> Result<()> {
+        let die = get(&self.types, "type", t)?;
+        let Some(vp) = vp else {
+            for m in members {
+                self.member(die, m)?;
+            }
+            return Ok(());
+        };
+        // rustc's layout: the discriminant member lives inside the variant part.
+        let part = self.add(die, constants::DW_TAG_variant_part);
+        let mut discr = None;
+        for (i, m) in members.iter().enumerate() {
+            let parent = if i == vp.discr_member { part } else { die };
+            let md = self.member(parent, m)?;
+            if i == vp.discr_member {
+                discr = Some(md);
+            }
+        }
+        let Some(discr) = discr else {
+            return err(
+                ErrorKind::InvalidLayout,
+                "variant part without its discriminant member",
+            );
+        };
+        self.set(part, constants::DW_AT_discr, AttributeValue::UnitRef(discr));
+        for v in vp.variants {
+            let vd = self.add(part, constants::DW_TAG_variant);
+            self.set(
+                vd,
+                constants::DW_AT_discr_value,
+                AttributeValue::Udata(v.discriminant),
+            );
+            self.member(vd, &v.member)?;
+        }
+        Ok(())
+    }
+
+    fn enumeration(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()> {
+        let p = self.parent_die(info.scope)?;
+        let die = self.new_type(t, p, constants::DW_TAG_enumeration_type)?;
+        self.set_name(die, info.name);
+        let u = self.type_ref(info.underlying)?;
+        self.set(die, constants::DW_AT_type, u);
+        self.set(
+            die,
+            constants::DW_AT_byte_size,
+            AttributeValue::Udata(info.size),
+        );
+        self.set_decl(die, info.decl)?;
+        for (name, value) in info.enumerators {
+            let ed = self.add(die, constants::DW_TAG_enumerator);
+            self.set_name(ed, name);
+            let v = if info.unsigned {
+                AttributeValue::Udata(*value as u64)
+            } else {
+                AttributeValue::Sdata(*value)
+            };
+            self.set(ed, constants::DW_AT_const_value, v);
+        }
+        Ok(())
+    }
+
+    fn function(&mut self, f: u32, info: &FunctionInfo<'_>) -> Result<()> {
+        if f as usize != self.functions.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                "gimli backend: functions announced out of order",
+            );
+        }
+        let p = self.parent_die(info.scope)?;
+        let die = self.add(p, constants::DW_TAG_subprogram);
+        self.set_name(die, info.name);
+        if info.linkage_name != info.name {
+            let s = self.dwarf.strings.add(info.linkage_name);
+            self.set(
+                die,
+                constants::DW_AT_linkage_name,
+                AttributeValue::StringRef(s),
+            );
+        }
+        self.set_decl(die, Some((info.file, info.line)))?;
+        if let Some(r) = info.ret {
+            let r = self.type_ref(r)?;
+            self.set(die, constants::DW_AT_type, r);
+        }
+        self.set(die, constants::DW_AT_prototyped, AttributeValue::Flag(true));
+        if info.external {
+            self.set(die, constants::DW_AT_external, AttributeValue::Flag(true));
+        }
+        let mut fb = Expression::new();
+        fb.op(constants::DW_OP_call_frame_cfa);
+        self.set(
+            die,
+            constants::DW_AT_frame_base,
+            AttributeValue::Exprloc(fb),
+        );
+        let symbol = self.symbol(info.linkage_name);
+        self.functions.push(FuncState {
+            die,
+            symbol,
+            size: None,
+        });
+        Ok(())
+    }
+
+    fn lexical_block(
+        &mut self,
+        b: u32,
+        parent: BlockParent,
+        _file: u32,
+        _line: u32,
+        _col: u32,
+    ) -> Result<()> {
+        if b as usize != self.blocks.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                "gimli backend: blocks announced out of order",
+            );
+        }
+        let p = self.block_parent_die(parent)?;
+        let func = match parent {
+            BlockParent::Function(f) => f as usize,
+            BlockParent::Block(pb) => self.blocks.get(pb as usize).map_or(0, |x| x.1),
+        };
+        let die = self.add(p, constants::DW_TAG_lexical_block);
+        self.blocks.push((die, func));
+        Ok(())
+    }
+
+    fn variable(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()> {
+        if v as usize != self.vars.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                "gimli backend: variables announced out of order",
+            );
+        }
+        let p = self.block_parent_die(info.scope)?;
+        let tag = if info.arg_no.is_some() {
+            constants::DW_TAG_formal_parameter
+        } else {
+            constants::DW_TAG_variable
+        };
+        let die = self.add(p, tag);
+        self.set_name(die, info.name);
+        self.set_decl(die, Some((info.file, info.line)))?;
+        let ty = self.type_ref(info.ty)?;
+        self.set(die, constants::DW_AT_type, ty);
+        self.vars.push(die);
+        Ok(())
+    }
+
+    fn global(&mut self, _g: u32, info: &GlobalInfo<'_>) -> Result<()> {
+        let p = self.parent_die(info.scope)?;
+        let die = self.add(p, constants::DW_TAG_variable);
+        self.set_name(die, info.name);
+        if info.linkage_name != info.name {
+            let s = self.dwarf.strings.add(info.linkage_name);
+            self.set(
+                die,
+                constants::DW_AT_linkage_name,
+                AttributeValue::StringRef(s),
+            );
+        }
+        let ty = self.type_ref(info.ty)?;
+        self.set(die, constants::DW_AT_type, ty);
+        self.set_decl(die, Some((info.file, info.line)))?;
+        if info.external {
+            self.set(die, constants::DW_AT_external, AttributeValue::Flag(true));
+        }
+        let symbol = self.symbol(info.linkage_name);
+        let mut loc = Expression::new();
+        loc.op_addr(Address::Symbol { symbol, addend: 0 });
+        self.set(die, constants::DW_AT_location, AttributeValue::Exprloc(loc));
+        Ok(())
+    }
+
+    fn function_code(&mut self, f: u32, code: &CodeInfo<'_>) -> Result<()> {
+        let func = self
+            .functions
+            .get(f as usize)
+            .ok_or_else(|| missing("function", f))?;
+        let (die, symbol) = (func.die, func.symbol);
+        let low = Address::Symbol { symbol, addend: 0 };
+        self.set(die, constants::DW_AT_low_pc, AttributeValue::Address(low));
+        self.set(
+            die,
+            constants::DW_AT_high_pc,
+            AttributeValue::Udata(code.size),
+        );
+        for (b, ranges) in code.block_ranges {
+            let bd = self
+                .blocks
+                .get(*b as usize)
+                .map(|x| x.0)
+                .ok_or_else(|| missing("block", *b))?;
+            self.set_ranges(bd, f, ranges)?;
+        }
+        let files = &self.files;
+        let prog = &mut self.dwarf.unit.line_program;
+        prog.begin_sequence(Some(low));
+        for r in code.rows {
+            let file = files
+                .get(r.file as usize)
+                .copied()
+                .ok_or_else(|| missing("file", r.file))?;
+            let row = prog.row();
+            row.address_offset = r.offset;
+            row.file = file;
+            row.line = r.line.into();
+            row.column = r.col.into();
+            row.is_statement = r.is_stmt;
+            row.prologue_end = r.prologue_end;
+            prog.generate_row();
+        }
+        prog.end_sequence(code.size);
+        if let Some(func) = self.functions.get_mut(f as usize) {
+            func.size = Some(code.size);
+        }
+        Ok(())
+    }
+
+    fn variable_location(&mut self, v: u32, loc: VarLocation) -> Result<()> {
+        let die = get(&self.vars, "variable", v)?;
+        let mut e = Expression::new();
+        match loc {
+            VarLocation::FrameOffset(off) => e.op_fbreg(off),
+            VarLocation::Register(r) => e.op_reg(gimli::Register(r)),
+        }
+        self.set(die, constants::DW_AT_location, AttributeValue::Exprloc(e));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<DwarfObject> {
+        self.build_output()
+    }
+}

@@ -1,0 +1,290 @@
+//! Turning the gimli unit into section bytes with relocations, and writing
+//! them into an `object` ELF file (plus `.debug_aranges`, which gimli does
+//! not write).
+
+use gimli::write::{
+    Address, AttributeValue, EndianVec, Range, RangeList, RelocateWriter, Relocation,
+    RelocationTarget, Sections, Writer,
+};
+use gimli::{constants, LittleEndian, SectionId};
+use object::write::{Object, StandardSection, SymbolId};
+use object::{RelocationEncoding, RelocationFlags, RelocationKind, SectionKind};
+
+use super::{FrameSection, GimliBackend};
+use crate::error::{Error, ErrorKind, Result};
+
+fn gimli_err(e: gimli::write::Error) -> Error {
+    Error::new(
+        ErrorKind::Backend,
+        format!("gimli could not write the DWARF: {e}"),
+    )
+}
+
+fn object_err(e: object::write::Error) -> Error {
+    Error::new(
+        ErrorKind::Backend,
+        format!("object could not write the ELF file: {e}"),
+    )
+}
+
+/// A section being written, with the relocations it needs.
+#[derive(Clone)]
+struct RelocSection {
+    data: EndianVec<LittleEndian>,
+    relocs: Vec<Relocation>,
+}
+
+impl RelocateWriter for RelocSection {
+    type Writer = EndianVec<LittleEndian>;
+    fn writer(&self) -> &Self::Writer {
+        &self.data
+    }
+    fn writer_mut(&mut self) -> &mut Self::Writer {
+        &mut self.data
+    }
+    fn relocate(&mut self, r: Relocation) {
+        self.relocs.push(r);
+    }
+}
+
+/// One finished section.
+struct OutSection {
+    id: SectionId,
+    data: Vec<u8>,
+    relocs: Vec<Relocation>,
+}
+
+/// The finished DWARF of one compile unit: section bytes plus relocations
+/// against symbols (functions, globals) and other sections. Write it into an
+/// object that defines those symbols with [`write_into`](Self::write_into).
+pub struct DwarfObject {
+    sections: Vec<OutSection>,
+    symbols: Vec<String>,
+}
+
+impl GimliBackend {
+    pub(super) fn build_output(&mut self) -> Result<DwarfObject> {
+        let funcs: Vec<(usize, u64)> = self
+            .functions
+            .iter()
+            .filter_map(|f| f.size.map(|s| (f.symbol, s)))
+            .collect();
+        let root = self.dwarf.unit.root();
+        match funcs.as_slice() {
+            [] => {}
+            [(sym, size)] => {
+                let e = self.dwarf.unit.get_mut(root);
+                e.set(
+                    constants::DW_AT_low_pc,
+                    AttributeValue::Address(Address::Symbol {
+                        symbol: *sym,
+                        addend: 0,
+                    }),
+                );
+                e.set(constants::DW_AT_high_pc, AttributeValue::Udata(*size));
+            }
+            many => {
+                let list = many
+                    .iter()
+                    .map(|(s, l)| Range::StartLength {
+                        begin: Address::Symbol {
+                            symbol: *s,
+                            addend: 0,
+                        },
+                        length: *l,
+                    })
+                    .collect();
+                let id = self.dwarf.unit.ranges.add(RangeList(list));
+                let e = self.dwarf.unit.get_mut(root);
+                e.set(
+                    constants::DW_AT_low_pc,
+                    AttributeValue::Address(Address::Constant(0)),
+                );
+                e.set(constants::DW_AT_ranges, AttributeValue::RangeListRef(id));
+            }
+        }
+        let mut sections = Sections::new(RelocSection {
+            data: EndianVec::new(LittleEndian),
+            relocs: Vec::new(),
+        });
+        self.dwarf.write(&mut sections).map_err(gimli_err)?;
+        if self.frames.fde_count() > 0 {
+            match self.opts.frame_section {
+                FrameSection::EhFrame => self.frames.write_eh_frame(&mut sections.eh_frame),
+                FrameSection::DebugFrame => {
+                    self.frames.write_debug_frame(&mut sections.debug_frame)
+                }
+            }
+            .map_err(gimli_err)?;
+        }
+        let mut out = Vec::new();
+        sections.for_each(|id, s| -> Result<()> {
+            if !s.data.slice().is_empty() {
+                out.push(OutSection {
+                    id,
+                    data: s.data.slice().to_vec(),
+                    relocs: s.relocs.clone(),
+                });
+            }
+            Ok(())
+        })?;
+        if !funcs.is_empty() {
+            out.push(aranges(&funcs)?);
+        }
+        Ok(DwarfObject {
+            sections: out,
+            symbols: self.symbols.iter().cloned().collect(),
+        })
+    }
+}
+
+/// `.debug_aranges`: one set for the unit at `.debug_info` offset 0.
+fn aranges(funcs: &[(usize, u64)]) -> Result<OutSection> {
+    let mut w = RelocSection {
+        data: EndianVec::new(LittleEndian),
+        relocs: Vec::new(),
+    };
+    let res: gimli::write::Result<()> = (|| {
+        w.write_u32(0)?; // unit_length, patched below
+        w.write_u16(2)?;
+        w.write_offset(0, SectionId::DebugInfo, 4)?;
+        w.write_u8(8)?;
+        w.write_u8(0)?;
+        w.write(&[0; 4])?; // pad the 12-byte header to 16 (2 * address size)
+        for (sym, len) in funcs {
+            w.write_address(
+                Address::Symbol {
+                    symbol: *sym,
+                    addend: 0,
+                },
+                8,
+            )?;
+            w.write_u64(*len)?;
+        }
+        w.write_u64(0)?;
+        w.write_u64(0)?;
+        let len = (w.len() - 4) as u32;
+        w.write_u32_at(0, len)
+    })();
+    res.map_err(gimli_err)?;
+    Ok(OutSection {
+        id: SectionId::DebugAranges,
+        data: w.data.into_vec(),
+        relocs: w.relocs,
+    })
+}
+
+impl DwarfObject {
+    /// The sections and their sizes in bytes, in output order.
+    pub fn section_sizes(&self) -> Vec<(&'static str, usize)> {
+        self.sections
+            .iter()
+            .map(|s| (s.id.name(), s.data.len()))
+            .collect()
+    }
+
+    /// The symbols the debug info refers to (functions and globals).
+    pub fn symbols(&self) -> &[String] {
+        &self.symbols
+    }
+
+    /// An empty x86-64 little-endian ELF relocatable object.
+    pub fn new_elf_object() -> Object<'static> {
+        Object::new(
+            object::BinaryFormat::Elf,
+            object::Architecture::X86_64,
+            object::Endianness::Little,
+        )
+    }
+
+    /// Writes the sections into `obj`, which must define every symbol of
+    /// [`symbols`](Self::symbols). Adds an empty `.note.GNU-stack`
+    /// (non-executable stack); call it once per object.
+    pub fn write_into(&self, obj: &mut Object<'_>) -> Result<()> {
+        let mut syms = Vec::with_capacity(self.symbols.len());
+        for s in &self.symbols {
+            match obj.symbol_id(s.as_bytes()) {
+                Some(id) => syms.push(id),
+                None => {
+                    return Err(Error::new(
+                        ErrorKind::Backend,
+                        format!("symbol `{s}` is referenced by the debug info but not defined in the object: add the function's or global's symbol before writing the DWARF"),
+                    ))
+                }
+            }
+        }
+        let mut placed = Vec::with_capacity(self.sections.len());
+        for s in &self.sections {
+            let (sid, align) = if s.id == SectionId::EhFrame {
+                (obj.section_id(StandardSection::EhFrame), 8)
+            } else {
+                (
+                    obj.add_section(
+                        Vec::new(),
+                        s.id.name().as_bytes().to_vec(),
+                        SectionKind::Debug,
+                    ),
+                    1,
+                )
+            };
+            let base = obj.append_section_data(sid, &s.data, align);
+            placed.push((s.id, sid, base));
+        }
+        for (s, &(_, sid, base)) in self.sections.iter().zip(&placed) {
+            for r in &s.relocs {
+                let (symbol, addend) = match r.target {
+                    RelocationTarget::Symbol(i) => (sym_at(&syms, i)?, r.addend),
+                    RelocationTarget::Section(target) => {
+                        let Some(&(_, tsid, tbase)) = placed.iter().find(|p| p.0 == target) else {
+                            return Err(Error::new(
+                                ErrorKind::Backend,
+                                format!(
+                                    "internal: relocation against missing section {}",
+                                    target.name()
+                                ),
+                            ));
+                        };
+                        (obj.section_symbol(tsid), r.addend + tbase as i64)
+                    }
+                };
+                let pcrel = r
+                    .eh_pe
+                    .is_some_and(|pe| pe.application() == gimli::DW_EH_PE_pcrel);
+                let kind = if pcrel {
+                    RelocationKind::Relative
+                } else {
+                    RelocationKind::Absolute
+                };
+                obj.add_relocation(
+                    sid,
+                    object::write::Relocation {
+                        offset: base + r.offset as u64,
+                        symbol,
+                        addend,
+                        flags: RelocationFlags::Generic {
+                            kind,
+                            encoding: RelocationEncoding::Generic,
+                            size: r.size * 8,
+                        },
+                    },
+                )
+                .map_err(object_err)?;
+            }
+        }
+        obj.add_section(
+            Vec::new(),
+            b".note.GNU-stack".to_vec(),
+            SectionKind::Elf(object::elf::SHT_PROGBITS),
+        );
+        Ok(())
+    }
+}
+
+fn sym_at(syms: &[SymbolId], i: usize) -> Result<SymbolId> {
+    syms.get(i).copied().ok_or_else(|| {
+        Error::new(
+            ErrorKind::Backend,
+            format!("internal: relocation against unknown symbol #{i}"),
+        )
+    })
+}

@@ -1,0 +1,374 @@
+//! The interface between the core and a backend. The core makes every policy
+//! decision (caching, stubs, when a location applies, prologue rows, scope
+//! ranges); a backend creates exactly the node it is told to, keyed by the
+//! dense indices of the core's handles.
+
+pub mod gimli;
+
+use crate::desc::BaseEncoding;
+use crate::error::{err, ErrorKind, Result};
+
+/// The source language recorded in the compile unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// C99.
+    C99,
+    /// C11.
+    C11,
+    /// C++14 (what Toy uses, so debuggers qualify names by namespace).
+    CPlusPlus14,
+    /// Rust.
+    Rust,
+    /// Any other `DW_LANG_*` code.
+    Other(u16),
+}
+
+impl Language {
+    /// The `DW_LANG_*` constant.
+    pub fn dwarf_code(self) -> u16 {
+        match self {
+            Language::C99 => 0x000c,
+            Language::C11 => 0x001d,
+            Language::CPlusPlus14 => 0x0021,
+            Language::Rust => 0x001c,
+            Language::Other(c) => c,
+        }
+    }
+}
+
+/// The compile unit, given to [`Backend::begin`].
+#[derive(Debug, Clone, Copy)]
+pub struct CompileUnitInfo<'a> {
+    /// `DW_AT_producer`.
+    pub producer: &'a str,
+    /// `DW_AT_language`.
+    pub language: Language,
+    /// Primary source file (`DW_AT_name`), as bytes (paths need not be UTF-8).
+    pub name: &'a [u8],
+    /// Compilation directory (`DW_AT_comp_dir`).
+    pub comp_dir: &'a [u8],
+}
+
+/// Where a type, namespace, function or global lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParentScope {
+    /// The compile unit.
+    Unit,
+    /// A namespace, by index.
+    Namespace(u32),
+    /// A composite type, by type index (nested types).
+    Type(u32),
+}
+
+/// The parent of a lexical block or variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockParent {
+    /// Directly in a function, by function index.
+    Function(u32),
+    /// In a lexical block, by block index.
+    Block(u32),
+}
+
+/// Struct or union.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompositeKind {
+    /// `DW_TAG_structure_type`.
+    Struct,
+    /// `DW_TAG_union_type`.
+    Union,
+}
+
+/// A struct/union stub: everything but the members.
+#[derive(Debug, Clone, Copy)]
+pub struct CompositeInfo<'a> {
+    /// Struct or union.
+    pub kind: CompositeKind,
+    /// Name (empty for anonymous).
+    pub name: &'a str,
+    /// Enclosing scope.
+    pub scope: ParentScope,
+    /// Size in bytes.
+    pub size: u64,
+    /// Alignment in bytes (0: unknown).
+    pub align: u32,
+    /// File index and line of the definition.
+    pub decl: Option<(u32, u32)>,
+    /// The unique ID's stable string, when the backend asked for identifiers.
+    pub identifier: Option<&'a str>,
+    /// Emit a declaration only (the frontend marked the type opaque).
+    pub declaration: bool,
+}
+
+/// One data member.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberInfo<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Type index.
+    pub ty: u32,
+    /// Byte offset.
+    pub offset: u64,
+    /// Size of the member's type in bytes.
+    pub size: u64,
+    /// Alignment of the member's type in bytes.
+    pub align: u32,
+    /// Compiler-generated (`DW_AT_artificial`), e.g. a variant tag.
+    pub artificial: bool,
+}
+
+/// One variant of a `DW_TAG_variant_part`.
+#[derive(Debug, Clone, Copy)]
+pub struct VariantInfo<'a> {
+    /// Tag value selecting the variant.
+    pub discriminant: u64,
+    /// The member (of the variant's struct type) present in this variant.
+    pub member: MemberInfo<'a>,
+}
+
+/// A variant part: which member is the discriminant and the variants.
+#[derive(Debug, Clone, Copy)]
+pub struct VariantPartInfo<'a> {
+    /// Index into the composite's members of the discriminant member.
+    pub discr_member: usize,
+    /// The variants.
+    pub variants: &'a [VariantInfo<'a>],
+}
+
+/// A C-like enumeration.
+#[derive(Debug, Clone, Copy)]
+pub struct EnumInfo<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Enclosing scope.
+    pub scope: ParentScope,
+    /// Underlying integer type index.
+    pub underlying: u32,
+    /// Whether the underlying type is unsigned.
+    pub unsigned: bool,
+    /// Size in bytes.
+    pub size: u64,
+    /// Alignment in bytes.
+    pub align: u32,
+    /// Enumerators.
+    pub enumerators: &'a [(&'a str, i64)],
+    /// File index and line of the definition.
+    pub decl: Option<(u32, u32)>,
+    /// The unique ID's stable string, when asked for.
+    pub identifier: Option<&'a str>,
+}
+
+/// A typedef.
+#[derive(Debug, Clone, Copy)]
+pub struct TypedefInfo<'a> {
+    /// Alias name.
+    pub name: &'a str,
+    /// Target type index.
+    pub target: u32,
+    /// Enclosing scope.
+    pub scope: ParentScope,
+    /// File index and line of the definition.
+    pub decl: Option<(u32, u32)>,
+}
+
+/// A function definition.
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionInfo<'a> {
+    /// Name as the debugger shows it (without namespace).
+    pub name: &'a str,
+    /// The symbol (linkage name); also how backends without codegen find its
+    /// code address.
+    pub linkage_name: &'a str,
+    /// Enclosing scope.
+    pub scope: ParentScope,
+    /// File index.
+    pub file: u32,
+    /// Line of the declaration.
+    pub line: u32,
+    /// Return type index (`None`: returns nothing).
+    pub ret: Option<u32>,
+    /// Parameter type indices.
+    pub params: &'a [u32],
+    /// Visible outside the compile unit.
+    pub external: bool,
+}
+
+/// A parameter or local variable.
+#[derive(Debug, Clone, Copy)]
+pub struct VariableInfo<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Type index.
+    pub ty: u32,
+    /// The function or block it is declared in.
+    pub scope: BlockParent,
+    /// The function it belongs to.
+    pub function: u32,
+    /// 1-based argument number for parameters.
+    pub arg_no: Option<u32>,
+    /// File index.
+    pub file: u32,
+    /// Line of the declaration.
+    pub line: u32,
+    /// Column of the declaration.
+    pub col: u32,
+}
+
+/// A global variable.
+#[derive(Debug, Clone, Copy)]
+pub struct GlobalInfo<'a> {
+    /// Name as the debugger shows it.
+    pub name: &'a str,
+    /// The symbol holding its storage.
+    pub linkage_name: &'a str,
+    /// Enclosing scope.
+    pub scope: ParentScope,
+    /// Type index.
+    pub ty: u32,
+    /// File index.
+    pub file: u32,
+    /// Line.
+    pub line: u32,
+    /// Visible outside the compile unit.
+    pub external: bool,
+}
+
+/// A resolved source location (what a location token stands for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LineLoc {
+    /// The innermost scope.
+    pub scope: BlockParent,
+    /// File index.
+    pub file: u32,
+    /// 1-based line; 0 for compiler-generated code.
+    pub line: u32,
+    /// Column (0: unknown).
+    pub col: u32,
+}
+
+/// One line-table row, decided by the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRowInfo {
+    /// Byte offset from the function start.
+    pub offset: u64,
+    /// File index.
+    pub file: u32,
+    /// Line (0 for code without a source location).
+    pub line: u32,
+    /// Column.
+    pub col: u32,
+    /// A recommended breakpoint location (first row of a line).
+    pub is_stmt: bool,
+    /// First row after the prologue.
+    pub prologue_end: bool,
+}
+
+/// The code of one function, reported after codegen.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo<'a> {
+    /// Size of the function's code in bytes.
+    pub size: u64,
+    /// Line rows in address order.
+    pub rows: &'a [LineRowInfo],
+    /// For each lexical block with code: its index and its sorted,
+    /// non-overlapping `[start, end)` byte ranges.
+    pub block_ranges: &'a [(u32, Vec<(u64, u64)>)],
+}
+
+/// Where a variable lives for its whole scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VarLocation {
+    /// At this byte offset from the canonical frame address (`DW_OP_fbreg`
+    /// with a `DW_OP_call_frame_cfa` frame base).
+    FrameOffset(i64),
+    /// In this DWARF register.
+    Register(u16),
+}
+
+/// A debug-info backend driven by the core. Indices are the dense indices of
+/// the core's handles; each is announced exactly once before it is referenced,
+/// except composite types, which may be referenced between `composite_stub`
+/// and `composite_complete`.
+pub trait Backend {
+    /// What [`finish`](Backend::finish) produces.
+    type Output;
+
+    /// Whether composite types should carry their unique ID's stable string
+    /// (LLVM's ODR identifiers).
+    fn wants_type_identifiers(&self) -> bool {
+        false
+    }
+    /// Pointer size in bytes.
+    fn address_size(&self) -> u8 {
+        8
+    }
+    /// Starts the compile unit.
+    fn begin(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()>;
+    /// A source file.
+    fn file(&mut self, file: u32, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>) -> Result<()>;
+    /// A namespace.
+    fn namespace(&mut self, ns: u32, parent: ParentScope, name: &str) -> Result<()>;
+    /// A base type.
+    fn base_type(&mut self, t: u32, name: &str, size: u64, encoding: BaseEncoding) -> Result<()>;
+    /// A pointer type.
+    fn pointer_type(&mut self, t: u32, pointee: u32, size: u64) -> Result<()>;
+    /// An array type with one subrange `[0, len)`.
+    fn array_type(&mut self, t: u32, elem: u32, len: u64, size: u64, align: u32) -> Result<()>;
+    /// A subroutine type (the pointee of function pointers).
+    fn subroutine_type(
+        &mut self,
+        t: u32,
+        params: &[u32],
+        ret: Option<u32>,
+        variadic: bool,
+    ) -> Result<()>;
+    /// A typedef.
+    fn typedef(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()>;
+    /// A struct/union stub, referable before its members exist.
+    fn composite_stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()>;
+    /// Completes a stub with its members (and optionally a variant part).
+    fn composite_complete(
+        &mut self,
+        t: u32,
+        members: &[MemberInfo<'_>],
+        variant_part: Option<&VariantPartInfo<'_>>,
+    ) -> Result<()>;
+    /// A C-like enumeration.
+    fn enumeration(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()>;
+    /// A function.
+    fn function(&mut self, f: u32, info: &FunctionInfo<'_>) -> Result<()>;
+    /// A lexical block.
+    fn lexical_block(
+        &mut self,
+        b: u32,
+        parent: BlockParent,
+        file: u32,
+        line: u32,
+        col: u32,
+    ) -> Result<()>;
+    /// A parameter or local.
+    fn variable(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()>;
+    /// A global variable.
+    fn global(&mut self, g: u32, info: &GlobalInfo<'_>) -> Result<()>;
+    /// The location that applies to code emitted from now on (`None`: no
+    /// location). Backends that do codegen themselves (LLVM) apply it to
+    /// their instruction builder; others ignore it.
+    fn current_location(&mut self, _loc: Option<&LineLoc>) -> Result<()> {
+        Ok(())
+    }
+    /// The code of a function, for backends that do not do codegen.
+    fn function_code(&mut self, _f: u32, _code: &CodeInfo<'_>) -> Result<()> {
+        err(
+            ErrorKind::Unsupported,
+            "this backend derives code placement from its own codegen; define_function_code is for backends without codegen (gimli)",
+        )
+    }
+    /// Where a variable lives, for backends that do not do codegen.
+    fn variable_location(&mut self, _v: u32, _loc: VarLocation) -> Result<()> {
+        err(
+            ErrorKind::Unsupported,
+            "this backend takes variable storage from its own codegen; set_variable_location is for backends without codegen (gimli)",
+        )
+    }
+    /// Ends the compile unit and produces the output.
+    fn finish(&mut self) -> Result<Self::Output>;
+}

@@ -1,0 +1,45 @@
+//! # dwarfsmith
+//!
+//! DWARF debug info for compiler frontends and JITs, independent of the code
+//! generator: rustc's debuginfo module made into a library.
+//!
+//! * A **type map** keyed by unique type IDs (rustc's scheme): the frontend
+//!   describes its types lazily through [`TypeSource`]; each unique type gets
+//!   metadata exactly once; recursive types are broken with stubs that are
+//!   always completed.
+//! * A **source-location state machine** per function: suppressed through the
+//!   prologue, then `set_source_location` / `clear_source_location`.
+//! * **Backends** behind one [`Backend`] trait: [`GimliBackend`] (default,
+//!   pure Rust: DWARF 4/5 into relocatable ELF objects) and LLVM (feature
+//!   `llvm`).
+//! * A **stable renderer** ([`render`]) for snapshot tests of emitted DWARF.
+//!
+//! Misuse returns an [`Error`] saying what to fix; nothing panics.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod backend;
+mod composite;
+mod context;
+mod desc;
+mod error;
+mod handles;
+mod id;
+mod location;
+mod scope;
+mod type_map;
+
+pub use backend::gimli::{DwarfObject, FrameSection, GimliBackend, GimliOptions};
+pub use backend::{Backend, Language, VarLocation};
+pub use context::{CompileUnit, DebugContext, Diagnostic, Limits};
+pub use desc::{
+    BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey,
+    TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, TypedefDesc,
+    VariantDesc,
+};
+pub use error::{Error, ErrorKind, Result};
+pub use handles::{FileId, FunctionId, GlobalId, LocToken, NamespaceId, ScopeId, TypeRef, VarId};
+pub use id::UniqueTypeId;
+pub use location::CodeRow;
+pub use scope::{FunctionDesc, GlobalDesc};

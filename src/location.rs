@@ -1,0 +1,365 @@
+//! The per-function source-location state machine and the location tokens.
+//!
+//! From `enter_function` until `start_emitting_source_locations`, locations
+//! are suppressed: the prologue gets none, so the first located row is the
+//! end of the prologue. Afterwards `set_source_location` applies to all code
+//! emitted until the next `set_source_location` or `clear_source_location`.
+//! Variable declarations are unaffected: they carry their own location.
+
+use rustc_hash::FxHashMap;
+
+use crate::backend::{Backend, CodeInfo, LineLoc, LineRowInfo, VarLocation};
+use crate::context::DebugContext;
+use crate::error::{err, ErrorKind, Result};
+use crate::handles::{FileId, FunctionId, LocToken, ScopeId, VarId};
+use crate::scope::check_line_col;
+
+/// The interned content of a location token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct LocKey {
+    pub(crate) scope: u32,
+    pub(crate) file: u32,
+    pub(crate) line: u32,
+    pub(crate) col: u32,
+}
+
+/// The state of the open function.
+pub(crate) struct FnState {
+    pub(crate) function: u32,
+    pub(crate) emitting: bool,
+    pub(crate) current: Option<LocToken>,
+}
+
+/// One row of machine code reported by a codegen backend: from `offset`
+/// (bytes from the function start) up to the next row, the code has location
+/// `loc` (`None`: no source location, e.g. the prologue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeRow {
+    /// Byte offset from the function start.
+    pub offset: u64,
+    /// The token that was current when the code was emitted.
+    pub loc: Option<LocToken>,
+}
+
+impl<B: Backend> DebugContext<B> {
+    /// Opens `function`: locations are suppressed until
+    /// [`start_emitting_source_locations`](Self::start_emitting_source_locations).
+    pub fn enter_function(&mut self, function: FunctionId) -> Result<()> {
+        self.live()?;
+        let f = function.check(self.id, self.functions.len())? as u32;
+        if let Some(st) = &self.current_fn {
+            return err(
+                ErrorKind::FunctionAlreadyOpen,
+                format!(
+                    "enter_function(`{}`) while `{}` is open: call exit_function() first",
+                    self.function_name(f),
+                    self.function_name(st.function)
+                ),
+            );
+        }
+        self.current_fn = Some(FnState {
+            function: f,
+            emitting: false,
+            current: None,
+        });
+        self.backend.current_location(None)
+    }
+
+    /// Closes the open function.
+    pub fn exit_function(&mut self) -> Result<()> {
+        self.open_fn("exit_function")?;
+        self.current_fn = None;
+        self.backend.current_location(None)
+    }
+
+    fn open_fn(&mut self, op: &str) -> Result<&mut FnState> {
+        match self.current_fn.as_mut() {
+            Some(st) => Ok(st),
+            None => err(
+                ErrorKind::NoFunctionOpen,
+                format!("{op} called while no function is open: call enter_function() first"),
+            ),
+        }
+    }
+
+    /// Ends the prologue: from now on, set locations apply.
+    pub fn start_emitting_source_locations(&mut self) -> Result<()> {
+        self.open_fn("start_emitting_source_locations")?.emitting = true;
+        self.notify()
+    }
+
+    /// Sets the location for code emitted from now on, in `scope` (a scope of
+    /// the open function) at `line:col` of the scope's file. Returns the
+    /// token to attach to instructions, or `None` while still in the prologue.
+    pub fn set_source_location(
+        &mut self,
+        scope: ScopeId,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<LocToken>> {
+        let s = scope.check(self.id, self.scopes.len())?;
+        let file = self.scopes[s].file;
+        self.set_location_impl(s as u32, file, line, col)
+    }
+
+    /// Like [`set_source_location`](Self::set_source_location) for code that
+    /// comes from another file than its scope's (macros, includes).
+    pub fn set_source_location_in(
+        &mut self,
+        scope: ScopeId,
+        file: FileId,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<LocToken>> {
+        let s = scope.check(self.id, self.scopes.len())?;
+        let file = self.check_file(file)?;
+        self.set_location_impl(s as u32, file, line, col)
+    }
+
+    fn set_location_impl(
+        &mut self,
+        scope: u32,
+        file: u32,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<LocToken>> {
+        self.open_fn("set_source_location")?;
+        check_line_col("set_source_location", line, col)?;
+        let function = self.scopes[scope as usize].function;
+        self.check_in_open_function(function, "the location's scope")?;
+        let (i, _) = self.locs.insert_full(LocKey {
+            scope,
+            file,
+            line,
+            col,
+        });
+        if i >= u32::MAX as usize {
+            return err(
+                ErrorKind::InvalidLocation,
+                "more than 4294967294 distinct source locations in one compile unit",
+            );
+        }
+        let tok = LocToken(i as u32);
+        self.open_fn("set_source_location")?.current = Some(tok);
+        self.notify()?;
+        Ok(self.current_location())
+    }
+
+    /// Code emitted from now on has no source location.
+    pub fn clear_source_location(&mut self) -> Result<()> {
+        self.open_fn("clear_source_location")?.current = None;
+        self.notify()
+    }
+
+    /// The token that applies to code emitted now: `None` outside a function,
+    /// in the prologue, or after `clear_source_location`.
+    pub fn current_location(&self) -> Option<LocToken> {
+        self.current_fn
+            .as_ref()
+            .and_then(|st| if st.emitting { st.current } else { None })
+    }
+
+    /// What a token stands for.
+    fn line_loc(&self, tok: LocToken) -> Option<LineLoc> {
+        let k = self.locs.get_index(tok.0 as usize)?;
+        Some(LineLoc {
+            scope: self.block_parent(k.scope),
+            file: k.file,
+            line: k.line,
+            col: k.col,
+        })
+    }
+
+    fn notify(&mut self) -> Result<()> {
+        let loc = self.current_location().and_then(|t| self.line_loc(t));
+        self.backend.current_location(loc.as_ref())
+    }
+
+    /// Where a variable lives over its whole scope (backends without codegen).
+    pub fn set_variable_location(&mut self, var: VarId, loc: VarLocation) -> Result<()> {
+        self.live()?;
+        let v = var.check(self.id, self.vars.len())?;
+        if self.vars[v].located {
+            return err(
+                ErrorKind::InvalidCode,
+                "set_variable_location called twice for one variable",
+            );
+        }
+        self.check_in_open_function(self.vars[v].function, "the variable")?;
+        self.backend.variable_location(v as u32, loc)?;
+        self.vars[v].located = true;
+        Ok(())
+    }
+
+    /// Reports a function's machine code after codegen (backends without
+    /// codegen, e.g. gimli): its size and the location of each code range.
+    /// The core turns this into line rows (a prologue row at the function's
+    /// line, `prologue_end` on the first located row, line 0 for cleared
+    /// locations, `is_stmt` on the first row of each line) and into the
+    /// address ranges of every lexical block.
+    pub fn define_function_code(
+        &mut self,
+        function: FunctionId,
+        size: u64,
+        rows: &[CodeRow],
+    ) -> Result<()> {
+        self.live()?;
+        let f = function.check(self.id, self.functions.len())?;
+        if self.functions[f].code_defined {
+            return err(
+                ErrorKind::InvalidCode,
+                format!(
+                    "the code of `{}` was already defined",
+                    self.function_name(f as u32)
+                ),
+            );
+        }
+        if size == 0 {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("`{}` has 0 bytes of code", self.function_name(f as u32)),
+            );
+        }
+        let mut prev = 0;
+        for r in rows {
+            if r.offset < prev || r.offset >= size {
+                return err(
+                    ErrorKind::InvalidCode,
+                    format!("code rows of `{}` must have increasing offsets below the size {size}; got {} after {prev}", self.function_name(f as u32), r.offset),
+                );
+            }
+            prev = r.offset;
+            if let Some(t) = r.loc {
+                let Some(k) = self.locs.get_index(t.0 as usize) else {
+                    return err(
+                        ErrorKind::ForeignHandle,
+                        format!("location token {} was not made by this context", t.0),
+                    );
+                };
+                self.check_token_function(f as u32, k.scope)?;
+            }
+        }
+        let (out, ranges) = self.line_rows(f as u32, size, rows);
+        self.backend.function_code(
+            f as u32,
+            &CodeInfo {
+                size,
+                rows: &out,
+                block_ranges: &ranges,
+            },
+        )?;
+        self.functions[f].code_defined = true;
+        Ok(())
+    }
+
+    fn check_token_function(&self, f: u32, scope: u32) -> Result<()> {
+        let owner = self.scopes[scope as usize].function;
+        if owner != f {
+            return err(
+                ErrorKind::WrongFunction,
+                format!(
+                    "a location token of `{}` was reported in the code of `{}`",
+                    self.function_name(owner),
+                    self.function_name(f)
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn line_rows(
+        &self,
+        f: u32,
+        size: u64,
+        rows: &[CodeRow],
+    ) -> (Vec<LineRowInfo>, Vec<(u32, Vec<(u64, u64)>)>) {
+        let func = &self.functions[f as usize];
+        let mut out: Vec<LineRowInfo> = Vec::with_capacity(rows.len() + 1);
+        let mut ranges: FxHashMap<u32, Vec<(u64, u64)>> = FxHashMap::default();
+        let first_located = rows.iter().position(|r| r.loc.is_some());
+        if !matches!(
+            rows.first(),
+            Some(CodeRow {
+                offset: 0,
+                loc: Some(_)
+            })
+        ) {
+            out.push(LineRowInfo {
+                offset: 0,
+                file: func.file,
+                line: func.line,
+                col: 0,
+                is_stmt: true,
+                prologue_end: false,
+            });
+        }
+        let mut last_loc: Option<Option<LocToken>> = None;
+        for (i, r) in rows.iter().enumerate() {
+            let in_prologue = first_located.is_none_or(|fl| i < fl);
+            if in_prologue || last_loc == Some(r.loc) {
+                continue;
+            }
+            last_loc = Some(r.loc);
+            let end = rows[i + 1..]
+                .iter()
+                .find(|n| n.loc != r.loc)
+                .map_or(size, |n| n.offset);
+            let prev = out.last().copied();
+            let row = match r
+                .loc
+                .and_then(|t| self.locs.get_index(t.0 as usize).map(|k| (t, *k)))
+            {
+                Some((_, k)) => {
+                    let mut s = Some(k.scope);
+                    while let Some(sc) = s {
+                        let e = &self.scopes[sc as usize];
+                        if e.block.is_some() {
+                            push_range(ranges.entry(sc).or_default(), r.offset, end);
+                        }
+                        s = e.parent;
+                    }
+                    let prologue_end = first_located == Some(i);
+                    let new_line = prev.is_none_or(|p| p.line != k.line || p.file != k.file);
+                    LineRowInfo {
+                        offset: r.offset,
+                        file: k.file,
+                        line: k.line,
+                        col: k.col,
+                        is_stmt: new_line || prologue_end,
+                        prologue_end,
+                    }
+                }
+                None => LineRowInfo {
+                    offset: r.offset,
+                    file: prev.map_or(func.file, |p| p.file),
+                    line: 0,
+                    col: 0,
+                    is_stmt: false,
+                    prologue_end: false,
+                },
+            };
+            if out.last().is_some_and(|l| l.offset == row.offset) {
+                out.pop();
+            }
+            out.push(row);
+        }
+        let mut blocks: Vec<(u32, Vec<(u64, u64)>)> = ranges
+            .into_iter()
+            .filter_map(|(s, r)| self.scopes[s as usize].block.map(|b| (b, r)))
+            .collect();
+        blocks.sort_unstable_by_key(|(b, _)| *b);
+        (out, blocks)
+    }
+}
+
+/// Appends `[start, end)`, merging with the last range when they touch.
+/// Rows arrive in address order, so ranges stay sorted.
+fn push_range(v: &mut Vec<(u64, u64)>, start: u64, end: u64) {
+    if let Some(last) = v.last_mut() {
+        if last.1 >= start {
+            last.1 = last.1.max(end);
+            return;
+        }
+    }
+    v.push((start, end));
+}

@@ -1,0 +1,617 @@
+//! The type map: frontend handle → unique type ID → type metadata, built
+//! exactly once per unique ID.
+//!
+//! * Fast path: a map keyed by the frontend's handle.
+//! * Truth: a map keyed by the interned [`UniqueTypeId`].
+//! * Struct, union and tagged-union types are registered as **stubs** before
+//!   any member is described; their completion is queued and done before the
+//!   outermost `resolve_type` returns. A member naming the type being built
+//!   hits the stub.
+//! * Pointers, arrays, tuples and function types build their parts first and
+//!   then check whether building the parts created the very same type.
+//! * Everything runs on explicit stacks and queues: a million-deep chain of
+//!   types never recurses natively.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashSet, FxHasher};
+
+use crate::backend::Backend;
+use crate::context::{check_name, DebugContext, Diagnostic};
+use crate::desc::{BaseEncoding, FrontendTy, TypeDesc, TypeSource};
+use crate::error::{err, Error, ErrorKind, Result};
+use crate::handles::TypeRef;
+use crate::id::{stable_hash64, Sym, UidData, UniqueTypeId};
+
+/// One built type.
+pub(crate) struct Node {
+    pub(crate) uid: UniqueTypeId,
+    pub(crate) name: Sym,
+    pub(crate) size: u64,
+    pub(crate) align: u32,
+    pub(crate) complete: bool,
+    pub(crate) unsigned: bool,
+}
+
+/// A stub waiting for its members.
+pub(crate) struct Pending {
+    pub(crate) node: u32,
+    pub(crate) desc: TypeDesc,
+}
+
+struct Frame {
+    ty: FrontendTy,
+    desc: TypeDesc,
+    uid: Option<UniqueTypeId>,
+}
+
+/// The handles a description's identity depends on.
+fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
+    match d {
+        TypeDesc::Base { .. } => &[],
+        TypeDesc::Pointer { pointee } => std::slice::from_ref(pointee),
+        TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
+        TypeDesc::Function { params, .. } => params,
+        TypeDesc::Tuple { .. } => &[],
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.generic_args,
+        TypeDesc::Enum(e) => &e.generic_args,
+        TypeDesc::TaggedUnion(t) => &t.generic_args,
+        TypeDesc::Typedef(_) => &[],
+    }
+}
+
+/// Extra identity parts not expressible as one slice.
+fn identity_extra(d: &TypeDesc) -> impl Iterator<Item = FrontendTy> + '_ {
+    let (ret, tuple): (Option<FrontendTy>, &[crate::desc::FieldDesc]) = match d {
+        TypeDesc::Function { ret, .. } => (*ret, &[]),
+        TypeDesc::Tuple { elems, .. } => (None, elems),
+        _ => (None, &[]),
+    };
+    ret.into_iter().chain(tuple.iter().map(|f| f.ty))
+}
+
+/// The handles whose *nodes* a structural type (or typedef/enum) needs before
+/// it can be built.
+fn build_parts(d: &TypeDesc) -> Vec<FrontendTy> {
+    match d {
+        TypeDesc::Pointer { pointee } => vec![*pointee],
+        TypeDesc::Array { elem, .. } => vec![*elem],
+        TypeDesc::Function { params, ret, .. } => params.iter().copied().chain(*ret).collect(),
+        TypeDesc::Typedef(t) => vec![t.target],
+        TypeDesc::Enum(e) => vec![e.underlying],
+        TypeDesc::Tuple { elems, .. } => elems.iter().map(|f| f.ty).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn fingerprint(d: &TypeDesc) -> u64 {
+    let mut h = FxHasher::default();
+    std::mem::discriminant(d).hash(&mut h);
+    let fields = |h: &mut FxHasher, fs: &[crate::desc::FieldDesc]| {
+        fs.len().hash(h);
+        for f in fs {
+            f.name.hash(h);
+            f.offset.hash(h);
+        }
+    };
+    match d {
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
+            (&c.name, c.size, c.align, c.opaque, c.scope).hash(&mut h);
+            fields(&mut h, &c.fields);
+        }
+        TypeDesc::Enum(e) => (&e.name, e.size, &e.enumerators, e.scope).hash(&mut h),
+        TypeDesc::TaggedUnion(t) => {
+            (&t.name, t.size, t.align, t.tag_offset, t.encoding, t.scope).hash(&mut h);
+            for v in &t.variants {
+                (&v.name, v.discriminant).hash(&mut h);
+                fields(&mut h, &v.fields);
+            }
+        }
+        TypeDesc::Typedef(t) => (&t.name, t.scope).hash(&mut h),
+        TypeDesc::Base { size, encoding, .. } => (size, encoding).hash(&mut h),
+        TypeDesc::Array { len, elem_size, .. } => (len, elem_size).hash(&mut h),
+        TypeDesc::Tuple { size, elems, .. } => {
+            size.hash(&mut h);
+            fields(&mut h, elems);
+        }
+        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
+    }
+    h.finish()
+}
+
+fn desc_name(d: &TypeDesc) -> &str {
+    match d {
+        TypeDesc::Base { name, .. } => name,
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.name,
+        TypeDesc::Enum(e) => &e.name,
+        TypeDesc::TaggedUnion(t) => &t.name,
+        TypeDesc::Typedef(t) => &t.name,
+        TypeDesc::Pointer { .. } => "pointer",
+        TypeDesc::Array { .. } => "array",
+        TypeDesc::Function { .. } => "function type",
+        TypeDesc::Tuple { .. } => "tuple",
+    }
+}
+
+impl<B: Backend> DebugContext<B> {
+    /// Resolves a frontend type to its debug-info metadata, describing it
+    /// (and everything it reaches) through `source` on first use. When this
+    /// returns `Ok`, every type it created is complete.
+    pub fn resolve_type(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeRef> {
+        self.live()?;
+        if let Some(&n) = self.by_handle.get(&ty) {
+            return Ok(TypeRef::new(self.id, n as usize));
+        }
+        let n = self.resolve_inner(source, ty)?;
+        self.drain_pending(source)?;
+        Ok(TypeRef::new(self.id, n as usize))
+    }
+
+    /// The unique type ID of a resolved type.
+    pub fn unique_type_id(&self, t: TypeRef) -> Result<UniqueTypeId> {
+        let i = t.check(self.id, self.nodes.len())?;
+        Ok(self.nodes[i].uid)
+    }
+
+    /// The stable string of a type's unique ID: the same for the same type in
+    /// every compile unit and on every machine (LLVM's ODR identifier).
+    pub fn stable_type_id(&self, t: TypeRef) -> Result<String> {
+        let uid = self.unique_type_id(t)?;
+        Ok(self.uids.stable_string(uid, &self.names))
+    }
+
+    /// A 64-bit hash of [`stable_type_id`](Self::stable_type_id) (DWARF type
+    /// signatures).
+    pub fn type_signature(&self, t: TypeRef) -> Result<u64> {
+        Ok(stable_hash64(self.stable_type_id(t)?.as_bytes()))
+    }
+
+    /// Size in bytes of a resolved type.
+    pub fn type_size(&self, t: TypeRef) -> Result<u64> {
+        let i = t.check(self.id, self.nodes.len())?;
+        Ok(self.nodes[i].size)
+    }
+
+    pub(crate) fn check_type(&self, t: TypeRef) -> Result<u32> {
+        Ok(t.check(self.id, self.nodes.len())? as u32)
+    }
+
+    fn describe(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeDesc> {
+        let d = source.describe(ty).map_err(|m| {
+            Error::new(
+                ErrorKind::DescribeFailed,
+                format!("describing frontend type #{}: {m}", ty.0),
+            )
+        })?;
+        validate(&d)?;
+        Ok(d)
+    }
+
+    /// Resolves one handle to a node, building stubs for nominal types (their
+    /// completion is queued) and structural types completely.
+    fn resolve_inner(&mut self, source: &mut dyn TypeSource, root: FrontendTy) -> Result<u32> {
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut on_stack: FxHashSet<FrontendTy> = FxHashSet::default();
+        let first = self.describe(source, root)?;
+        stack.push(Frame {
+            ty: root,
+            desc: first,
+            uid: None,
+        });
+        on_stack.insert(root);
+        'outer: while let Some(top) = stack.last() {
+            // Phase 1: identity.
+            if top.uid.is_none() {
+                let parts = identity_parts(&top.desc)
+                    .iter()
+                    .copied()
+                    .chain(identity_extra(&top.desc));
+                let mut missing = None;
+                for p in parts {
+                    if !self.handle_uid.contains_key(&p) {
+                        missing = Some(p);
+                        break;
+                    }
+                }
+                if let Some(p) = missing {
+                    self.push_frame(source, &mut stack, &mut on_stack, p)?;
+                    continue 'outer;
+                }
+                let Some(top) = stack.last_mut() else { break };
+                let uid = self.compute_uid(&top.desc)?;
+                self.check_conflict(uid, top.ty, &top.desc)?;
+                self.handle_uid.insert(top.ty, uid);
+                top.uid = Some(uid);
+                if let Some(&n) = self.by_uid.get(&uid) {
+                    self.by_handle.insert(top.ty, n);
+                    on_stack.remove(&top.ty);
+                    stack.pop();
+                    continue 'outer;
+                }
+            }
+            // Phase 2: build.
+            let Some(top) = stack.last() else { break };
+            for p in build_parts(&top.desc) {
+                if !self.by_handle.contains_key(&p) {
+                    self.push_frame(source, &mut stack, &mut on_stack, p)?;
+                    continue 'outer;
+                }
+            }
+            let Some(frame) = stack.pop() else { break };
+            on_stack.remove(&frame.ty);
+            let Some(uid) = frame.uid else { break };
+            // Building the parts may have created this very type.
+            if let Some(&n) = self.by_uid.get(&uid) {
+                self.by_handle.insert(frame.ty, n);
+                continue;
+            }
+            let n = self.build(uid, frame.desc)?;
+            self.by_handle.insert(frame.ty, n);
+        }
+        match self.by_handle.get(&root) {
+            Some(&n) => Ok(n),
+            None => err(
+                ErrorKind::CyclicType,
+                format!("frontend type #{} could not be resolved", root.0),
+            ),
+        }
+    }
+
+    fn push_frame(
+        &mut self,
+        source: &mut dyn TypeSource,
+        stack: &mut Vec<Frame>,
+        on_stack: &mut FxHashSet<FrontendTy>,
+        ty: FrontendTy,
+    ) -> Result<()> {
+        if !on_stack.insert(ty) {
+            let chain: Vec<String> = stack
+                .iter()
+                .rev()
+                .take(8)
+                .map(|f| format!("`{}` (#{})", desc_name(&f.desc), f.ty.0))
+                .collect();
+            return err(
+                ErrorKind::CyclicType,
+                format!(
+                    "frontend type #{} contains itself without a struct, union or enum in between (through {}): an infinite type; break the cycle with a nominal type",
+                    ty.0,
+                    chain.join(" <- ")
+                ),
+            );
+        }
+        let desc = self.describe(source, ty)?;
+        stack.push(Frame {
+            ty,
+            desc,
+            uid: None,
+        });
+        Ok(())
+    }
+
+    fn uid_of(&self, ty: FrontendTy) -> Result<UniqueTypeId> {
+        match self.handle_uid.get(&ty) {
+            Some(u) => Ok(*u),
+            None => err(
+                ErrorKind::CyclicType,
+                format!("frontend type #{} has no identity yet", ty.0),
+            ),
+        }
+    }
+
+    fn compute_uid(&mut self, d: &TypeDesc) -> Result<UniqueTypeId> {
+        let uids = |s: &Self, v: &[FrontendTy]| -> Result<Box<[UniqueTypeId]>> {
+            v.iter().map(|t| s.uid_of(*t)).collect()
+        };
+        let data = match d {
+            TypeDesc::Base { name, .. } => UidData::Primitive(self.names.intern(name)),
+            TypeDesc::Pointer { pointee } => UidData::Pointer(self.uid_of(*pointee)?),
+            TypeDesc::Array { elem, len, .. } => UidData::Array(self.uid_of(*elem)?, *len),
+            TypeDesc::Function {
+                params,
+                ret,
+                variadic,
+            } => UidData::Function {
+                params: uids(self, params)?,
+                ret: match ret {
+                    Some(r) => Some(self.uid_of(*r)?),
+                    None => None,
+                },
+                variadic: *variadic,
+            },
+            TypeDesc::Tuple { elems, .. } => {
+                let v: Vec<FrontendTy> = elems.iter().map(|f| f.ty).collect();
+                UidData::Tuple(uids(self, &v)?)
+            }
+            TypeDesc::Struct(c) | TypeDesc::Union(c) => UidData::Nominal {
+                crate_hash: c.key.crate_hash,
+                def_id: c.key.def_id,
+                args: uids(self, &c.generic_args)?,
+            },
+            TypeDesc::Enum(e) => UidData::Nominal {
+                crate_hash: e.key.crate_hash,
+                def_id: e.key.def_id,
+                args: uids(self, &e.generic_args)?,
+            },
+            TypeDesc::TaggedUnion(t) => UidData::Nominal {
+                crate_hash: t.key.crate_hash,
+                def_id: t.key.def_id,
+                args: uids(self, &t.generic_args)?,
+            },
+            TypeDesc::Typedef(t) => UidData::Nominal {
+                crate_hash: t.key.crate_hash,
+                def_id: t.key.def_id,
+                args: Box::new([]),
+            },
+        };
+        Ok(self.uids.intern(data))
+    }
+
+    fn check_conflict(&mut self, uid: UniqueTypeId, ty: FrontendTy, d: &TypeDesc) -> Result<()> {
+        let fp = fingerprint(d);
+        match self.fingerprints.get(&uid) {
+            None => {
+                self.fingerprints.insert(uid, (fp, ty));
+                Ok(())
+            }
+            Some(&(old, first)) if old != fp => err(
+                ErrorKind::ConflictingDescription,
+                format!(
+                    "frontend types #{} and #{} have the same unique type ID `{}` but different descriptions (this one is `{}`): one definition must be described the same way every time; give different definitions different NominalKeys",
+                    first.0,
+                    ty.0,
+                    self.uids.stable_string(uid, &self.names),
+                    desc_name(d)
+                ),
+            ),
+            Some(_) => Ok(()),
+        }
+    }
+
+    pub(crate) fn push_node(
+        &mut self,
+        uid: UniqueTypeId,
+        name: &str,
+        size: u64,
+        align: u32,
+    ) -> u32 {
+        let n = self.nodes.len() as u32;
+        let name = self.names.intern(name);
+        self.nodes.push(Node {
+            uid,
+            name,
+            size,
+            align,
+            complete: true,
+            unsigned: false,
+        });
+        self.by_uid.insert(uid, n);
+        n
+    }
+
+    pub(crate) fn node_of(&self, ty: FrontendTy) -> Result<u32> {
+        match self.by_handle.get(&ty) {
+            Some(&n) => Ok(n),
+            None => err(
+                ErrorKind::CyclicType,
+                format!("frontend type #{} was not built", ty.0),
+            ),
+        }
+    }
+
+    /// Creates the node for a type whose parts are built (nominal: a stub).
+    fn build(&mut self, uid: UniqueTypeId, d: TypeDesc) -> Result<u32> {
+        let ptr = u64::from(self.backend.address_size());
+        match d {
+            TypeDesc::Base {
+                name,
+                size,
+                encoding,
+            } => {
+                let n = self.push_node(uid, &name, size, size.min(16) as u32);
+                self.nodes[n as usize].unsigned = matches!(
+                    encoding,
+                    BaseEncoding::Unsigned
+                        | BaseEncoding::Boolean
+                        | BaseEncoding::UnsignedChar
+                        | BaseEncoding::Utf
+                );
+                self.backend.base_type(n, &name, size, encoding)?;
+                Ok(n)
+            }
+            TypeDesc::Pointer { pointee } => {
+                let p = self.node_of(pointee)?;
+                let n = self.push_node(uid, "pointer", ptr, ptr as u32);
+                self.backend.pointer_type(n, p, ptr)?;
+                Ok(n)
+            }
+            TypeDesc::Array {
+                elem,
+                len,
+                elem_size,
+                align,
+            } => {
+                let e = self.node_of(elem)?;
+                let size = elem_size.checked_mul(len).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidLayout,
+                        format!(
+                            "array of {len} elements of {elem_size} bytes overflows a 64-bit size"
+                        ),
+                    )
+                })?;
+                let n = self.push_node(uid, "array", size, align);
+                self.backend.array_type(n, e, len, size, align)?;
+                Ok(n)
+            }
+            TypeDesc::Function {
+                params,
+                ret,
+                variadic,
+            } => {
+                let ps = params
+                    .iter()
+                    .map(|p| self.node_of(*p))
+                    .collect::<Result<Vec<u32>>>()?;
+                let r = ret.map(|r| self.node_of(r)).transpose()?;
+                let n = self.push_node(uid, "function type", 0, 0);
+                self.backend.subroutine_type(n, &ps, r, variadic)?;
+                Ok(n)
+            }
+            TypeDesc::Typedef(t) => {
+                let target = self.node_of(t.target)?;
+                let (size, align) = (
+                    self.nodes[target as usize].size,
+                    self.nodes[target as usize].align,
+                );
+                let scope = self.type_scope(t.scope)?;
+                let decl = self.decl(t.decl)?;
+                let n = self.push_node(uid, &t.name, size, align);
+                self.backend.typedef(
+                    n,
+                    &crate::backend::TypedefInfo {
+                        name: &t.name,
+                        target,
+                        scope,
+                        decl,
+                    },
+                )?;
+                Ok(n)
+            }
+            TypeDesc::Enum(e) => self.build_enum(uid, &e),
+            TypeDesc::Tuple { elems, size, align } => self.build_tuple(uid, &elems, size, align),
+            d @ (TypeDesc::Struct(_) | TypeDesc::Union(_) | TypeDesc::TaggedUnion(_)) => {
+                self.build_stub(uid, d)
+            }
+        }
+    }
+
+    /// Completes queued stubs until none is left.
+    fn drain_pending(&mut self, source: &mut dyn TypeSource) -> Result<()> {
+        while let Some(p) = self.pending.pop_front() {
+            let node = p.node;
+            if let Err(e) = self.complete(source, p) {
+                let name = self.names.get(self.nodes[node as usize].name).to_owned();
+                return Err(Error::new(
+                    e.kind(),
+                    format!("{e} (while completing `{name}`)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves a member's type while completing a stub.
+    pub(crate) fn member_type(
+        &mut self,
+        source: &mut dyn TypeSource,
+        ty: FrontendTy,
+    ) -> Result<u32> {
+        if let Some(&n) = self.by_handle.get(&ty) {
+            return Ok(n);
+        }
+        self.resolve_inner(source, ty)
+    }
+
+    /// Records that a generic type was cut off.
+    pub(crate) fn truncated(&mut self, name: &str, uid: UniqueTypeId) -> String {
+        let depth = self.uids.generic_depth(uid);
+        self.diagnostics.push(Diagnostic {
+            message: format!(
+                "type `{name}` nests generic arguments {depth} deep, beyond the limit of {}: it is emitted as a member-less placeholder `{name} (truncated)` (an expanding, polymorphically recursive type?)",
+                self.limits.max_generic_depth
+            ),
+        });
+        format!("{name} (truncated)")
+    }
+}
+
+/// Rejects descriptions no debugger could show.
+fn validate(d: &TypeDesc) -> Result<()> {
+    let name = desc_name(d);
+    match d {
+        TypeDesc::Base { name, size, .. } => {
+            check_name("base type name", name)?;
+            if *size == 0 || *size > 16 {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!("base type `{name}` has size {size}; base types are 1 to 16 bytes"),
+                );
+            }
+        }
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
+            check_name("struct/union name", &c.name)?;
+            check_fields(name, c.size, &c.fields, matches!(d, TypeDesc::Struct(_)))?;
+            check_align(name, c.align)?;
+        }
+        TypeDesc::Enum(e) => {
+            check_name("enum name", &e.name)?;
+            for (n, _) in &e.enumerators {
+                check_name("enumerator name", n)?;
+            }
+        }
+        TypeDesc::TaggedUnion(t) => {
+            check_name("tagged union name", &t.name)?;
+            check_align(name, t.align)?;
+            if t.tag_offset >= t.size.max(1) {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!(
+                        "tagged union `{name}` has its tag at offset {} outside its size {}",
+                        t.tag_offset, t.size
+                    ),
+                );
+            }
+            for v in &t.variants {
+                check_name("variant name", &v.name)?;
+                check_fields(&v.name, t.size, &v.fields, true)?;
+            }
+        }
+        TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
+        TypeDesc::Tuple { elems, size, align } => {
+            check_fields("tuple", *size, elems, true)?;
+            check_align("tuple", *align)?;
+        }
+        TypeDesc::Array { align, .. } => check_align("array", *align)?,
+        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
+    }
+    Ok(())
+}
+
+fn check_align(name: &str, align: u32) -> Result<()> {
+    if align != 0 && !align.is_power_of_two() {
+        return err(
+            ErrorKind::InvalidLayout,
+            format!("`{name}` has alignment {align}, which is not a power of two"),
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn check_fields(
+    owner: &str,
+    size: u64,
+    fields: &[crate::desc::FieldDesc],
+    is_struct: bool,
+) -> Result<()> {
+    let mut seen = FxHashSet::default();
+    for f in fields {
+        check_name("field name", &f.name)?;
+        if f.offset > size {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!(
+                    "field `{}` of `{owner}` is at offset {} beyond the type's size {size}",
+                    f.name, f.offset
+                ),
+            );
+        }
+        if is_struct && !seen.insert(f.name.as_str()) {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("`{owner}` has two fields named `{}`", f.name),
+            );
+        }
+    }
+    Ok(())
+}
