@@ -29,6 +29,7 @@ macro_rules! handle {
 
             /// Checks that the handle belongs to context `ctx` and indexes a
             /// table of `len` entries; returns the index.
+            #[allow(dead_code)]
             pub(crate) fn check(self, ctx: u32, len: usize) -> Result<usize> {
                 if self.ctx != ctx {
                     return err(

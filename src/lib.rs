@@ -27,6 +27,7 @@ mod error;
 mod handles;
 mod id;
 mod location;
+pub mod render;
 mod scope;
 mod type_map;
 

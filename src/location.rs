@@ -14,6 +14,9 @@ use crate::error::{err, ErrorKind, Result};
 use crate::handles::{FileId, FunctionId, LocToken, ScopeId, VarId};
 use crate::scope::check_line_col;
 
+/// A lexical block's index and its code ranges.
+type BlockRanges = (u32, Vec<(u64, u64)>);
+
 /// The interned content of a location token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct LocKey {
@@ -272,7 +275,7 @@ impl<B: Backend> DebugContext<B> {
         f: u32,
         size: u64,
         rows: &[CodeRow],
-    ) -> (Vec<LineRowInfo>, Vec<(u32, Vec<(u64, u64)>)>) {
+    ) -> (Vec<LineRowInfo>, Vec<BlockRanges>) {
         let func = &self.functions[f as usize];
         let mut out: Vec<LineRowInfo> = Vec::with_capacity(rows.len() + 1);
         let mut ranges: FxHashMap<u32, Vec<(u64, u64)>> = FxHashMap::default();
@@ -343,7 +346,7 @@ impl<B: Backend> DebugContext<B> {
             }
             out.push(row);
         }
-        let mut blocks: Vec<(u32, Vec<(u64, u64)>)> = ranges
+        let mut blocks: Vec<BlockRanges> = ranges
             .into_iter()
             .filter_map(|(s, r)| self.scopes[s as usize].block.map(|b| (b, r)))
             .collect();

@@ -517,6 +517,13 @@ impl Backend for GimliBackend {
         let die = self.add(p, tag);
         self.set_name(die, info.name);
         self.set_decl(die, Some((info.file, info.line)))?;
+        if info.col > 0 {
+            self.set(
+                die,
+                constants::DW_AT_decl_column,
+                AttributeValue::Udata(info.col.into()),
+            );
+        }
         let ty = self.type_ref(info.ty)?;
         self.set(die, constants::DW_AT_type, ty);
         self.vars.push(die);

@@ -1,0 +1,236 @@
+//! Shared test fixtures: a table-driven `TypeSource`, object building, and
+//! the independent checks every produced object goes through
+//! (`llvm-dwarfdump-19 --verify` and a gimli read-back).
+#![allow(dead_code)]
+
+pub mod readback;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dwarfsmith::{
+    BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, DwarfObject, FieldDesc,
+    FileId, FrontendTy, GimliBackend, GimliOptions, Language, NominalKey, TypeDesc, TypeScope,
+    TypeSource,
+};
+use object::write::{Object, Symbol, SymbolSection};
+use object::{SymbolFlags, SymbolKind, SymbolScope};
+
+/// A frontend whose types are a table. Counts `describe` calls.
+#[derive(Default)]
+pub struct Table {
+    pub types: HashMap<u64, TypeDesc>,
+    pub describes: HashMap<u64, u32>,
+}
+
+impl TypeSource for Table {
+    fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
+        *self.describes.entry(ty.0).or_default() += 1;
+        self.types
+            .get(&ty.0)
+            .cloned()
+            .ok_or_else(|| format!("unknown type #{}", ty.0))
+    }
+}
+
+impl Table {
+    pub fn add(&mut self, id: u64, d: TypeDesc) -> FrontendTy {
+        self.types.insert(id, d);
+        FrontendTy(id)
+    }
+}
+
+pub fn base(name: &str, size: u64, encoding: BaseEncoding) -> TypeDesc {
+    TypeDesc::Base {
+        name: name.into(),
+        size,
+        encoding,
+    }
+}
+
+pub fn ptr(to: u64) -> TypeDesc {
+    TypeDesc::Pointer {
+        pointee: FrontendTy(to),
+    }
+}
+
+pub fn field(name: &str, ty: u64, offset: u64) -> FieldDesc {
+    FieldDesc {
+        name: name.into(),
+        ty: FrontendTy(ty),
+        offset,
+    }
+}
+
+pub fn strukt(
+    def_id: u64,
+    name: &str,
+    size: u64,
+    fields: Vec<FieldDesc>,
+    file: Option<FileId>,
+) -> TypeDesc {
+    TypeDesc::Struct(CompositeDesc {
+        key: NominalKey {
+            crate_hash: 0xC0FFEE,
+            def_id,
+        },
+        generic_args: vec![],
+        name: name.into(),
+        scope: TypeScope::Unit,
+        size,
+        align: 8,
+        decl: file.map(|file| DeclLoc {
+            file,
+            line: def_id as u32 % 1000 + 1,
+        }),
+        fields,
+        opaque: false,
+    })
+}
+
+pub fn unit() -> CompileUnit {
+    CompileUnit {
+        producer: "dwarfsmith tests".into(),
+        language: Language::C11,
+        name: "test.c".into(),
+        comp_dir: "/work".into(),
+    }
+}
+
+pub fn context(version: u16) -> DebugContext<GimliBackend> {
+    let b = GimliBackend::new(GimliOptions {
+        dwarf_version: version,
+        ..Default::default()
+    })
+    .expect("backend");
+    DebugContext::new(b, &unit()).expect("context")
+}
+
+/// x86-64: push rbp; mov rbp,rsp; mov dword [rbp-4],0; mov eax,[rbp-4]; pop rbp; ret
+pub const CODE: [u8; 16] = [
+    0x55, 0x48, 0x89, 0xe5, 0xc7, 0x45, 0xfc, 0, 0, 0, 0, 0x8b, 0x45, 0xfc, 0x5d, 0xc3,
+];
+
+/// An ELF object with one `CODE` copy per symbol and the DWARF.
+pub fn object_with(
+    dwarf: &DwarfObject,
+    functions: &[&str],
+    data_symbols: &[(&str, usize)],
+) -> Vec<u8> {
+    let mut obj: Object<'static> = DwarfObject::new_elf_object();
+    let text = obj.section_id(object::write::StandardSection::Text);
+    for f in functions {
+        let off = obj.append_section_data(text, &CODE, 16);
+        obj.add_symbol(Symbol {
+            name: f.as_bytes().to_vec(),
+            value: off,
+            size: CODE.len() as u64,
+            kind: SymbolKind::Text,
+            scope: SymbolScope::Linkage,
+            weak: false,
+            section: SymbolSection::Section(text),
+            flags: SymbolFlags::None,
+        });
+    }
+    let data = obj.section_id(object::write::StandardSection::Data);
+    for (name, size) in data_symbols {
+        let off = obj.append_section_data(data, &vec![0; *size], 8);
+        obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: off,
+            size: *size as u64,
+            kind: SymbolKind::Data,
+            scope: SymbolScope::Linkage,
+            weak: false,
+            section: SymbolSection::Section(data),
+            flags: SymbolFlags::None,
+        });
+    }
+    dwarf.write_into(&mut obj).expect("write_into");
+    obj.write().expect("object write")
+}
+
+fn tmp_dir() -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("objects");
+    std::fs::create_dir_all(&d).expect("tmp dir");
+    d
+}
+
+/// Writes `bytes` to a file named `name` in the test scratch directory.
+pub fn save(name: &str, bytes: &[u8]) -> PathBuf {
+    let p = tmp_dir().join(name);
+    std::fs::write(&p, bytes).expect("write object");
+    p
+}
+
+pub const INSTALL: &str =
+    "apt-get install -y llvm-19-tools lldb-19 gdb (scripts/test does this when run as root)";
+
+/// Runs `llvm-dwarfdump-19 --verify` and panics with its output on errors.
+pub fn verify(name: &str, bytes: &[u8]) {
+    let p = save(name, bytes);
+    let out = Command::new("llvm-dwarfdump-19")
+        .arg("--verify")
+        .arg(&p)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run llvm-dwarfdump-19 ({e}); install it: {INSTALL}"));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && text.contains("No errors."),
+        "llvm-dwarfdump-19 --verify {} failed:\n{text}",
+        p.display()
+    );
+}
+
+/// Every independent check of an object: llvm-dwarfdump's verifier and a
+/// gimli read-back (references resolve, each type defined once).
+pub fn check_object(name: &str, bytes: &[u8]) -> readback::Summary {
+    verify(name, bytes);
+    readback::check(bytes).unwrap_or_else(|e| panic!("gimli read-back of {name}: {e}"))
+}
+
+/// `llvm-dwarfdump-19` output with offsets and addresses that churn removed.
+pub fn dwarfdump(name: &str, bytes: &[u8], args: &[&str]) -> String {
+    let p = save(name, bytes);
+    let out = Command::new("llvm-dwarfdump-19")
+        .args(args)
+        .arg(&p)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run llvm-dwarfdump-19 ({e}); install it: {INSTALL}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = Vec::new();
+    for l in text.lines() {
+        if l.contains("file format") {
+            continue;
+        }
+        lines.push(scrub_hex(l));
+    }
+    lines.join("\n")
+}
+
+/// Replaces every `0x` hex literal by `0x_` (offsets, addresses, lengths).
+fn scrub_hex(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'0' && i + 1 < b.len() && b[i + 1] == b'x' {
+            out.push_str("0x_");
+            i += 2;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+        } else {
+            out.push(b[i] as char);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Where insta snapshots live: the repository's top-level `snapshots/`.
+pub fn snapshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")
+}
