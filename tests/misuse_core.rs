@@ -12,9 +12,22 @@ fn i64_table() -> Table {
     t
 }
 
-fn function(cx: &mut dwarfsmith::DebugContext<dwarfsmith::GimliBackend>, name: &str) -> dwarfsmith::FunctionId {
+fn function(
+    cx: &mut dwarfsmith::DebugContext<dwarfsmith::GimliBackend>,
+    name: &str,
+) -> dwarfsmith::FunctionId {
     let file = cx.file("a.c".as_ref()).unwrap();
-    cx.define_function(&FunctionDesc { name, linkage_name: name, namespace: None, file, line: 1, ret: None, params: &[], external: true }).unwrap()
+    cx.define_function(&FunctionDesc {
+        name,
+        linkage_name: name,
+        namespace: None,
+        file,
+        line: 1,
+        ret: None,
+        params: &[],
+        external: true,
+    })
+    .unwrap()
 }
 
 /// finish() after a describe error interrupted a stub's completion: the stub
@@ -24,10 +37,22 @@ fn function(cx: &mut dwarfsmith::DebugContext<dwarfsmith::GimliBackend>, name: &
 fn finish_with_an_incomplete_stub_names_it() {
     let mut cx = context(5);
     let mut t = i64_table();
-    t.add(2, strukt(2, "Broken", 16, vec![field("ok", 1, 0), field("bad", 99, 8)], None));
+    t.add(
+        2,
+        strukt(
+            2,
+            "Broken",
+            16,
+            vec![field("ok", 1, 0), field("bad", 99, 8)],
+            None,
+        ),
+    );
     let e = cx.resolve_type(&mut t, FrontendTy(2)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DescribeFailed);
-    assert!(e.message().contains("unknown type #99") && e.message().contains("Broken"), "{e}");
+    assert!(
+        e.message().contains("unknown type #99") && e.message().contains("Broken"),
+        "{e}"
+    );
     let e = cx.finish().err().unwrap();
     assert_eq!(e.kind(), ErrorKind::IncompleteStub);
     assert!(e.message().contains("`Broken`"), "{e}");
@@ -39,7 +64,10 @@ fn conflicting_descriptions_of_one_unique_id() {
     let mut cx = context(5);
     let mut t = i64_table();
     t.add(2, strukt(7, "P", 8, vec![field("x", 1, 0)], None));
-    t.add(3, strukt(7, "P", 16, vec![field("x", 1, 0), field("y", 1, 8)], None));
+    t.add(
+        3,
+        strukt(7, "P", 16, vec![field("x", 1, 0), field("y", 1, 8)], None),
+    );
     cx.resolve_type(&mut t, FrontendTy(2)).unwrap();
     let e = cx.resolve_type(&mut t, FrontendTy(3)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ConflictingDescription);
@@ -54,8 +82,14 @@ fn location_outside_any_function() {
     let scope = cx.function_scope(f).unwrap();
     let e = cx.set_source_location(scope, 3, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NoFunctionOpen);
-    assert_eq!(cx.clear_source_location().unwrap_err().kind(), ErrorKind::NoFunctionOpen);
-    assert_eq!(cx.start_emitting_source_locations().unwrap_err().kind(), ErrorKind::NoFunctionOpen);
+    assert_eq!(
+        cx.clear_source_location().unwrap_err().kind(),
+        ErrorKind::NoFunctionOpen
+    );
+    assert_eq!(
+        cx.start_emitting_source_locations().unwrap_err().kind(),
+        ErrorKind::NoFunctionOpen
+    );
     assert_eq!(cx.current_location(), None);
 }
 
@@ -71,7 +105,10 @@ fn variable_in_a_scope_of_another_function() {
     cx.enter_function(f).unwrap();
     let e = cx.declare_local(gs, "x", ty, 2, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::WrongFunction);
-    assert!(e.message().contains("`g`") && e.message().contains("`f`"), "{e}");
+    assert!(
+        e.message().contains("`g`") && e.message().contains("`f`"),
+        "{e}"
+    );
 }
 
 /// A handle from another DebugContext.
@@ -84,11 +121,23 @@ fn handle_from_another_context() {
     let fb = function(&mut b, "f");
     let file = b.file("a.c".as_ref()).unwrap();
     let e = b
-        .define_function(&FunctionDesc { name: "g", linkage_name: "g", namespace: None, file, line: 1, ret: Some(ta), params: &[], external: false })
+        .define_function(&FunctionDesc {
+            name: "g",
+            linkage_name: "g",
+            namespace: None,
+            file,
+            line: 1,
+            ret: Some(ta),
+            params: &[],
+            external: false,
+        })
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ForeignHandle);
     assert!(e.message().contains("another DebugContext"), "{e}");
-    assert_eq!(a.enter_function(fb).unwrap_err().kind(), ErrorKind::ForeignHandle);
+    assert_eq!(
+        a.enter_function(fb).unwrap_err().kind(),
+        ErrorKind::ForeignHandle
+    );
 }
 
 /// Line 0 and columns beyond 65535.
@@ -98,8 +147,14 @@ fn line_zero_and_absurd_columns() {
     let f = function(&mut cx, "f");
     let s = cx.function_scope(f).unwrap();
     cx.enter_function(f).unwrap();
-    assert_eq!(cx.set_source_location(s, 0, 1).unwrap_err().kind(), ErrorKind::InvalidLocation);
-    assert_eq!(cx.set_source_location(s, 1, 1_000_000).unwrap_err().kind(), ErrorKind::InvalidLocation);
+    assert_eq!(
+        cx.set_source_location(s, 0, 1).unwrap_err().kind(),
+        ErrorKind::InvalidLocation
+    );
+    assert_eq!(
+        cx.set_source_location(s, 1, 1_000_000).unwrap_err().kind(),
+        ErrorKind::InvalidLocation
+    );
     assert!(cx.set_source_location(s, u32::MAX, 65535).is_ok());
 }
 
@@ -122,12 +177,31 @@ fn zero_sized_and_huge_types() {
     let mut cx = context(5);
     let mut t = i64_table();
     t.add(2, strukt(2, "Empty", 0, vec![], None));
-    t.add(3, TypeDesc::Array { elem: FrontendTy(1), len: 1 << 37, elem_size: 8, align: 8 });
+    t.add(
+        3,
+        TypeDesc::Array {
+            elem: FrontendTy(1),
+            len: 1 << 37,
+            elem_size: 8,
+            align: 8,
+        },
+    );
     cx.resolve_type(&mut t, FrontendTy(2)).unwrap();
     let big = cx.resolve_type(&mut t, FrontendTy(3)).unwrap();
     assert_eq!(cx.type_size(big).unwrap(), 1 << 40);
-    t.add(4, TypeDesc::Array { elem: FrontendTy(1), len: u64::MAX, elem_size: 8, align: 8 });
-    assert_eq!(cx.resolve_type(&mut t, FrontendTy(4)).unwrap_err().kind(), ErrorKind::InvalidLayout);
+    t.add(
+        4,
+        TypeDesc::Array {
+            elem: FrontendTy(1),
+            len: u64::MAX,
+            elem_size: 8,
+            align: 8,
+        },
+    );
+    assert_eq!(
+        cx.resolve_type(&mut t, FrontendTy(4)).unwrap_err().kind(),
+        ErrorKind::InvalidLayout
+    );
     check_object("sizes.o", &object_with(&cx.finish().unwrap(), &[], &[]));
 }
 
@@ -164,10 +238,22 @@ fn malformed_code_rows() {
     let l = cx.set_source_location(fs, 2, 1).unwrap();
     cx.exit_function().unwrap();
     let bad = [CodeRow { offset: 8, loc: l }, CodeRow { offset: 4, loc: l }];
-    assert_eq!(cx.define_function_code(f, 16, &bad).unwrap_err().kind(), ErrorKind::InvalidCode);
-    assert_eq!(cx.define_function_code(g, 16, &[CodeRow { offset: 0, loc: l }]).unwrap_err().kind(), ErrorKind::WrongFunction);
-    cx.define_function_code(f, 16, &[CodeRow { offset: 0, loc: l }]).unwrap();
-    assert_eq!(cx.define_function_code(f, 16, &[]).unwrap_err().kind(), ErrorKind::InvalidCode);
+    assert_eq!(
+        cx.define_function_code(f, 16, &bad).unwrap_err().kind(),
+        ErrorKind::InvalidCode
+    );
+    assert_eq!(
+        cx.define_function_code(g, 16, &[CodeRow { offset: 0, loc: l }])
+            .unwrap_err()
+            .kind(),
+        ErrorKind::WrongFunction
+    );
+    cx.define_function_code(f, 16, &[CodeRow { offset: 0, loc: l }])
+        .unwrap();
+    assert_eq!(
+        cx.define_function_code(f, 16, &[]).unwrap_err().kind(),
+        ErrorKind::InvalidCode
+    );
 }
 
 /// Entering a function while another is open; finishing while open.
@@ -177,13 +263,24 @@ fn nested_enter_and_finish_while_open() {
     let f = function(&mut cx, "f");
     let g = function(&mut cx, "g");
     cx.enter_function(f).unwrap();
-    assert_eq!(cx.enter_function(g).unwrap_err().kind(), ErrorKind::FunctionAlreadyOpen);
-    assert_eq!(cx.finish().err().unwrap().kind(), ErrorKind::FunctionAlreadyOpen);
+    assert_eq!(
+        cx.enter_function(g).unwrap_err().kind(),
+        ErrorKind::FunctionAlreadyOpen
+    );
+    assert_eq!(
+        cx.finish().err().unwrap().kind(),
+        ErrorKind::FunctionAlreadyOpen
+    );
 }
 
 /// Unsupported DWARF versions are refused up front.
 #[test]
 fn unsupported_dwarf_version() {
-    let e = dwarfsmith::GimliBackend::new(dwarfsmith::GimliOptions { dwarf_version: 3, ..Default::default() }).err().unwrap();
+    let e = dwarfsmith::GimliBackend::new(dwarfsmith::GimliOptions {
+        dwarf_version: 3,
+        ..Default::default()
+    })
+    .err()
+    .unwrap();
     assert_eq!(e.kind(), ErrorKind::Unsupported);
 }
