@@ -1,0 +1,665 @@
+//! Debugger test harness for Toy programs.
+//!
+//! A `.toy` file carries debugger directives in comments (see LANGUAGE.md,
+//! "Test directives"):
+//!
+//! ```text
+//! // gdb-command: break list.toy:12
+//! // gdb-check: $1 = 6
+//! // lldb-command: frame variable total
+//! // lldb-check: [...]total = 6
+//! ```
+//!
+//! The harness compiles the program with `toyc`, runs the commands in one batch
+//! session of gdb and of lldb, and matches the checks against the combined
+//! output (stdout and stderr interleaved, as a terminal would show them).
+//!
+//! Matching rules (the same spirit as rustc's debuginfo suite):
+//! - checks are matched in order against output *lines*; each check must match a
+//!   line after the line matched by the previous check;
+//! - a check matches a line when the whole (trimmed) line matches the whole
+//!   (trimmed) check; runs of whitespace compare equal;
+//! - `[...]` in a check matches any text (possibly empty) within that line, so a
+//!   check that should match in the middle of a line starts and/or ends with
+//!   `[...]`.
+//!
+//! Note: in batch mode both gdb (`-batch -x`) and lldb (`-b -s`) stop executing the
+//! command file at the first command that fails; the later checks then fail and the
+//! report shows the debugger's error message in the numbered output.
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub mod dwarf;
+
+/// How long one debugger session may run before it is killed.
+pub const DEBUGGER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The lldb binary used by the harness.
+pub const LLDB: &str = "lldb-19";
+/// The gdb binary used by the harness.
+pub const GDB: &str = "gdb";
+/// The DWARF dumper used by [`dwarf`].
+pub const DWARFDUMP: &str = "llvm-dwarfdump-19";
+
+/// The apt line that installs every tool the harness needs.
+pub const APT_INSTALL_HINT: &str = "apt-get install -y gdb lldb-19 llvm-19-tools";
+
+// ---------------------------------------------------------------------------
+// Directives
+// ---------------------------------------------------------------------------
+
+/// Which debugger a directive or a session belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Debugger {
+    Gdb,
+    Lldb,
+}
+
+impl Debugger {
+    pub const ALL: [Debugger; 2] = [Debugger::Gdb, Debugger::Lldb];
+
+    /// Directive prefix (`gdb` or `lldb`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Debugger::Gdb => "gdb",
+            Debugger::Lldb => "lldb",
+        }
+    }
+
+    /// The executable that is run.
+    pub fn binary(self) -> &'static str {
+        match self {
+            Debugger::Gdb => GDB,
+            Debugger::Lldb => LLDB,
+        }
+    }
+
+    /// Lines written before the program's own commands.
+    pub fn prelude(self) -> &'static [&'static str] {
+        match self {
+            Debugger::Gdb => &[
+                "set pagination off",
+                "set width 0",
+                "set height 0",
+                "set confirm off",
+                "set backtrace past-main on",
+            ],
+            Debugger::Lldb => &["settings set auto-confirm true"],
+        }
+    }
+
+    /// Arguments for a batch session reading `cmd_file` against `exe`.
+    pub fn args(self, cmd_file: &Path, exe: &Path) -> Vec<String> {
+        let cmd = cmd_file.display().to_string();
+        let exe = exe.display().to_string();
+        match self {
+            Debugger::Gdb => vec!["-batch".into(), "-nx".into(), "-x".into(), cmd, exe],
+            Debugger::Lldb => vec!["-b".into(), "--no-lldbinit".into(), "-s".into(), cmd, exe],
+        }
+    }
+}
+
+/// One `// <dbg>-command:` or `// <dbg>-check:` line, with its 1-based source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    pub line: usize,
+    pub text: String,
+}
+
+/// The commands and checks for one debugger.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    pub commands: Vec<Directive>,
+    pub checks: Vec<Directive>,
+}
+
+/// All directives of one program.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Directives {
+    pub gdb: Script,
+    pub lldb: Script,
+}
+
+impl Directives {
+    pub fn script(&self, debugger: Debugger) -> &Script {
+        match debugger {
+            Debugger::Gdb => &self.gdb,
+            Debugger::Lldb => &self.lldb,
+        }
+    }
+}
+
+/// Parses the debugger directives of a Toy source file.
+///
+/// A directive is a line whose first non-blank characters are `//`, followed by
+/// optional blanks, `gdb-command:`, `gdb-check:`, `lldb-command:` or
+/// `lldb-check:`. The text after the colon, trimmed, is the directive's text.
+/// Only whole-line comments count; `//` after code does not start a directive.
+pub fn parse_directives(source: &str) -> Directives {
+    let mut out = Directives::default();
+    for (idx, raw) in source.lines().enumerate() {
+        let Some(comment) = raw.trim_start().strip_prefix("//") else {
+            continue;
+        };
+        let comment = comment.trim_start();
+        let kinds: [(&str, Debugger, bool); 4] = [
+            ("gdb-command:", Debugger::Gdb, true),
+            ("gdb-check:", Debugger::Gdb, false),
+            ("lldb-command:", Debugger::Lldb, true),
+            ("lldb-check:", Debugger::Lldb, false),
+        ];
+        for (prefix, debugger, is_command) in kinds {
+            if let Some(rest) = comment.strip_prefix(prefix) {
+                let directive = Directive {
+                    line: idx + 1,
+                    text: rest.trim().to_string(),
+                };
+                let script = match debugger {
+                    Debugger::Gdb => &mut out.gdb,
+                    Debugger::Lldb => &mut out.lldb,
+                };
+                if is_command {
+                    script.commands.push(directive);
+                } else {
+                    script.checks.push(directive);
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------
+
+/// The wildcard token of a check line.
+pub const WILDCARD: &str = "[...]";
+
+/// Collapses every run of whitespace to one space and trims both ends.
+pub fn normalize_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Collapses whitespace runs to one space but keeps a leading/trailing space
+/// (used for the pieces between wildcards, whose edge spaces are significant).
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+/// Does the whole output `line` match the whole `check` line?
+///
+/// Both are trimmed and their whitespace runs compare equal; `[...]` in the
+/// check matches any (possibly empty) text of the line.
+pub fn line_matches(line: &str, check: &str) -> bool {
+    let line = normalize_whitespace(line);
+    let check = normalize_whitespace(check);
+    let fragments: Vec<String> = check.split(WILDCARD).map(collapse_whitespace).collect();
+    // `split` always yields at least one fragment.
+    let (first, rest) = fragments.split_first().expect("split yields a fragment");
+    if rest.is_empty() {
+        return line == *first;
+    }
+    let Some(mut tail) = line.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    let (last, middle) = rest.split_last().expect("rest is not empty");
+    // Leftmost matching of the middle fragments is optimal for `*`-style globs.
+    for fragment in middle {
+        match tail.find(fragment.as_str()) {
+            Some(pos) => tail = &tail[pos + fragment.len()..],
+            None => return false,
+        }
+    }
+    tail.ends_with(last.as_str())
+}
+
+/// Why a list of checks did not match an output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckFailure {
+    /// Index into the checks of the one that failed.
+    pub check_index: usize,
+    /// 0-based output line where the search for the failing check started.
+    pub searched_from: usize,
+    /// 0-based output line matched by the previous check, if any.
+    pub previous_match: Option<usize>,
+}
+
+/// Matches `checks` in order against the lines of `output`.
+///
+/// Returns the 0-based output line matched by each check.
+pub fn match_checks<S: AsRef<str>>(output: &str, checks: &[S]) -> Result<Vec<usize>, CheckFailure> {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut cursor = 0;
+    let mut matched = Vec::with_capacity(checks.len());
+    for (check_index, check) in checks.iter().enumerate() {
+        let found = (cursor..lines.len()).find(|&i| line_matches(lines[i], check.as_ref()));
+        match found {
+            Some(i) => {
+                matched.push(i);
+                cursor = i + 1;
+            }
+            None => {
+                return Err(CheckFailure {
+                    check_index,
+                    searched_from: cursor,
+                    previous_match: matched.last().copied(),
+                })
+            }
+        }
+    }
+    Ok(matched)
+}
+
+// ---------------------------------------------------------------------------
+// Running debuggers
+// ---------------------------------------------------------------------------
+
+/// Result of one batch debugger session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub debugger: Debugger,
+    /// The full command line, for reports.
+    pub command_line: String,
+    /// The command file as written (prelude + program commands).
+    pub command_file: String,
+    /// stdout and stderr, interleaved.
+    pub output: String,
+    /// Exit status description (`exit status: 0`, `killed after 60s`, ...).
+    pub status: String,
+    pub timed_out: bool,
+}
+
+/// Checks that `tool --version` runs; the error names the apt package line.
+pub fn require_tool(tool: &str) -> Result<(), String> {
+    match Command::new(tool)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+    {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!(
+            "`{tool}` is needed by the debugger tests but could not be run ({e}).\n\
+             Install the debuggers with:\n    {APT_INSTALL_HINT}"
+        )),
+    }
+}
+
+/// Checks that both gdb and lldb-19 are installed.
+pub fn require_debuggers() -> Result<(), String> {
+    let errors: Vec<String> = Debugger::ALL
+        .iter()
+        .filter_map(|d| require_tool(d.binary()).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// Runs `debugger` in batch mode on `exe` with `commands` (after the prelude).
+///
+/// The command file and the output file are written into `work_dir`, which is
+/// also the debuggee's working directory. The session is killed after
+/// `timeout`.
+pub fn run_debugger<S: AsRef<str>>(
+    debugger: Debugger,
+    exe: &Path,
+    commands: &[S],
+    work_dir: &Path,
+    timeout: Duration,
+) -> Result<Session, String> {
+    fs::create_dir_all(work_dir)
+        .map_err(|e| format!("cannot create work dir {}: {e}", work_dir.display()))?;
+    let mut command_file = String::new();
+    for line in debugger.prelude() {
+        command_file.push_str(line);
+        command_file.push('\n');
+    }
+    for line in commands {
+        command_file.push_str(line.as_ref());
+        command_file.push('\n');
+    }
+    let cmd_path = work_dir.join(format!("{}.cmd", debugger.name()));
+    fs::write(&cmd_path, &command_file)
+        .map_err(|e| format!("cannot write {}: {e}", cmd_path.display()))?;
+    let out_path = work_dir.join(format!("{}.out", debugger.name()));
+    let out_file = File::create(&out_path)
+        .map_err(|e| format!("cannot create {}: {e}", out_path.display()))?;
+    let err_file = out_file
+        .try_clone()
+        .map_err(|e| format!("cannot duplicate handle of {}: {e}", out_path.display()))?;
+
+    let args = debugger.args(&cmd_path, exe);
+    let command_line = format!("{} {}", debugger.binary(), args.join(" "));
+    let mut child = Command::new(debugger.binary())
+        .args(&args)
+        .current_dir(work_dir)
+        .stdin(Stdio::null())
+        .stdout(out_file)
+        .stderr(err_file)
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "cannot start `{command_line}`: {e}\nInstall the debuggers with:\n    {APT_INSTALL_HINT}"
+            )
+        })?;
+
+    let start = Instant::now();
+    let (status, timed_out) = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break (status.to_string(), false),
+            Ok(None) if start.elapsed() >= timeout => {
+                // Best effort: the process may exit between try_wait and kill.
+                let _ = child.kill();
+                let _ = child.wait();
+                break (format!("killed after {}s timeout", timeout.as_secs()), true);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("waiting for `{command_line}` failed: {e}")),
+        }
+    };
+    let bytes =
+        fs::read(&out_path).map_err(|e| format!("cannot read {}: {e}", out_path.display()))?;
+    Ok(Session {
+        debugger,
+        command_line,
+        command_file,
+        output: String::from_utf8_lossy(&bytes).into_owned(),
+        status,
+        timed_out,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Checking one program
+// ---------------------------------------------------------------------------
+
+/// Formats the failure report for `session` (None: all checks passed).
+pub fn check_session(
+    program: &Path,
+    label: &str,
+    script: &Script,
+    session: &Session,
+) -> Option<String> {
+    let checks: Vec<&str> = script.checks.iter().map(|c| c.text.as_str()).collect();
+    let problem = if session.timed_out {
+        Some(format!(
+            "the debugger session timed out ({}).\n",
+            session.status
+        ))
+    } else {
+        match match_checks(&session.output, &checks) {
+            Ok(_) => None,
+            Err(failure) => {
+                let check = &script.checks[failure.check_index];
+                let mut s = format!(
+                    "check #{} (line {}) did not match:\n    {}-check: {}\n",
+                    failure.check_index + 1,
+                    check.line,
+                    session.debugger.name(),
+                    check.text
+                );
+                match failure.previous_match {
+                    Some(prev) => {
+                        let _ = writeln!(
+                            s,
+                            "searched output from line {} on (the previous check matched output line {}).",
+                            failure.searched_from + 1,
+                            prev + 1
+                        );
+                    }
+                    None => s.push_str("searched the whole output.\n"),
+                }
+                Some(s)
+            }
+        }
+    };
+    let problem = problem?;
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "==== {} — {} [{}] ====",
+        program.display(),
+        session.debugger.name(),
+        label
+    );
+    report.push_str(&problem);
+    let _ = writeln!(report, "command line: {}", session.command_line);
+    let _ = writeln!(report, "exit: {}", session.status);
+    report.push_str("---- commands ----\n");
+    report.push_str(&session.command_file);
+    report.push_str("---- output (numbered) ----\n");
+    for (i, line) in session.output.lines().enumerate() {
+        let _ = writeln!(report, "{:4} | {line}", i + 1);
+    }
+    report.push_str("---- end ----\n");
+    Some(report)
+}
+
+/// Runs every debugger that has directives in `directives` against `exe`.
+///
+/// Returns the failure reports (empty: everything matched). A program whose
+/// directives for a debugger are missing is itself a failure: every program
+/// must be checked in both debuggers.
+pub fn check_program(
+    program: &Path,
+    directives: &Directives,
+    exe: &Path,
+    label: &str,
+    work_dir: &Path,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for debugger in Debugger::ALL {
+        let script = directives.script(debugger);
+        if script.commands.is_empty() || script.checks.is_empty() {
+            failures.push(format!(
+                "==== {} — {} [{label}] ====\nthe program has no {0}-command/{0}-check directives\n",
+                program.display(),
+                debugger.name()
+            ));
+            continue;
+        }
+        let commands: Vec<&str> = script.commands.iter().map(|c| c.text.as_str()).collect();
+        let dir = work_dir.join(debugger.name());
+        match run_debugger(debugger, exe, &commands, &dir, DEBUGGER_TIMEOUT) {
+            Ok(session) => failures.extend(check_session(program, label, script, &session)),
+            Err(e) => failures.push(format!(
+                "==== {} — {} [{label}] ====\n{e}\n",
+                program.display(),
+                debugger.name()
+            )),
+        }
+    }
+    failures
+}
+
+// ---------------------------------------------------------------------------
+// toyc and backends
+// ---------------------------------------------------------------------------
+
+/// Is LLVM-backend testing requested (`DWARFSMITH_TEST_LLVM=1`)?
+pub fn llvm_requested() -> bool {
+    std::env::var("DWARFSMITH_TEST_LLVM").is_ok_and(|v| v == "1")
+}
+
+/// The backends to test: `gimli` always, `llvm` when `DWARFSMITH_TEST_LLVM=1`.
+pub fn backends() -> Vec<&'static str> {
+    let mut b = vec!["gimli"];
+    if llvm_requested() {
+        b.push("llvm");
+    }
+    b
+}
+
+/// The toyc binary: `$TOYC` if set, otherwise built once with
+/// `$CARGO build --release --example toyc` (plus `--features llvm` when LLVM
+/// testing is requested) in `manifest_dir`.
+pub fn toyc_path(manifest_dir: &Path) -> Result<PathBuf, String> {
+    static TOYC: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    TOYC.get_or_init(|| find_or_build_toyc(manifest_dir))
+        .clone()
+}
+
+fn find_or_build_toyc(manifest_dir: &Path) -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("TOYC") {
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "TOYC is set to {}, which is not a file",
+                path.display()
+            ))
+        };
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(&cargo);
+    cmd.args(["build", "--release", "--example", "toyc"])
+        .current_dir(manifest_dir);
+    if llvm_requested() {
+        cmd.args(["--features", "llvm"]);
+    }
+    let output = cmd.output().map_err(|e| {
+        format!(
+            "cannot run `{} build --release --example toyc`: {e}",
+            Path::new(&cargo).display()
+        )
+    })?;
+    if !output.status.success() {
+        return Err(format!(
+            "building toyc failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir.join("target"));
+    let target_dir = if target_dir.is_relative() {
+        manifest_dir.join(target_dir)
+    } else {
+        target_dir
+    };
+    let exe = target_dir.join("release").join("examples").join("toyc");
+    if exe.is_file() {
+        Ok(exe)
+    } else {
+        Err(format!(
+            "toyc was built but {} does not exist",
+            exe.display()
+        ))
+    }
+}
+
+/// `toyc build SRC -o OUT --backend BACKEND`.
+pub fn compile(toyc: &Path, src: &Path, out: &Path, backend: &str) -> Result<(), String> {
+    let output = Command::new(toyc)
+        .arg("build")
+        .arg(src)
+        .arg("-o")
+        .arg(out)
+        .args(["--backend", backend])
+        .arg("--save-object")
+        .arg(out.with_extension("o"))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", toyc.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`{} build {} -o {} --backend {backend}` failed ({}):\nstdout:\n{}\nstderr:\n{}",
+            toyc.display(),
+            src.display(),
+            out.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    if !out.is_file() {
+        return Err(format!(
+            "toyc reported success but did not write {}",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Compiles `program` with every backend and checks it in both debuggers.
+/// Panics with all failure reports.
+pub fn test_program(manifest_dir: &Path, programs_dir: &Path, work_root: &Path, name: &str) {
+    let program = programs_dir.join(format!("{name}.toy"));
+    let source = fs::read_to_string(&program)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", program.display()));
+    let directives = parse_directives(&source);
+    if let Err(e) = require_debuggers() {
+        panic!("{e}");
+    }
+    let toyc = toyc_path(manifest_dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut failures = Vec::new();
+    for backend in backends() {
+        let work_dir = work_root.join(name).join(backend);
+        if let Err(e) = fs::create_dir_all(&work_dir) {
+            panic!("cannot create {}: {e}", work_dir.display());
+        }
+        let exe = work_dir.join(name);
+        if let Err(e) = compile(&toyc, &program, &exe, backend) {
+            failures.push(format!(
+                "==== {} [{backend}] ====\n{e}\n",
+                program.display()
+            ));
+            continue;
+        }
+        for check in [
+            dwarf::verify_object(&exe.with_extension("o")),
+            dwarf::full_coverage(&exe),
+        ] {
+            if let Err(e) = check {
+                failures.push(format!(
+                    "==== {} [{backend}] ====\n{e}\n",
+                    program.display()
+                ));
+            }
+        }
+        failures.extend(check_program(
+            &program,
+            &directives,
+            &exe,
+            backend,
+            &work_dir,
+        ));
+    }
+    if !failures.is_empty() {
+        panic!(
+            "{} debugger check(s) failed for {}:\n\n{}",
+            failures.len(),
+            program.display(),
+            failures.join("\n")
+        );
+    }
+}
+
+#[cfg(test)]
+mod matcher_tests;
