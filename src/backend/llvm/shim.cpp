@@ -56,3 +56,8 @@ extern "C" LLVMMetadataRef dwarfsmith_di_enumeration(
       size_bits, align_bits, elements(b, elems, n), md<DIType>(underlying), 0,
       StringRef(id, id_len), false));
 }
+
+extern "C" void dwarfsmith_di_retain_type(LLVMDIBuilderRef builder,
+                                          LLVMMetadataRef ty) {
+  unwrap(builder)->retainType(md<DIType>(ty));
+}

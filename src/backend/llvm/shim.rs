@@ -50,4 +50,7 @@ extern "C" {
         id: *const std::ffi::c_char,
         id_len: usize,
     ) -> LLVMMetadataRef;
+
+    /// `DIBuilder::retainType`: emit the type even if nothing refers to it.
+    pub(super) fn dwarfsmith_di_retain_type(builder: LLVMDIBuilderRef, ty: LLVMMetadataRef);
 }

@@ -9,7 +9,7 @@ use llvm_sys::prelude::*;
 use super::backend::{align_bits, bits, missing, ptr, LlvmBackend, StubInfo, TypeSlot};
 use super::shim;
 use crate::backend::{
-    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, TypedefInfo, VariantPartInfo,
+    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, TypedefInfo, VariantPartInfo,
 };
 use crate::desc::BaseEncoding;
 use crate::error::{err, ErrorKind, Result};
@@ -152,6 +152,10 @@ impl LlvmBackend<'_> {
                 idl,
             )
         };
+        if !matches!(info.scope, ParentScope::Type(_)) {
+            // SAFETY: live DIBuilder and node.
+            unsafe { shim::dwarfsmith_di_retain_type(self.dib, md) };
+        }
         self.push_type(t, md)
     }
 
@@ -328,6 +332,9 @@ impl LlvmBackend<'_> {
         let (id, idl) = ptr(&info.identifier);
         let null = std::ptr::null_mut();
         let kind = info.kind;
+        // Named types of the unit or a namespace are emitted even when no
+        // variable uses them, as with the gimli backend.
+        let top_level = !matches!(info.scope, ParentScope::Type(_)) && !info.name.is_empty();
         // SAFETY: live DIBuilder and nodes; `temp` is the live temporary
         // owned by slot `t`. After RAUW LLVM has deleted it, and the slot
         // (the only place its pointer was kept) is overwritten right here.
@@ -370,6 +377,10 @@ impl LlvmBackend<'_> {
             };
             LLVMMetadataReplaceAllUsesWith(temp, full);
             self.types[t as usize] = TypeSlot::Done(full);
+        }
+        if top_level {
+            // SAFETY: live DIBuilder and final node.
+            unsafe { shim::dwarfsmith_di_retain_type(self.dib, self.types[t as usize].md()) };
         }
         Ok(())
     }
