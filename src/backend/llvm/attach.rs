@@ -31,7 +31,7 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     /// Attaches `f`'s `DISubprogram` to the LLVM function `func` (of the
     /// backend's module). Optional when `func` is named by `f`'s linkage
     /// name: such functions are found and attached automatically.
-    pub fn attach_llvm_function(&mut self, f: FunctionId, func: LlvmFunction<'a>) -> Result<()> {
+    pub fn attach_llvm_function(&mut self, f: FunctionId, func: LlvmFunction<'_>) -> Result<()> {
         self.live()?;
         let i = f.check(self.id, self.functions.len())?;
         self.backend.attach_function(i as u32, func)
@@ -44,8 +44,8 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     pub fn declare_llvm_variable(
         &mut self,
         v: VarId,
-        storage: LlvmValue<'a>,
-        block: LlvmBlock<'a>,
+        storage: LlvmValue<'_>,
+        block: LlvmBlock<'_>,
     ) -> Result<()> {
         self.live()?;
         let i = v.check(self.id, self.vars.len())?;
@@ -55,7 +55,7 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     /// Attaches `g`'s `DIGlobalVariableExpression` to the LLVM global
     /// variable `global`. Optional when `global` is named by `g`'s linkage
     /// name (attached automatically at finish).
-    pub fn attach_llvm_global(&mut self, g: GlobalId, global: LlvmGlobal<'a>) -> Result<()> {
+    pub fn attach_llvm_global(&mut self, g: GlobalId, global: LlvmGlobal<'_>) -> Result<()> {
         self.live()?;
         let i = g.check(self.id, self.global_count as usize)?;
         self.backend.attach_global(i as u32, global)

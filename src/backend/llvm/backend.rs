@@ -156,8 +156,8 @@ fn language(l: Language) -> Result<LLVMDWARFSourceLanguage> {
 }
 
 impl<'a> LlvmBackend<'a> {
-    /// A backend writing into `module` (one compile unit per module: a
-    /// second backend on the same module is refused).
+    /// A backend writing into `module`. One compile unit per LLVM context:
+    /// a second backend in the same context is refused.
     pub fn new(module: &'a LlvmModule<'a>, opts: LlvmOptions) -> Result<Self> {
         if !(4..=5).contains(&opts.dwarf_version) {
             return err(
@@ -168,10 +168,10 @@ impl<'a> LlvmBackend<'a> {
                 ),
             );
         }
-        if module.has_debug_info.replace(true) {
+        if module.context().has_debug_info.replace(true) {
             return err(
                 ErrorKind::Unsupported,
-                "this LLVM module already has a compile unit from dwarfsmith: use one LlvmBackend (one DebugContext) per module",
+                "this LLVM context already holds a dwarfsmith compile unit: use one LlvmContext per DebugContext (metadata is uniqued per context, and a second unit's stub completion could re-unique onto the first unit's nodes; see DESIGN.md)",
             );
         }
         // SAFETY: the module is live for 'a, longer than the DIBuilder,

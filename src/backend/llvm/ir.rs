@@ -45,6 +45,9 @@ fn foreign(what: &str, whose: &str) -> Error {
 /// handle) from outliving it.
 pub struct LlvmContext {
     raw: LLVMContextRef,
+    /// Whether a dwarfsmith compile unit was ever built in this context
+    /// (one per context: see DESIGN.md, "RAUW and uniquing").
+    pub(super) has_debug_info: Cell<bool>,
 }
 
 impl Default for LlvmContext {
@@ -58,7 +61,10 @@ impl LlvmContext {
     pub fn new() -> Self {
         // SAFETY: creates a new context, owned by the returned value.
         let raw = unsafe { LLVMContextCreate() };
-        LlvmContext { raw }
+        LlvmContext {
+            raw,
+            has_debug_info: Cell::new(false),
+        }
     }
 
     /// The raw context, for llvm-sys calls in the frontend's own `unsafe`.
@@ -71,11 +77,7 @@ impl LlvmContext {
         let n = cstr("module name", name)?;
         // SAFETY: `self.raw` is live; the name is NUL-terminated and copied.
         let raw = unsafe { LLVMModuleCreateWithNameInContext(n.as_ptr(), self.raw) };
-        Ok(LlvmModule {
-            raw,
-            ctx: self,
-            has_debug_info: Cell::new(false),
-        })
+        Ok(LlvmModule { raw, ctx: self })
     }
 
     fn ty(&self, raw: LLVMTypeRef) -> LlvmType<'_> {
@@ -225,12 +227,10 @@ impl<'ctx> LlvmType<'ctx> {
 }
 
 /// An LLVM module: owns its functions, globals and instructions; borrows its
-/// context. Dropping it disposes the module. At most one
-/// [`LlvmBackend`](super::LlvmBackend) (one compile unit) per module.
+/// context. Dropping it disposes the module.
 pub struct LlvmModule<'ctx> {
     raw: LLVMModuleRef,
     pub(super) ctx: &'ctx LlvmContext,
-    pub(super) has_debug_info: Cell<bool>,
 }
 
 impl<'ctx> LlvmModule<'ctx> {
