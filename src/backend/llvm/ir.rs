@@ -412,7 +412,8 @@ fn value_module(v: LLVMValueRef) -> Option<LLVMModuleRef> {
             if bb.is_null() {
                 return None;
             }
-            return Some(LLVMGetGlobalParent(LLVMGetBasicBlockParent(bb)));
+            let f = LLVMGetBasicBlockParent(bb);
+            return (!f.is_null()).then(|| LLVMGetGlobalParent(f));
         }
     }
     None
