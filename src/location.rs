@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::backend::{Backend, CodeInfo, LineLoc, LineRowInfo, VarLocation};
+use crate::backend::{Backend, BlockParent, CodeInfo, LineLoc, LineRowInfo, VarLocation};
 use crate::context::DebugContext;
 use crate::error::{err, ErrorKind, Result};
 use crate::handles::{FileId, FunctionId, LocToken, ScopeId, VarId};
@@ -70,9 +70,10 @@ impl<B: Backend> DebugContext<B> {
 
     /// Closes the open function.
     pub fn exit_function(&mut self) -> Result<()> {
-        self.open_fn("exit_function")?;
+        let f = self.open_fn("exit_function")?.function;
         self.current_fn = None;
-        self.backend.current_location(None)
+        self.backend.current_location(None)?;
+        self.backend.function_end(f)
     }
 
     fn open_fn(&mut self, op: &str) -> Result<&mut FnState> {
@@ -173,8 +174,23 @@ impl<B: Backend> DebugContext<B> {
         })
     }
 
+    /// Tells the backend which location applies now: none in the prologue,
+    /// the current token's, or line 0 in the function's scope after
+    /// `clear_source_location` (compiler-generated code, like the gimli
+    /// backend's line-0 rows).
     fn notify(&mut self) -> Result<()> {
-        let loc = self.current_location().and_then(|t| self.line_loc(t));
+        let loc = match &self.current_fn {
+            Some(st) if st.emitting => match st.current.and_then(|t| self.line_loc(t)) {
+                Some(l) => Some(l),
+                None => Some(LineLoc {
+                    scope: BlockParent::Function(st.function),
+                    file: self.functions[st.function as usize].file,
+                    line: 0,
+                    col: 0,
+                }),
+            },
+            _ => None,
+        };
         self.backend.current_location(loc.as_ref())
     }
 

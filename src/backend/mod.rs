@@ -4,6 +4,9 @@
 //! dense indices of the core's handles.
 
 pub mod gimli;
+#[cfg(feature = "llvm")]
+#[allow(unsafe_code)]
+pub mod llvm;
 
 use crate::desc::BaseEncoding;
 use crate::error::{err, ErrorKind, Result};
@@ -349,10 +352,17 @@ pub trait Backend {
     fn variable(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()>;
     /// A global variable.
     fn global(&mut self, g: u32, info: &GlobalInfo<'_>) -> Result<()>;
-    /// The location that applies to code emitted from now on (`None`: no
-    /// location). Backends that do codegen themselves (LLVM) apply it to
-    /// their instruction builder; others ignore it.
+    /// The location that applies to code emitted from now on. `None` outside
+    /// functions and in the prologue (no location); after
+    /// `clear_source_location` it is line 0 in the function's scope
+    /// (compiler-generated code). Backends that do codegen themselves (LLVM)
+    /// apply it to their instruction builder; others ignore it.
     fn current_location(&mut self, _loc: Option<&LineLoc>) -> Result<()> {
+        Ok(())
+    }
+    /// The open function was closed (`exit_function`): nothing more will be
+    /// emitted into it (LLVM: `DIBuilder::finalizeSubprogram`).
+    fn function_end(&mut self, _f: u32) -> Result<()> {
         Ok(())
     }
     /// The code of a function, for backends that do not do codegen.

@@ -3,6 +3,8 @@
 //! (`llvm-dwarfdump-19 --verify` and a gimli read-back).
 #![allow(dead_code)]
 
+#[cfg(feature = "llvm")]
+pub mod llvm;
 pub mod readback;
 
 use std::collections::HashMap;

@@ -70,6 +70,10 @@ pub fn check(bytes: &[u8]) -> Result<Summary, String> {
         gimli::SectionId::DebugRngLists,
         gimli::SectionId::DebugRanges,
         gimli::SectionId::DebugAranges,
+        gimli::SectionId::DebugStrOffsets,
+        gimli::SectionId::DebugAddr,
+        gimli::SectionId::DebugLocLists,
+        gimli::SectionId::DebugLoc,
     ] {
         cache.insert(id, Cow::Owned(section_data(&file, id.name())?));
     }

@@ -1,0 +1,387 @@
+//! Type nodes: base, pointer, array, subroutine, typedef, enumeration, and
+//! the stub → RAUW → final node life of structs and unions (with variant
+//! parts through the C++ shim).
+
+use llvm_sys::core::{LLVMConstInt, LLVMIntTypeInContext};
+use llvm_sys::debuginfo::*;
+use llvm_sys::prelude::*;
+
+use super::backend::{align_bits, bits, missing, ptr, LlvmBackend, StubInfo, TypeSlot};
+use super::shim;
+use crate::backend::{
+    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, TypedefInfo, VariantPartInfo,
+};
+use crate::desc::BaseEncoding;
+use crate::error::{err, ErrorKind, Result};
+
+const DW_TAG_STRUCTURE_TYPE: u32 = 0x13;
+const DW_TAG_UNION_TYPE: u32 = 0x17;
+
+impl LlvmBackend<'_> {
+    pub(super) fn push_type(&mut self, t: u32, md: LLVMMetadataRef) -> Result<()> {
+        Self::next("type", t, self.types.len())?;
+        self.types.push(TypeSlot::Done(md));
+        Ok(())
+    }
+
+    pub(super) fn base(&mut self, t: u32, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
+        let encoding: u32 = match enc {
+            BaseEncoding::Boolean => 0x02,
+            BaseEncoding::Float => 0x04,
+            BaseEncoding::Signed => 0x05,
+            BaseEncoding::SignedChar => 0x06,
+            BaseEncoding::Unsigned => 0x07,
+            BaseEncoding::UnsignedChar => 0x08,
+            BaseEncoding::Utf => 0x10,
+        };
+        let (n, nl) = ptr(name);
+        let size = bits(size)?;
+        // SAFETY: live DIBuilder; name as pointer + length.
+        let md = unsafe { LLVMDIBuilderCreateBasicType(self.dib, n, nl, size, encoding, 0) };
+        self.push_type(t, md)
+    }
+
+    pub(super) fn pointer(&mut self, t: u32, pointee: u32, size: u64) -> Result<()> {
+        let to = self.type_md(pointee)?;
+        let size = bits(size)?;
+        // SAFETY: live DIBuilder and pointee node (possibly a temporary
+        // stub: the pointer's operand is tracked by LLVM and follows RAUW).
+        let md =
+            unsafe { LLVMDIBuilderCreatePointerType(self.dib, to, size, 0, 0, c"".as_ptr(), 0) };
+        self.push_type(t, md)
+    }
+
+    pub(super) fn array(
+        &mut self,
+        t: u32,
+        elem: u32,
+        len: u64,
+        size: u64,
+        align: u32,
+    ) -> Result<()> {
+        let elem = self.type_md(elem)?;
+        let Ok(count) = i64::try_from(len) else {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("array length {len} exceeds i64"),
+            );
+        };
+        let (size, align) = (bits(size)?, align_bits(align)?);
+        // SAFETY: live DIBuilder and element node; the one-element subscript
+        // array is read during the call only.
+        let md = unsafe {
+            let mut sub = [LLVMDIBuilderGetOrCreateSubrange(self.dib, 0, count)];
+            LLVMDIBuilderCreateArrayType(self.dib, size, align, elem, sub.as_mut_ptr(), 1)
+        };
+        self.push_type(t, md)
+    }
+
+    pub(super) fn subroutine(
+        &mut self,
+        params: &[u32],
+        ret: Option<u32>,
+        variadic: bool,
+    ) -> Result<LLVMMetadataRef> {
+        let mut elems = Vec::with_capacity(params.len() + 2);
+        elems.push(match ret {
+            Some(r) => self.type_md(r)?,
+            None => std::ptr::null_mut(),
+        });
+        for p in params {
+            elems.push(self.type_md(*p)?);
+        }
+        if variadic {
+            // A trailing null element is DW_TAG_unspecified_parameters.
+            elems.push(std::ptr::null_mut());
+        }
+        // SAFETY: live DIBuilder; nodes are live or null (void / varargs).
+        Ok(unsafe {
+            LLVMDIBuilderCreateSubroutineType(
+                self.dib,
+                std::ptr::null_mut(),
+                elems.as_mut_ptr(),
+                elems.len() as u32,
+                LLVMDIFlagPrototyped,
+            )
+        })
+    }
+
+    pub(super) fn typedef_node(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()> {
+        let target = self.type_md(info.target)?;
+        let scope = self.scope_md(info.scope)?;
+        let (file, line) = self.decl_md(info.decl)?;
+        let (n, nl) = ptr(info.name);
+        // SAFETY: live DIBuilder and nodes.
+        let md =
+            unsafe { LLVMDIBuilderCreateTypedef(self.dib, target, n, nl, file, line, scope, 0) };
+        self.push_type(t, md)
+    }
+
+    pub(super) fn enum_node(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()> {
+        let underlying = self.type_md(info.underlying)?;
+        let scope = self.scope_md(info.scope)?;
+        let (file, line) = self.decl_md(info.decl)?;
+        let mut elems: Vec<LLVMMetadataRef> = info
+            .enumerators
+            .iter()
+            .map(|(name, v)| {
+                let (n, nl) = ptr(name);
+                // SAFETY: live DIBuilder; name as pointer + length.
+                unsafe { LLVMDIBuilderCreateEnumerator(self.dib, n, nl, *v, info.unsigned as i32) }
+            })
+            .collect();
+        let (n, nl) = ptr(info.name);
+        let (id, idl) = ptr(info.identifier.unwrap_or(""));
+        let (size, align) = (bits(info.size)?, align_bits(info.align)?);
+        // SAFETY: live DIBuilder and nodes; arrays and strings are read
+        // during the call only (shim: `DIBuilder::createEnumerationType`).
+        let md = unsafe {
+            shim::dwarfsmith_di_enumeration(
+                self.dib,
+                scope,
+                n,
+                nl,
+                file,
+                line,
+                size,
+                align,
+                elems.as_mut_ptr(),
+                elems.len() as u32,
+                underlying,
+                id,
+                idl,
+            )
+        };
+        if !matches!(info.scope, ParentScope::Type(_)) {
+            // SAFETY: live DIBuilder and node.
+            unsafe { shim::dwarfsmith_di_retain_type(self.dib, md) };
+        }
+        self.push_type(t, md)
+    }
+
+    pub(super) fn stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()> {
+        Self::next("type", t, self.types.len())?;
+        let scope = self.scope_md(info.scope)?;
+        let (file, line) = self.decl_md(info.decl)?;
+        let tag = match info.kind {
+            CompositeKind::Struct => DW_TAG_STRUCTURE_TYPE,
+            CompositeKind::Union => DW_TAG_UNION_TYPE,
+        };
+        let flags = if info.declaration {
+            LLVMDIFlagFwdDecl
+        } else {
+            0
+        };
+        let (size, align) = (bits(info.size)?, align_bits(info.align)?);
+        let identifier = info.identifier.unwrap_or("").to_owned();
+        let (n, nl) = ptr(info.name);
+        let (id, idl) = ptr(&identifier);
+        // SAFETY: live DIBuilder and nodes. The temporary is owned by the
+        // new `Temp` slot until completion (or drop) RAUWs it.
+        let temp = unsafe {
+            LLVMDIBuilderCreateReplaceableCompositeType(
+                self.dib, tag, n, nl, scope, file, line, 0, size, align, flags, id, idl,
+            )
+        };
+        self.types.push(TypeSlot::Temp(
+            temp,
+            Box::new(StubInfo {
+                kind: info.kind,
+                name: info.name.to_owned(),
+                scope: info.scope,
+                size: info.size,
+                align: info.align,
+                decl: info.decl,
+                identifier,
+                declaration: info.declaration,
+            }),
+        ));
+        Ok(())
+    }
+
+    fn member(&self, scope: LLVMMetadataRef, m: &MemberInfo<'_>) -> Result<LLVMMetadataRef> {
+        let ty = self.type_md(m.ty)?;
+        let (n, nl) = ptr(m.name);
+        let flags = if m.artificial {
+            LLVMDIFlagArtificial
+        } else {
+            0
+        };
+        let (size, align, offset) = (bits(m.size)?, align_bits(m.align)?, bits(m.offset)?);
+        // SAFETY: live DIBuilder and nodes.
+        Ok(unsafe {
+            LLVMDIBuilderCreateMemberType(
+                self.dib,
+                scope,
+                n,
+                nl,
+                std::ptr::null_mut(),
+                0,
+                size,
+                align,
+                offset,
+                flags,
+                ty,
+            )
+        })
+    }
+
+    /// The variant part of a tagged union: the discriminant member and one
+    /// variant member per variant, all scoped in the (temporary) stub.
+    fn variant_part(
+        &self,
+        temp: LLVMMetadataRef,
+        info: &StubInfo,
+        members: &[MemberInfo<'_>],
+        vp: &VariantPartInfo<'_>,
+    ) -> Result<LLVMMetadataRef> {
+        let Some(discr) = members.get(vp.discr_member) else {
+            return err(
+                ErrorKind::InvalidLayout,
+                "the variant part's discriminant is not a member",
+            );
+        };
+        let tag_bits = bits(discr.size)?;
+        if !(1..=64).contains(&tag_bits) {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!(
+                    "a variant part's tag of {} bytes is not supported (1 to 8 bytes)",
+                    discr.size
+                ),
+            );
+        }
+        let discr_md = self.member(temp, discr)?;
+        // SAFETY: the context is live; `tag_bits` is a valid width.
+        let tag_ty = unsafe { LLVMIntTypeInContext(self.ctx(), tag_bits as u32) };
+        let mut elems = Vec::with_capacity(vp.variants.len());
+        for v in vp.variants {
+            let m = &v.member;
+            let ty = self.type_md(m.ty)?;
+            let (n, nl) = ptr(m.name);
+            let (size, align, offset) = (bits(m.size)?, align_bits(m.align)?, bits(m.offset)?);
+            // SAFETY: live DIBuilder and nodes; the discriminant is a
+            // ConstantInt of the tag's width, as the shim requires.
+            elems.push(unsafe {
+                let value = LLVMConstInt(tag_ty, v.discriminant, 0);
+                shim::dwarfsmith_di_variant_member(
+                    self.dib, temp, n, nl, size, align, offset, value, ty,
+                )
+            });
+        }
+        let id = format!("{}::variant_part", info.identifier);
+        let (i, il) = ptr(&id);
+        let (size, align) = (bits(info.size)?, align_bits(info.align)?);
+        // SAFETY: live DIBuilder and nodes; the element array is read during
+        // the call only.
+        Ok(unsafe {
+            shim::dwarfsmith_di_variant_part(
+                self.dib,
+                temp,
+                std::ptr::null_mut(),
+                0,
+                size,
+                align,
+                discr_md,
+                elems.as_mut_ptr(),
+                elems.len() as u32,
+                i,
+                il,
+            )
+        })
+    }
+
+    /// Completes stub `t`: builds the members (scoped in the temporary),
+    /// creates the final node, RAUWs the temporary with it (LLVM deletes the
+    /// temporary) and overwrites the slot in the same step.
+    pub(super) fn complete(
+        &mut self,
+        t: u32,
+        members: &[MemberInfo<'_>],
+        vp: Option<&VariantPartInfo<'_>>,
+    ) -> Result<()> {
+        let (temp, info) = match self.types.get(t as usize) {
+            Some(TypeSlot::Temp(temp, info)) => (*temp, info),
+            Some(TypeSlot::Done(_)) => {
+                return err(
+                    ErrorKind::InvalidCode,
+                    format!("LLVM backend: type #{t} is already complete (or is not a struct/union stub); a stub is completed exactly once"),
+                )
+            }
+            None => return Err(missing("type", t)),
+        };
+        let mut elems = Vec::with_capacity(members.len() + 1);
+        for (i, m) in members.iter().enumerate() {
+            if vp.is_some_and(|vp| vp.discr_member == i) {
+                continue;
+            }
+            elems.push(self.member(temp, m)?);
+        }
+        if let Some(vp) = vp {
+            elems.push(self.variant_part(temp, info, members, vp)?);
+        }
+        let scope = self.scope_md(info.scope)?;
+        let (file, line) = self.decl_md(info.decl)?;
+        let flags = if info.declaration {
+            LLVMDIFlagFwdDecl
+        } else {
+            0
+        };
+        let (size, align) = (bits(info.size)?, align_bits(info.align)?);
+        let (n, nl) = ptr(&info.name);
+        let (id, idl) = ptr(&info.identifier);
+        let null = std::ptr::null_mut();
+        let kind = info.kind;
+        // Named types of the unit or a namespace are emitted even when no
+        // variable uses them, as with the gimli backend.
+        let top_level = !matches!(info.scope, ParentScope::Type(_)) && !info.name.is_empty();
+        // SAFETY: live DIBuilder and nodes; `temp` is the live temporary
+        // owned by slot `t`. After RAUW LLVM has deleted it, and the slot
+        // (the only place its pointer was kept) is overwritten right here.
+        unsafe {
+            let full = match kind {
+                CompositeKind::Struct => LLVMDIBuilderCreateStructType(
+                    self.dib,
+                    scope,
+                    n,
+                    nl,
+                    file,
+                    line,
+                    size,
+                    align,
+                    flags,
+                    null,
+                    elems.as_mut_ptr(),
+                    elems.len() as u32,
+                    0,
+                    null,
+                    id,
+                    idl,
+                ),
+                CompositeKind::Union => LLVMDIBuilderCreateUnionType(
+                    self.dib,
+                    scope,
+                    n,
+                    nl,
+                    file,
+                    line,
+                    size,
+                    align,
+                    flags,
+                    elems.as_mut_ptr(),
+                    elems.len() as u32,
+                    0,
+                    id,
+                    idl,
+                ),
+            };
+            LLVMMetadataReplaceAllUsesWith(temp, full);
+            self.types[t as usize] = TypeSlot::Done(full);
+        }
+        if top_level {
+            // SAFETY: live DIBuilder and final node.
+            unsafe { shim::dwarfsmith_di_retain_type(self.dib, self.types[t as usize].md()) };
+        }
+        Ok(())
+    }
+}
