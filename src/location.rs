@@ -129,7 +129,7 @@ impl<B: Backend> DebugContext<B> {
         self.open_fn("set_source_location")?;
         check_line_col("set_source_location", line, col)?;
         let function = self.scopes[scope as usize].function;
-        self.check_in_open_function(function, "the location's scope")?;
+        self.check_in_open_function(function, &"the location's scope")?;
         let (i, _) = self.locs.insert_full(LocKey {
             scope,
             file,
@@ -188,7 +188,7 @@ impl<B: Backend> DebugContext<B> {
                 "set_variable_location called twice for one variable",
             );
         }
-        self.check_in_open_function(self.vars[v].function, "the variable")?;
+        self.check_in_open_function(self.vars[v].function, &"the variable")?;
         self.backend.variable_location(v as u32, loc)?;
         self.vars[v].located = true;
         Ok(())
