@@ -48,6 +48,8 @@ struct Args {
 #[derive(Debug, Clone, Default)]
 struct Sample {
     nanos: u128,
+    cpu_nanos: u128,
+    wait_nanos: u128,
     rss_growth_kb: u64,
     bytes: u64,
     hash: u64,
@@ -65,6 +67,15 @@ fn rss_kb() -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// On-CPU and run-queue-wait time of this (single-threaded) process in ns,
+/// from `/proc/self/schedstat`: on a shared machine the wall time includes
+/// waiting for other people's jobs; the CPU time does not.
+fn sched_ns() -> (u128, u128) {
+    let s = std::fs::read_to_string("/proc/self/schedstat").unwrap_or_default();
+    let mut f = s.split_whitespace().map(|x| x.parse().unwrap_or(0));
+    (f.next().unwrap_or(0), f.next().unwrap_or(0))
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
@@ -99,13 +110,17 @@ fn llvm_hook(_n: u64) -> Result<Vec<u8>, String> {
 /// Child mode: one run, numbers on stdout.
 fn child(variant: &str, n: u64, out: Option<&std::path::Path>) -> Result<(), String> {
     let (base, _) = rss_kb();
+    let (cpu0, wait0) = sched_ns();
     let t0 = Instant::now();
     let bytes = run_variant(variant, n)?;
     let nanos = t0.elapsed().as_nanos();
+    let (cpu1, wait1) = sched_ns();
     let (_, hwm) = rss_kb();
     let file = object::File::parse(&*bytes).map_err(|e| e.to_string())?;
     let mut line = format!(
-        "CHILD nanos={nanos} rss_growth_kb={} bytes={} hash={:016x}",
+        "CHILD nanos={nanos} cpu_nanos={} wait_nanos={} rss_growth_kb={} bytes={} hash={:016x}",
+        cpu1.saturating_sub(cpu0),
+        wait1.saturating_sub(wait0),
         hwm.saturating_sub(base),
         bytes.len(),
         fnv(&bytes)
@@ -132,6 +147,8 @@ fn parse_child(out: &str) -> Option<Sample> {
         let (k, v) = kv.split_once('=')?;
         match k {
             "nanos" => s.nanos = v.parse().ok()?,
+            "cpu_nanos" => s.cpu_nanos = v.parse().ok()?,
+            "wait_nanos" => s.wait_nanos = v.parse().ok()?,
             "rss_growth_kb" => s.rss_growth_kb = v.parse().ok()?,
             "bytes" => s.bytes = v.parse().ok()?,
             "hash" => s.hash = u64::from_str_radix(v, 16).ok()?,
@@ -143,34 +160,49 @@ fn parse_child(out: &str) -> Option<Sample> {
     Some(s)
 }
 
-/// Runs `variant` `runs` times in child processes; the per-field medians.
-fn measure(args: &Args, variant: &str) -> Result<Sample, String> {
+/// One run of `variant` in a child process.
+fn run_child(args: &Args, variant: &str) -> Result<Sample, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut samples = Vec::new();
-    for _ in 0..args.runs.max(1) {
-        let mut cmd = Command::new(&exe);
-        cmd.args(["--child", variant, "--scale", &args.scale.to_string()]);
-        if let Some(o) = &args.out {
-            cmd.arg("--out").arg(o);
-        }
-        let out = cmd.output().map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!(
-                "{variant}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        samples.push(parse_child(&text).ok_or(format!("{variant}: bad child output"))?);
+    let mut cmd = Command::new(&exe);
+    cmd.args(["--child", variant, "--scale", &args.scale.to_string()]);
+    if let Some(o) = &args.out {
+        cmd.arg("--out").arg(o);
     }
-    let median = |mut v: Vec<u128>| {
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "{variant}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    parse_child(&text).ok_or(format!("{variant}: bad child output"))
+}
+
+/// The per-field medians of a variant's samples.
+fn median(samples: &[Sample]) -> Sample {
+    let med = |mut v: Vec<u128>| {
         v.sort_unstable();
         v[v.len() / 2]
     };
     let mut m = samples[0].clone();
-    m.nanos = median(samples.iter().map(|s| s.nanos).collect());
-    m.rss_growth_kb = median(samples.iter().map(|s| s.rss_growth_kb.into()).collect()) as u64;
-    Ok(m)
+    m.nanos = med(samples.iter().map(|s| s.nanos).collect());
+    m.cpu_nanos = med(samples.iter().map(|s| s.cpu_nanos).collect());
+    m.wait_nanos = med(samples.iter().map(|s| s.wait_nanos).collect());
+    m.rss_growth_kb = med(samples.iter().map(|s| s.rss_growth_kb.into()).collect()) as u64;
+    m
+}
+
+/// Runs every variant `runs` times, round-robin (gimli, raw, gimli, raw...),
+/// so slow drift of a shared machine hits all variants alike.
+fn measure_all(args: &Args, variants: &[&str]) -> Result<Vec<Sample>, String> {
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); variants.len()];
+    for _ in 0..args.runs.max(1) {
+        for (v, out) in variants.iter().zip(&mut samples) {
+            out.push(run_child(args, v)?);
+        }
+    }
+    Ok(samples.iter().map(|s| median(s)).collect())
 }
 
 /// How one table cell is printed from a sample.
@@ -185,9 +217,15 @@ fn print_table(n: u64, results: &[(String, Option<Sample>)]) {
         print!("{name:>14}");
     }
     println!();
-    let rows: [(&str, &Cell<'_>); 4] = [
+    let rows: [(&str, &Cell<'_>); 6] = [
         ("wall time (ms)", &|s| {
             format!("{:.1}", s.nanos as f64 / 1e6)
+        }),
+        ("CPU time (ms)", &|s| {
+            format!("{:.1}", s.cpu_nanos as f64 / 1e6)
+        }),
+        ("run-queue wait (ms)", &|s| {
+            format!("{:.1}", s.wait_nanos as f64 / 1e6)
         }),
         ("ns per function", &|s| {
             format!("{:.0}", s.nanos as f64 / n as f64)
@@ -239,21 +277,29 @@ fn main() {
     }
     let n = args.scale;
     let mut results: Vec<(String, Option<Sample>)> = Vec::new();
+    let mut measured = Vec::new();
     for v in ["gimli", "raw", "llvm"] {
         if !args.variants.iter().any(|x| x == v) {
             continue;
         }
         if v == "llvm" && !cfg!(feature = "llvm") {
             println!("llvm: n/a (build with --features llvm)");
-            results.push((v.into(), None));
             continue;
         }
-        match measure(&args, v) {
-            Ok(s) => results.push((v.into(), Some(s))),
-            Err(e) => {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
+        measured.push(v);
+    }
+    let samples = match measure_all(&args, &measured) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    for v in ["gimli", "raw", "llvm"] {
+        if let Some(i) = measured.iter().position(|m| *m == v) {
+            results.push((v.into(), Some(samples[i].clone())));
+        } else if v == "llvm" || args.variants.iter().any(|x| x == v) {
+            results.push((v.into(), None));
         }
     }
     print_table(n, &results);
@@ -274,6 +320,12 @@ fn main() {
         (Some(a), Some(b)) => format!("{:.3}", a.nanos as f64 / b.nanos as f64),
         _ => "nan".into(),
     };
+    if let (Some(g), Some(r)) = (&g, &r) {
+        println!(
+            "gimli/raw CPU-time ratio: {:.3}",
+            g.cpu_nanos as f64 / r.cpu_nanos as f64
+        );
+    }
     let z = g.as_ref().map_or_else(
         || "nan".into(),
         |g| format!("{:.3}", g.rss_growth_kb as f64 * 1024.0 / g.bytes as f64),
