@@ -6,8 +6,6 @@
 //! emitted until the next `set_source_location` or `clear_source_location`.
 //! Variable declarations are unaffected: they carry their own location.
 
-use rustc_hash::FxHashMap;
-
 use crate::backend::{Backend, BlockParent, CodeInfo, LineLoc, LineRowInfo, VarLocation};
 use crate::context::DebugContext;
 use crate::error::{err, ErrorKind, Result};
@@ -130,7 +128,7 @@ impl<B: Backend> DebugContext<B> {
         self.open_fn("set_source_location")?;
         check_line_col("set_source_location", line, col)?;
         let function = self.scopes[scope as usize].function;
-        self.check_in_open_function(function, "the location's scope")?;
+        self.check_in_open_function(function, &"the location's scope")?;
         let (i, _) = self.locs.insert_full(LocKey {
             scope,
             file,
@@ -204,7 +202,7 @@ impl<B: Backend> DebugContext<B> {
                 "set_variable_location called twice for one variable",
             );
         }
-        self.check_in_open_function(self.vars[v].function, "the variable")?;
+        self.check_in_open_function(self.vars[v].function, &"the variable")?;
         self.backend.variable_location(v as u32, loc)?;
         self.vars[v].located = true;
         Ok(())
@@ -294,7 +292,8 @@ impl<B: Backend> DebugContext<B> {
     ) -> (Vec<LineRowInfo>, Vec<BlockRanges>) {
         let func = &self.functions[f as usize];
         let mut out: Vec<LineRowInfo> = Vec::with_capacity(rows.len() + 1);
-        let mut ranges: FxHashMap<u32, Vec<(u64, u64)>> = FxHashMap::default();
+        // A function has few blocks: a linear scan beats hashing here.
+        let mut ranges: Vec<(u32, Vec<(u64, u64)>)> = Vec::new();
         let first_located = rows.iter().position(|r| r.loc.is_some());
         if !matches!(
             rows.first(),
@@ -333,7 +332,14 @@ impl<B: Backend> DebugContext<B> {
                     while let Some(sc) = s {
                         let e = &self.scopes[sc as usize];
                         if e.block.is_some() {
-                            push_range(ranges.entry(sc).or_default(), r.offset, end);
+                            let i = match ranges.iter().position(|(s, _)| *s == sc) {
+                                Some(i) => i,
+                                None => {
+                                    ranges.push((sc, Vec::new()));
+                                    ranges.len() - 1
+                                }
+                            };
+                            push_range(&mut ranges[i].1, r.offset, end);
                         }
                         s = e.parent;
                     }

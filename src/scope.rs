@@ -155,7 +155,11 @@ impl<B: Backend> DebugContext<B> {
 
     /// While a function is open, a scope or variable of another function is
     /// refused.
-    pub(crate) fn check_in_open_function(&self, function: u32, what: &str) -> Result<()> {
+    pub(crate) fn check_in_open_function(
+        &self,
+        function: u32,
+        what: &dyn std::fmt::Display,
+    ) -> Result<()> {
         if let Some(st) = &self.current_fn {
             if st.function != function {
                 return err(
@@ -184,7 +188,7 @@ impl<B: Backend> DebugContext<B> {
         let file = self.check_file(file)?;
         check_line_col("lexical_block", line, col)?;
         let function = self.scopes[p as usize].function;
-        self.check_in_open_function(function, "the parent scope")?;
+        self.check_in_open_function(function, &"the parent scope")?;
         let b = self.block_count;
         self.backend
             .lexical_block(b, self.block_parent(p), file, line, col)?;
@@ -248,7 +252,8 @@ impl<B: Backend> DebugContext<B> {
         let ty = self.check_type(ty)?;
         let entry = &self.scopes[scope as usize];
         let (function, file) = (entry.function, entry.file);
-        self.check_in_open_function(function, &format!("variable `{name}`'s scope"))?;
+        // The message is formatted only on error (this is a hot path).
+        self.check_in_open_function(function, &format_args!("variable `{name}`'s scope"))?;
         let v = self.vars.len() as u32;
         self.backend.variable(
             v,

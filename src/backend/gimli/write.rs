@@ -118,12 +118,15 @@ impl GimliBackend {
             .map_err(gimli_err)?;
         }
         let mut out = Vec::new();
-        sections.for_each(|id, s| -> Result<()> {
+        // Move the buffers out rather than copying them: at this point the
+        // DIE tree is still alive, so a copy would add a full output size to
+        // the peak memory.
+        sections.for_each_mut(|id, s| -> Result<()> {
             if !s.data.slice().is_empty() {
                 out.push(OutSection {
                     id,
-                    data: s.data.slice().to_vec(),
-                    relocs: s.relocs.clone(),
+                    data: s.data.take(),
+                    relocs: std::mem::take(&mut s.relocs),
                 });
             }
             Ok(())
