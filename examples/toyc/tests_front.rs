@@ -372,3 +372,18 @@ fn diagnostic_display() {
     assert_eq!(d.to_string(), "dir/x.toy:1:27: error: unknown name `x`");
     assert_eq!((d.line, d.col), (1, 27));
 }
+
+/// Regression: `const A: i32 = 1 << 2;` evaluated to 1. Root cause: the shift
+/// amount literal is typed `i64`, and the constant evaluator sized it with
+/// `TypeTable::layout`, which only knew layouts computed by `ensure_layout`;
+/// when no `i64` value was laid out elsewhere, the amount read as 0 bytes,
+/// i.e. a shift by 0. Scalars now have an intrinsic layout.
+#[test]
+fn const_shift_amount_of_another_type() {
+    let p = ok("const A: i32 = 1 << 2;\nconst B: u16 = 16 >> 2;\nconst C: u8 = 3 << 2 << 1;\n\
+                fn main() -> i32 { return 0; }");
+    let g = |n: &str| p.globals.iter().find(|g| g.path.name == n).map(|g| g.init.clone()).expect("global");
+    assert_eq!(g("A"), 4i32.to_le_bytes().to_vec());
+    assert_eq!(g("B"), 4u16.to_le_bytes().to_vec());
+    assert_eq!(g("C"), vec![24]);
+}

@@ -166,11 +166,19 @@ impl TypeTable {
 
     /// The layout of `ty` (computed for every type of a finished program).
     pub fn layout(&self, ty: TypeId) -> Layout {
-        self.layouts
-            .get(ty.idx())
-            .copied()
-            .flatten()
-            .unwrap_or(Layout { size: 0, align: 1 })
+        if let Some(l) = self.layouts.get(ty.idx()).copied().flatten() {
+            return l;
+        }
+        // Scalars have an intrinsic layout even before `ensure_layout` ran
+        // for them (a shift amount's `i64` in a constant expression).
+        let scalar = |n: u64| Layout { size: n, align: n };
+        match self.rkind(ty) {
+            TypeKind::Int { bits, .. } => scalar(u64::from(*bits) / 8),
+            TypeKind::Bool => scalar(1),
+            TypeKind::F32 => scalar(4),
+            TypeKind::F64 | TypeKind::Ptr(_) | TypeKind::Fn(..) => scalar(8),
+            _ => Layout { size: 0, align: 1 },
+        }
     }
 
     /// Size in bytes.
