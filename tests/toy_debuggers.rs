@@ -49,6 +49,7 @@ macro_rules! toy_programs {
 
 toy_programs!(
     arrays,
+    branches,
     calc_tree,
     callbacks,
     geometry,

@@ -149,6 +149,9 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 self.b.ins().brif(c, inner, &[], exit, &[]);
                 self.b.switch_to_block(inner);
                 self.block(body, false)?;
+                // The back edge belongs to the `while` line, not to whatever
+                // statement of the body was emitted last (an `else` branch).
+                self.loc(s.pos)?;
                 self.b.ins().jump(head, &[]);
                 self.b.switch_to_block(exit);
             }
@@ -215,6 +218,11 @@ impl<'a, 'p> FnCg<'a, 'p> {
             self.b.switch_to_block(*blk);
             let saved = self.scope;
             if !arm.bindings.is_empty() {
+                // The copies into the bindings belong to the enclosing scope,
+                // at the arm's pattern: the bindings become visible (and
+                // valid) only where the arm's block begins.
+                self.loc(arm.pos)?;
+                let mut arm_scope = None;
                 // The arm's block scope holds its bindings.
                 if let (Some(d), Some(s)) = (self.dbg.as_deref_mut(), self.scope) {
                     let start = self
@@ -229,9 +237,8 @@ impl<'a, 'p> FnCg<'a, 'p> {
                             self.vars.push((v, self.slots[l.idx()]));
                         }
                     }
-                    self.scope = Some(blk);
+                    arm_scope = Some(blk);
                 }
-                self.loc(arm.pos)?;
                 let variant = def
                     .variants
                     .get(arm.variant as usize)
@@ -243,6 +250,9 @@ impl<'a, 'p> FnCg<'a, 'p> {
                     let v = self.load(p.ty, src)?;
                     let dst = self.b.ins().stack_addr(types::I64, slot, 0);
                     self.store(p.ty, v, dst)?;
+                }
+                if arm_scope.is_some() {
+                    self.scope = arm_scope;
                 }
             }
             self.block(&arm.block, false)?;
