@@ -30,6 +30,16 @@ const KEY_STRUCT: u64 = 1 << 32;
 const KEY_ENUM: u64 = 2 << 32;
 const KEY_ALIAS: u64 = 3 << 32;
 
+/// The column for debug info: columns past 65535 (the most DWARF consumers
+/// and LLVM keep) become 0, "unknown column", rather than an error.
+fn dcol(pos: Pos) -> u32 {
+    if pos.col > u32::from(u16::MAX) {
+        0
+    } else {
+        pos.col
+    }
+}
+
 fn ds_err(e: dwarfsmith::Error) -> String {
     format!("debug info: {e}")
 }
@@ -426,7 +436,7 @@ impl<'p> DebugInfo<'p> {
             return Ok(None);
         };
         self.cx
-            .declare_parameter(fid, name, arg_no, t, pos.line.max(1), pos.col)
+            .declare_parameter(fid, name, arg_no, t, pos.line.max(1), dcol(pos))
             .map(Some)
             .map_err(ds_err)
     }
@@ -443,7 +453,7 @@ impl<'p> DebugInfo<'p> {
             return Ok(None);
         };
         self.cx
-            .declare_local(scope, name, t, pos.line.max(1), pos.col)
+            .declare_local(scope, name, t, pos.line.max(1), dcol(pos))
             .map(Some)
             .map_err(ds_err)
     }
@@ -451,7 +461,7 @@ impl<'p> DebugInfo<'p> {
     /// A lexical block inside `parent` starting at `pos`.
     pub fn block(&mut self, parent: ScopeId, pos: Pos) -> Result<ScopeId, String> {
         self.cx
-            .lexical_block(parent, self.file, pos.line.max(1), pos.col)
+            .lexical_block(parent, self.file, pos.line.max(1), dcol(pos))
             .map_err(ds_err)
     }
 
@@ -467,7 +477,7 @@ impl<'p> DebugInfo<'p> {
             return Ok(SourceLoc::default());
         }
         self.cx
-            .set_source_location(scope, pos.line, pos.col)
+            .set_source_location(scope, pos.line, dcol(pos))
             .map(srcloc)
             .map_err(ds_err)
     }

@@ -115,6 +115,15 @@ fn run(cmd: Cmd) -> u8 {
         eprintln!("error: the llvm backend needs the `llvm` cargo feature");
         return 1;
     }
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(&file), std::fs::canonicalize(&out)) {
+        if a == b {
+            eprintln!(
+                "{}: error: the output file is the source file; choose another -o",
+                file.display()
+            );
+            return 1;
+        }
+    }
     let src = match std::fs::read(&file) {
         Ok(s) => s,
         Err(e) => {

@@ -380,9 +380,17 @@ fn diagnostic_display() {
 /// i.e. a shift by 0. Scalars now have an intrinsic layout.
 #[test]
 fn const_shift_amount_of_another_type() {
-    let p = ok("const A: i32 = 1 << 2;\nconst B: u16 = 16 >> 2;\nconst C: u8 = 3 << 2 << 1;\n\
-                fn main() -> i32 { return 0; }");
-    let g = |n: &str| p.globals.iter().find(|g| g.path.name == n).map(|g| g.init.clone()).expect("global");
+    let p = ok(
+        "const A: i32 = 1 << 2;\nconst B: u16 = 16 >> 2;\nconst C: u8 = 3 << 2 << 1;\n\
+                fn main() -> i32 { return 0; }",
+    );
+    let g = |n: &str| {
+        p.globals
+            .iter()
+            .find(|g| g.path.name == n)
+            .map(|g| g.init.clone())
+            .expect("global")
+    };
     assert_eq!(g("A"), 4i32.to_le_bytes().to_vec());
     assert_eq!(g("B"), 4u16.to_le_bytes().to_vec());
     assert_eq!(g("C"), vec![24]);
