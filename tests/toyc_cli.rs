@@ -2,6 +2,7 @@
 //! `FILE:LINE:COL: error: MESSAGE` form with exit code 1 and no output file,
 //! and hostile input that must never make it panic or crash.
 
+#[allow(dead_code)] // only toyc_path is used here
 mod debugger;
 
 use std::path::{Path, PathBuf};
