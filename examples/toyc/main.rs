@@ -35,7 +35,9 @@ mod codegen_cranelift;
 mod codegen_expr;
 mod codegen_ops;
 mod codegen_stmt;
+mod debug_scopes;
 mod debuginfo;
+mod debuginfo_gimli;
 mod link;
 
 use std::path::PathBuf;
