@@ -7,7 +7,8 @@
 //! - `TOYC`: path of a prebuilt toyc; otherwise it is built with
 //!   `$CARGO build --release --example toyc`.
 //! - `DWARFSMITH_TEST_LLVM=1`: also test `--backend llvm` (toyc is then built
-//!   with `--features llvm`).
+//!   with `--features llvm`); the default when the tests are built with the
+//!   `llvm` feature (`DWARFSMITH_TEST_LLVM=0` turns it off).
 //! - `TOY_PROGRAMS_DIR`: directory of the programs (default
 //!   `examples/programs`, relative to the crate root).
 

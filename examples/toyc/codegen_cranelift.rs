@@ -30,11 +30,13 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
-use dwarfsmith::{FunctionId, ScopeId, VarId};
+use dwarfsmith::{GimliBackend, VarId};
 
 use crate::abi::{ret_abi, RetAbi};
+use crate::debug_scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
-use crate::hir::{self, LocalId, Pos, Program, TypeId, TypeKind};
+use crate::debuginfo_gimli::srcloc;
+use crate::hir::{self, Pos, Program, TypeId, TypeKind};
 
 /// What the driver asks for.
 pub struct Options {
@@ -275,7 +277,7 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     }
     let mut product = cx.module.finish();
     if let Some(d) = dbg {
-        let dwarf = d.finish()?;
+        let dwarf = d.finish_gimli()?;
         dwarf
             .write_into(&mut product.object)
             .map_err(|e| format!("debug info: {e}"))?;
@@ -285,7 +287,7 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
 
 fn compile_function<'p>(
     cx: &mut Ctx<'p>,
-    mut dbg: Option<&mut DebugInfo<'p>>,
+    mut dbg: Option<&mut DebugInfo<'p, GimliBackend>>,
     fbc: &mut FunctionBuilderContext,
     index: usize,
     f: &'p hir::Function,
@@ -300,36 +302,40 @@ fn compile_function<'p>(
         .signature
         .clone();
     ctx.func.name = UserFuncName::user(0, func_id.as_u32());
-    let dfn = match dbg.as_mut() {
-        Some(d) => Some(d.begin_function(f, &symbol)?),
+    let fdbg = match dbg.as_deref_mut() {
+        Some(d) => Some(FnDebug::begin(d, f, &symbol)?),
         None => None,
     };
-    let vars = {
+    let (fid, vars) = {
         let b = FunctionBuilder::new(&mut ctx.func, fbc);
         let mut g = FnCg {
             cx: &mut *cx,
-            dbg: dbg.as_deref_mut(),
+            dbg: fdbg,
             prog,
             b,
             f,
             slots: Vec::new(),
             vars: Vec::new(),
             sret: None,
-            scope: dfn.map(|x| x.1),
-            fid: dfn.map(|x| x.0),
-            pending: Vec::new(),
             func_refs: HashMap::new(),
         };
         g.body()?;
         let cfg = g.cx.isa.frontend_config();
         g.b.seal_all_blocks();
         g.b.finalize(cfg);
-        g.vars
+        let fid = match g.dbg.as_mut() {
+            Some(fd) => {
+                fd.exit()?;
+                Some(fd.fid)
+            }
+            None => None,
+        };
+        (fid, g.vars)
     };
     cx.module
         .define_function(func_id, &mut ctx)
         .map_err(|e| format!("code generation of `{}`: {e:?}", f.path))?;
-    if let (Some(d), Some((fid, _))) = (dbg, dfn) {
+    if let (Some(d), Some(fid)) = (dbg, fid) {
         let cc = ctx
             .compiled_code()
             .ok_or("Cranelift kept no compiled code")?;
@@ -353,7 +359,8 @@ pub enum V {
 /// Per-function codegen state.
 pub struct FnCg<'a, 'p> {
     pub cx: &'a mut Ctx<'p>,
-    pub dbg: Option<&'a mut DebugInfo<'p>>,
+    /// The function's debug info (scopes, variables, locations).
+    pub dbg: Option<FnDebug<'a, 'p, GimliBackend>>,
     pub prog: &'p Program,
     pub b: FunctionBuilder<'a>,
     pub f: &'p hir::Function,
@@ -363,11 +370,6 @@ pub struct FnCg<'a, 'p> {
     pub vars: Vec<(VarId, StackSlot)>,
     /// The hidden result pointer of a function returning an aggregate.
     pub sret: Option<Value>,
-    /// The innermost debug scope.
-    pub scope: Option<ScopeId>,
-    pub fid: Option<FunctionId>,
-    /// `let` locals of the current block not yet in a debug scope.
-    pub pending: Vec<LocalId>,
     pub func_refs: HashMap<FuncId, ir::FuncRef>,
 }
 
@@ -393,9 +395,9 @@ impl<'a, 'p> FnCg<'a, 'p> {
 
     /// Sets the source location of code emitted from now on.
     pub fn loc(&mut self, pos: Pos) -> R<()> {
-        if let (Some(d), Some(s)) = (self.dbg.as_deref_mut(), self.scope) {
-            let l = d.loc(s, pos)?;
-            self.b.set_srcloc(l);
+        if let Some(d) = self.dbg.as_mut() {
+            let l = d.loc(pos)?;
+            self.b.set_srcloc(srcloc(l));
         }
         Ok(())
     }
@@ -438,13 +440,13 @@ impl<'a, 'p> FnCg<'a, 'p> {
                     self.copy(dst, src, size, align);
                 }
             }
-            if let (Some(d), Some(fid)) = (self.dbg.as_deref_mut(), self.fid) {
-                if let Some(v) = d.parameter(fid, &p.name, n as u32 + 1, p.ty, p.pos)? {
+            if let Some(d) = self.dbg.as_mut() {
+                if let Some(v) = d.parameter(n)? {
                     self.vars.push((v, slot));
                 }
             }
         }
-        if let Some(d) = self.dbg.as_deref_mut() {
+        if let Some(d) = self.dbg.as_mut() {
             d.start_body()?;
         }
         self.block(&f.body, true)?;

@@ -13,29 +13,22 @@ impl<'a, 'p> FnCg<'a, 'p> {
     /// Declares the pending `let` locals in a new debug block nested in the
     /// current scope (they are visible from the next statement on).
     pub(crate) fn flush_pending(&mut self, pos: Pos) -> R<bool> {
-        if self.pending.is_empty() {
-            return Ok(false);
-        }
-        let pending = std::mem::take(&mut self.pending);
-        let (Some(d), Some(scope)) = (self.dbg.as_deref_mut(), self.scope) else {
+        let Some(d) = self.dbg.as_mut() else {
             return Ok(false);
         };
-        let blk = d.block(scope, pos)?;
-        for l in pending {
-            let local = &self.f.locals[l.idx()];
-            if let Some(v) = d.local(blk, &local.name, local.ty, local.pos)? {
-                self.vars.push((v, self.slots[l.idx()]));
-            }
+        let Some(vars) = d.flush(pos)? else {
+            return Ok(false);
+        };
+        for (l, v) in vars {
+            self.vars.push((v, self.slots[l.idx()]));
         }
-        self.scope = Some(blk);
         Ok(true)
     }
 
     /// A Toy block: a scope; each `let` opens a nested debug block that
     /// lasts to the end of the Toy block.
     pub fn block(&mut self, blk: &'p Block, is_body: bool) -> R<()> {
-        let saved_scope = self.scope;
-        let saved_pending = std::mem::take(&mut self.pending);
+        let saved = self.dbg.as_mut().map(|d| d.enter_block());
         for s in &blk.stmts {
             self.flush_pending(s.pos)?;
             self.stmt(s)?;
@@ -56,8 +49,9 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 self.b.ins().load(types::I8, MemFlagsData::new(), a, 0);
             }
         }
-        self.scope = saved_scope;
-        self.pending = saved_pending;
+        if let (Some(d), Some(saved)) = (self.dbg.as_mut(), saved) {
+            d.leave_block(saved);
+        }
         Ok(())
     }
 
@@ -108,7 +102,9 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 let ty = self.f.locals[local.idx()].ty;
                 let a = self.b.ins().stack_addr(types::I64, slot, 0);
                 self.store(ty, v, a)?;
-                self.pending.push(*local);
+                if let Some(d) = self.dbg.as_mut() {
+                    d.push_let(*local);
+                }
             }
             StmtKind::Assign { place, value } => {
                 self.loc(s.pos)?;
@@ -216,29 +212,12 @@ impl<'a, 'p> FnCg<'a, 'p> {
         self.b.ins().trap(TrapCode::unwrap_user(2));
         for (arm, blk) in arms.iter().zip(&blocks) {
             self.b.switch_to_block(*blk);
-            let saved = self.scope;
+            let mut saved = None;
             if !arm.bindings.is_empty() {
                 // The copies into the bindings belong to the enclosing scope,
                 // at the arm's pattern: the bindings become visible (and
                 // valid) only where the arm's block begins.
                 self.loc(arm.pos)?;
-                let mut arm_scope = None;
-                // The arm's block scope holds its bindings.
-                if let (Some(d), Some(s)) = (self.dbg.as_deref_mut(), self.scope) {
-                    let start = self
-                        .f
-                        .scopes
-                        .get(arm.block.scope.idx())
-                        .map_or(arm.pos, |s| s.start);
-                    let blk = d.block(s, start)?;
-                    for l in &arm.bindings {
-                        let local = &self.f.locals[l.idx()];
-                        if let Some(v) = d.local(blk, &local.name, local.ty, local.pos)? {
-                            self.vars.push((v, self.slots[l.idx()]));
-                        }
-                    }
-                    arm_scope = Some(blk);
-                }
                 let variant = def
                     .variants
                     .get(arm.variant as usize)
@@ -251,12 +230,19 @@ impl<'a, 'p> FnCg<'a, 'p> {
                     let dst = self.b.ins().stack_addr(types::I64, slot, 0);
                     self.store(p.ty, v, dst)?;
                 }
-                if arm_scope.is_some() {
-                    self.scope = arm_scope;
+                // The arm's block scope holds its bindings.
+                if let Some(d) = self.dbg.as_mut() {
+                    let (s, vars) = d.enter_arm(arm)?;
+                    saved = Some(s);
+                    for (l, v) in vars {
+                        self.vars.push((v, self.slots[l.idx()]));
+                    }
                 }
             }
             self.block(&arm.block, false)?;
-            self.scope = saved;
+            if let (Some(d), Some(s)) = (self.dbg.as_mut(), saved) {
+                d.leave_arm(s);
+            }
             self.b.ins().jump(merge, &[]);
         }
         self.b.switch_to_block(merge);

@@ -1,6 +1,12 @@
-//! The dwarfsmith glue: a [`TypeSource`] over the hir type table, and
-//! [`DebugInfo`], which owns the `DebugContext` and turns Cranelift's compiled
-//! code (source locations, stack-slot offsets, unwind info) into DWARF.
+//! The dwarfsmith glue shared by both codegens: a [`TypeSource`] over the
+//! hir type table, and [`DebugInfo`], which owns the `DebugContext` (of any
+//! dwarfsmith backend) and makes every debug-info decision — which types,
+//! namespaces, functions, parameters, lexical blocks and locals exist, and
+//! the source location of each statement. `debug_scopes.rs` has the
+//! per-function scope logic (one lexical block per `let`); the
+//! backend-specific rest is in `debuginfo_gimli.rs` (Cranelift's compiled
+//! code to rows, frame offsets and CFI) and `debuginfo_llvm.rs` (LLVM IR
+//! handles).
 //!
 //! Everything goes through dwarfsmith's public API; errors are returned as
 //! strings (toyc reports them and exits, it never panics).
@@ -8,16 +14,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use cranelift_codegen::ir::{SourceLoc, StackSlot};
-use cranelift_codegen::isa::unwind::UnwindInfo;
-use cranelift_codegen::isa::TargetIsa;
-use cranelift_codegen::CompiledCode;
 use dwarfsmith::{
-    BaseEncoding, CodeRow, CompileUnit, CompositeDesc, DebugContext, DeclLoc, DwarfObject,
-    EnumDesc, FieldDesc, FileId, FrontendTy, FunctionDesc, FunctionId, GimliBackend, GimliOptions,
-    GlobalDesc, Language, LocToken, NamespaceId, NominalKey, ScopeId, TaggedUnionDesc,
-    TaggedUnionEncoding, TypeDesc, TypeRef, TypeScope, TypeSource, TypedefDesc, VarId, VarLocation,
-    VariantDesc,
+    Backend, BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, EnumDesc, FieldDesc,
+    FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc, Language, LocToken, NamespaceId,
+    NominalKey, ScopeId, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeRef, TypeScope,
+    TypeSource, TypedefDesc, VarId, VariantDesc,
 };
 
 use crate::hir::{self, Pos, Program, TypeId, TypeKind};
@@ -32,7 +33,7 @@ const KEY_ALIAS: u64 = 3 << 32;
 
 /// The column for debug info: columns past 65535 (the most DWARF consumers
 /// and LLVM keep) become 0, "unknown column", rather than an error.
-fn dcol(pos: Pos) -> u32 {
+pub fn dcol(pos: Pos) -> u32 {
     if pos.col > u32::from(u16::MAX) {
         0
     } else {
@@ -40,7 +41,7 @@ fn dcol(pos: Pos) -> u32 {
     }
 }
 
-fn ds_err(e: dwarfsmith::Error) -> String {
+pub fn ds_err(e: dwarfsmith::Error) -> String {
     format!("debug info: {e}")
 }
 
@@ -234,78 +235,21 @@ impl TypeSource for HirTypes<'_> {
     }
 }
 
-/// Converts a location token into what Cranelift attaches to instructions.
-pub fn srcloc(t: Option<LocToken>) -> SourceLoc {
-    t.map_or(SourceLoc::default(), |t| SourceLoc::new(t.0))
-}
-
-/// The code rows of a compiled function: Cranelift's per-instruction source
-/// locations (`buffer.get_srclocs_sorted()`, absolute after `apply_params`)
-/// with gaps and default locations reported as "no location".
-pub fn code_rows(cc: &CompiledCode) -> (u64, Vec<CodeRow>) {
-    let size = u64::from(cc.buffer.total_size());
-    let mut rows: Vec<CodeRow> = Vec::new();
-    let mut push = |offset: u64, loc: Option<LocToken>| {
-        if offset >= size {
-            return;
-        }
-        match rows.last_mut() {
-            Some(last) if last.offset == offset => last.loc = loc,
-            Some(last) if last.loc == loc => {}
-            _ => rows.push(CodeRow { offset, loc }),
-        }
-    };
-    let mut prev_end = 0u64;
-    for s in cc.buffer.get_srclocs_sorted() {
-        let (start, end) = (u64::from(s.start), u64::from(s.end));
-        if start > prev_end {
-            push(prev_end, None);
-        }
-        let loc = (!s.loc.is_default()).then(|| LocToken(s.loc.bits()));
-        push(start, loc);
-        prev_end = end;
-    }
-    push(prev_end, None);
-    (size, rows)
-}
-
-/// The offset of a stack slot from the canonical frame address. Cranelift's
-/// x64 frame is `push rbp; mov rbp, rsp; sub rsp, N`: CFA = rbp + 16, and
-/// `MachBufferFrameLayout` gives each slot's offset from SP after the
-/// prologue and the SP-to-FP distance (`frame_to_fp_offset`).
-pub fn slot_cfa_offset(cc: &CompiledCode, slot: StackSlot) -> Result<i64, String> {
-    let fl = cc
-        .buffer
-        .frame_layout()
-        .ok_or("Cranelift produced no frame layout")?;
-    let off = fl.stackslots.get(slot).map(|s| s.offset).unwrap_or(0);
-    Ok(i64::from(off) - i64::from(fl.frame_to_fp_offset) - 16)
-}
-
-/// The debug info of one compile unit.
-pub struct DebugInfo<'p> {
-    cx: DebugContext<GimliBackend>,
+/// The debug info of one compile unit, for backend `B`.
+pub struct DebugInfo<'p, B: Backend> {
+    pub(crate) cx: DebugContext<B>,
     types: HirTypes<'p>,
     file: FileId,
 }
 
-impl<'p> DebugInfo<'p> {
+impl<'p, B: Backend> DebugInfo<'p, B> {
     /// Starts the compile unit for `src` (the path as given on the command
-    /// line), creates a namespace per module and describes every named type.
-    pub fn new(
-        prog: &'p Program,
-        src: &Path,
-        dwarf_version: u16,
-        isa: &dyn TargetIsa,
-    ) -> Result<Self, String> {
-        let backend = GimliBackend::new(GimliOptions {
-            dwarf_version,
-            ..GimliOptions::default()
-        })
-        .map_err(ds_err)?;
+    /// line) on `backend`, creates a namespace per module and describes every
+    /// named type. `codegen` names the code generator in the producer.
+    pub fn start(prog: &'p Program, src: &Path, backend: B, codegen: &str) -> Result<Self, String> {
         let comp_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
         let cu = CompileUnit {
-            producer: format!("toyc {} (dwarfsmith, Cranelift)", env!("CARGO_PKG_VERSION")),
+            producer: format!("toyc {} (dwarfsmith, {codegen})", env!("CARGO_PKG_VERSION")),
             language: Language::CPlusPlus14,
             name: src.to_path_buf(),
             comp_dir,
@@ -331,10 +275,6 @@ impl<'p> DebugInfo<'p> {
             }
         }
         let crate_hash = fnv1a(src.to_string_lossy().as_bytes());
-        let cie = isa
-            .create_systemv_cie()
-            .ok_or("Cranelift gave no CIE for this target")?;
-        cx.backend_mut().set_cie(cie).map_err(ds_err)?;
         let mut d = DebugInfo {
             cx,
             types: HirTypes {
@@ -371,10 +311,14 @@ impl<'p> DebugInfo<'p> {
         self.types.namespaces.get(module).copied()
     }
 
-    /// A `const` global stored at symbol `symbol`.
-    pub fn global(&mut self, g: &hir::Global, symbol: &str) -> Result<(), String> {
+    /// A `const` global stored at symbol `symbol`; `None` for a unit global.
+    pub fn global(
+        &mut self,
+        g: &hir::Global,
+        symbol: &str,
+    ) -> Result<Option<dwarfsmith::GlobalId>, String> {
         let Some(ty) = self.ty(g.ty)? else {
-            return Ok(());
+            return Ok(None);
         };
         let namespace = self.ns(&g.path.module);
         self.cx
@@ -387,7 +331,7 @@ impl<'p> DebugInfo<'p> {
                 line: g.pos.line.max(1),
                 external: false,
             })
-            .map(|_| ())
+            .map(Some)
             .map_err(ds_err)
     }
 
@@ -470,54 +414,24 @@ impl<'p> DebugInfo<'p> {
         self.cx.start_emitting_source_locations().map_err(ds_err)
     }
 
-    /// The location for code emitted from now on.
-    pub fn loc(&mut self, scope: ScopeId, pos: Pos) -> Result<SourceLoc, String> {
+    /// The location for code emitted from now on (`pos.line == 0`: none).
+    pub fn loc(&mut self, scope: ScopeId, pos: Pos) -> Result<Option<LocToken>, String> {
         if pos.line == 0 {
             self.cx.clear_source_location().map_err(ds_err)?;
-            return Ok(SourceLoc::default());
+            return Ok(None);
         }
         self.cx
             .set_source_location(scope, pos.line, dcol(pos))
-            .map(srcloc)
             .map_err(ds_err)
     }
 
-    /// After Cranelift compiled the function: its code rows, variable
-    /// locations and call-frame information.
-    pub fn end_function(
-        &mut self,
-        fid: FunctionId,
-        symbol: &str,
-        cc: &CompiledCode,
-        isa: &dyn TargetIsa,
-        vars: &[(VarId, StackSlot)],
-    ) -> Result<(), String> {
-        self.cx.exit_function().map_err(ds_err)?;
-        let (size, rows) = code_rows(cc);
-        self.cx
-            .define_function_code(fid, size, &rows)
-            .map_err(ds_err)?;
-        for (v, slot) in vars {
-            let off = slot_cfa_offset(cc, *slot)?;
-            self.cx
-                .set_variable_location(*v, VarLocation::FrameOffset(off))
-                .map_err(ds_err)?;
-        }
-        match cc.create_unwind_info(isa) {
-            Ok(Some(UnwindInfo::SystemV(u))) => self
-                .cx
-                .backend_mut()
-                .add_fde(symbol, |a| u.to_fde(a))
-                .map_err(ds_err),
-            Ok(_) => Err(format!(
-                "Cranelift made no System V unwind info for `{symbol}`"
-            )),
-            Err(e) => Err(format!("unwind info for `{symbol}`: {e}")),
-        }
+    /// Closes the open function.
+    pub fn exit_function(&mut self) -> Result<(), String> {
+        self.cx.exit_function().map_err(ds_err)
     }
 
     /// Ends the compile unit.
-    pub fn finish(self) -> Result<DwarfObject, String> {
+    pub fn finish(self) -> Result<B::Output, String> {
         self.cx.finish().map_err(ds_err)
     }
 }

@@ -1,5 +1,6 @@
 //! toyc: compiles a Toy program (/work/shared/toy/LANGUAGE.md) to a native
-//! x86-64 Linux executable with Cranelift, all debug info through dwarfsmith.
+//! x86-64 Linux executable with Cranelift (or, with the `llvm` feature, LLVM),
+//! all debug info through dwarfsmith.
 //!
 //! ```text
 //! toyc build FILE.toy -o OUT [--backend gimli|llvm] [--dwarf 4|5] [--no-debug]
@@ -35,8 +36,21 @@ mod codegen_cranelift;
 mod codegen_expr;
 mod codegen_ops;
 mod codegen_stmt;
+mod debug_scopes;
 mod debuginfo;
+mod debuginfo_gimli;
 mod link;
+
+#[cfg(feature = "llvm")]
+mod codegen_llvm;
+#[cfg(feature = "llvm")]
+mod debuginfo_llvm;
+#[cfg(feature = "llvm")]
+mod llvm_expr;
+#[cfg(feature = "llvm")]
+mod llvm_ir;
+#[cfg(feature = "llvm")]
+mod llvm_stmt;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,7 +125,7 @@ fn run(cmd: Cmd) -> u8 {
         no_debug,
         save_object,
     } = cmd;
-    if backend == BackendArg::Llvm {
+    if backend == BackendArg::Llvm && !cfg!(feature = "llvm") {
         eprintln!("error: the llvm backend needs the `llvm` cargo feature");
         return 1;
     }
@@ -142,7 +156,7 @@ fn run(cmd: Cmd) -> u8 {
         debug: !no_debug,
         dwarf_version: dwarf,
     };
-    let object = match codegen_cranelift::compile(&prog, &file, &opts) {
+    let object = match compile(backend, &prog, &file, &opts) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{}: error: {e}", file.display());
@@ -161,5 +175,21 @@ fn run(cmd: Cmd) -> u8 {
             eprintln!("error: {e}");
             1
         }
+    }
+}
+
+/// Compiles with the chosen backend.
+fn compile(
+    backend: BackendArg,
+    prog: &hir::Program,
+    file: &std::path::Path,
+    opts: &codegen_cranelift::Options,
+) -> Result<Vec<u8>, String> {
+    match backend {
+        BackendArg::Gimli => codegen_cranelift::compile(prog, file, opts),
+        #[cfg(feature = "llvm")]
+        BackendArg::Llvm => codegen_llvm::compile(prog, file, opts),
+        #[cfg(not(feature = "llvm"))]
+        BackendArg::Llvm => Err("the llvm backend needs the `llvm` cargo feature".into()),
     }
 }

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "llvm")]
 pub mod llvm;
+pub mod model;
 pub mod readback;
 
 use std::collections::HashMap;

@@ -19,7 +19,7 @@ pub struct Summary {
     pub line_rows: usize,
 }
 
-fn section_data(file: &object::File<'_>, name: &str) -> Result<Vec<u8>, String> {
+pub fn section_data(file: &object::File<'_>, name: &str) -> Result<Vec<u8>, String> {
     let Some(sec) = file.section_by_name(name) else {
         return Ok(Vec::new());
     };

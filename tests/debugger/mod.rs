@@ -500,12 +500,18 @@ pub fn check_program(
 // toyc and backends
 // ---------------------------------------------------------------------------
 
-/// Is LLVM-backend testing requested (`DWARFSMITH_TEST_LLVM=1`)?
+/// Is LLVM-backend testing requested? `DWARFSMITH_TEST_LLVM=1` asks for it,
+/// `DWARFSMITH_TEST_LLVM=0` turns it off; unset, it is on when the tests are
+/// built with the `llvm` feature (as scripts/test does).
 pub fn llvm_requested() -> bool {
-    std::env::var("DWARFSMITH_TEST_LLVM").is_ok_and(|v| v == "1")
+    match std::env::var("DWARFSMITH_TEST_LLVM").as_deref() {
+        Ok("1") => true,
+        Ok("0") => false,
+        _ => cfg!(feature = "llvm"),
+    }
 }
 
-/// The backends to test: `gimli` always, `llvm` when `DWARFSMITH_TEST_LLVM=1`.
+/// The backends to test: `gimli` always, `llvm` when [`llvm_requested`].
 pub fn backends() -> Vec<&'static str> {
     let mut b = vec!["gimli"];
     if llvm_requested() {
