@@ -7,11 +7,28 @@ use crate::backend::{
 };
 use crate::context::DebugContext;
 use crate::desc::{
-    DeclLoc, EnumDesc, FieldDesc, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeSource,
+    DeclLoc, EnumDesc, FieldDesc, NominalKey, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc,
+    TypeSource,
 };
 use crate::error::{err, ErrorKind, Result};
 use crate::id::{UidData, UniqueTypeId};
 use crate::type_map::Pending;
+
+/// Longest synthesised tuple name before it is cut with `...`. Tuple names
+/// contain their elements' names, so tuples of tuples sharing parts would
+/// otherwise have names of exponential length.
+const MAX_TUPLE_NAME: usize = 512;
+
+/// The definition key of a nominal description.
+fn desc_key(d: &TypeDesc) -> Option<NominalKey> {
+    match d {
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => Some(c.key),
+        TypeDesc::TaggedUnion(t) => Some(t.key),
+        TypeDesc::Enum(e) => Some(e.key),
+        TypeDesc::Typedef(t) => Some(t.key),
+        _ => None,
+    }
+}
 
 /// A member whose name is owned (synthesised names) or borrowed.
 struct Member {
@@ -128,9 +145,9 @@ impl<B: Backend> DebugContext<B> {
         };
         let scope = self.type_scope(scope)?;
         let decl = self.decl(decl)?;
-        let too_deep = self.uids.generic_depth(uid) > self.limits.max_generic_depth;
+        let too_deep = self.uids.generic_depth(uid) > self.limits.generic_depth();
         let name = if too_deep {
-            self.truncated(name, uid)
+            self.truncated(name, desc_key(&d))
         } else {
             name.clone()
         };
@@ -153,10 +170,15 @@ impl<B: Backend> DebugContext<B> {
         align: u32,
     ) -> Result<u32> {
         let mut members = Vec::with_capacity(elems.len());
-        let mut names = Vec::with_capacity(elems.len());
+        let mut name = String::from("(");
         for (i, f) in elems.iter().enumerate() {
             let ty = self.node_of(f.ty)?;
-            names.push(self.names.get(self.nodes[ty as usize].name).to_owned());
+            if name.len() <= MAX_TUPLE_NAME {
+                if i > 0 {
+                    name.push_str(", ");
+                }
+                name.push_str(self.names.get(self.nodes[ty as usize].name));
+            }
             members.push(Member {
                 name: format!("__{i}"),
                 ty,
@@ -164,7 +186,15 @@ impl<B: Backend> DebugContext<B> {
                 artificial: false,
             });
         }
-        let name = format!("({})", names.join(", "));
+        if name.len() > MAX_TUPLE_NAME {
+            let mut cut = MAX_TUPLE_NAME;
+            while !name.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            name.truncate(cut);
+            name.push_str("...");
+        }
+        name.push(')');
         let n = self.stub(
             uid,
             CompositeKind::Struct,
@@ -383,13 +413,16 @@ impl<B: Backend> DebugContext<B> {
                 identifier: id.as_deref(),
             },
         )?;
+        // The payload union starts at the first field of any variant (fields
+        // may lie before the tag, or overlap it in niche layouts); without
+        // fields, right after the tag.
         let payload_start = t
             .variants
             .iter()
             .flat_map(|v| v.fields.iter().map(|f| f.offset))
             .min()
-            .unwrap_or(t.size)
-            .max(t.tag_offset.saturating_add(tag_size).min(t.size));
+            .unwrap_or_else(|| t.tag_offset.saturating_add(tag_size))
+            .min(t.size);
         let payload_size = t.size - payload_start.min(t.size);
         let union_uid = self.uids.intern(UidData::Derived(uid, 1));
         let union = self.stub(

@@ -17,11 +17,12 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::backend::Backend;
-use crate::context::{check_name, DebugContext, Diagnostic};
-use crate::desc::{BaseEncoding, FrontendTy, TypeDesc, TypeSource};
+use crate::context::{DebugContext, Diagnostic};
+use crate::desc::{BaseEncoding, FrontendTy, NominalKey, TypeDesc, TypeSource};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::handles::TypeRef;
 use crate::id::{stable_hash64, Sym, UidData, UniqueTypeId};
+use crate::validate::validate;
 
 /// One built type.
 pub(crate) struct Node {
@@ -43,6 +44,25 @@ struct Frame {
     ty: FrontendTy,
     desc: TypeDesc,
     uid: Option<UniqueTypeId>,
+    /// Generic nominal types in this frame's identity run: the chain of
+    /// frames, ending here, each waiting for the next one's identity.
+    generic_run: u32,
+}
+
+/// Whether a description is a nominal type with generic arguments.
+fn is_generic(d: &TypeDesc) -> bool {
+    !matches!(d, TypeDesc::Typedef(_)) && is_nominal(d) && !identity_parts(d).is_empty()
+}
+
+fn is_nominal(d: &TypeDesc) -> bool {
+    matches!(
+        d,
+        TypeDesc::Struct(_)
+            | TypeDesc::Union(_)
+            | TypeDesc::Enum(_)
+            | TypeDesc::TaggedUnion(_)
+            | TypeDesc::Typedef(_)
+    )
 }
 
 /// The handles a description's identity depends on.
@@ -119,7 +139,7 @@ fn fingerprint(d: &TypeDesc) -> u64 {
     h.finish()
 }
 
-fn desc_name(d: &TypeDesc) -> &str {
+pub(crate) fn desc_name(d: &TypeDesc) -> &str {
     match d {
         TypeDesc::Base { name, .. } => name,
         TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.name,
@@ -192,13 +212,7 @@ impl<B: Backend> DebugContext<B> {
     fn resolve_inner(&mut self, source: &mut dyn TypeSource, root: FrontendTy) -> Result<u32> {
         let mut stack: Vec<Frame> = Vec::new();
         let mut on_stack: FxHashSet<FrontendTy> = FxHashSet::default();
-        let first = self.describe(source, root)?;
-        stack.push(Frame {
-            ty: root,
-            desc: first,
-            uid: None,
-        });
-        on_stack.insert(root);
+        self.push_frame(source, &mut stack, &mut on_stack, root, None)?;
         'outer: while let Some(top) = stack.last() {
             // Phase 1: identity.
             if top.uid.is_none() {
@@ -214,7 +228,8 @@ impl<B: Backend> DebugContext<B> {
                     }
                 }
                 if let Some(p) = missing {
-                    self.push_frame(source, &mut stack, &mut on_stack, p)?;
+                    let run = Some(top.generic_run);
+                    self.push_frame(source, &mut stack, &mut on_stack, p, run)?;
                     continue 'outer;
                 }
                 let Some(top) = stack.last_mut() else { break };
@@ -233,7 +248,7 @@ impl<B: Backend> DebugContext<B> {
             let Some(top) = stack.last() else { break };
             for p in build_parts(&top.desc) {
                 if !self.by_handle.contains_key(&p) {
-                    self.push_frame(source, &mut stack, &mut on_stack, p)?;
+                    self.push_frame(source, &mut stack, &mut on_stack, p, None)?;
                     continue 'outer;
                 }
             }
@@ -257,13 +272,33 @@ impl<B: Backend> DebugContext<B> {
         }
     }
 
+    /// Describes `ty` and pushes it on the resolve stack. `identity_run` is
+    /// the pusher's generic run when `ty` is part of its identity, `None`
+    /// when the pusher only needs `ty`'s node (a new identity run starts).
+    ///
+    /// A generic type whose identity run nests generic types more than
+    /// `max_generic_depth` deep is not identified further: its generic
+    /// arguments become `...` and it is built as a truncated placeholder.
+    /// Without this, a frontend whose `S<T>` names `S<S<T>>` as its own
+    /// argument (an infinite type) would be described forever.
     fn push_frame(
         &mut self,
         source: &mut dyn TypeSource,
         stack: &mut Vec<Frame>,
         on_stack: &mut FxHashSet<FrontendTy>,
         ty: FrontendTy,
+        identity_run: Option<u32>,
     ) -> Result<()> {
+        if stack.len() >= self.limits.max_type_nesting as usize {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "resolving frontend type #{} needs more than Limits::max_type_nesting ({}) types in progress at once: does the frontend describe an endless chain of types?",
+                    stack.first().map_or(ty.0, |f| f.ty.0),
+                    self.limits.max_type_nesting
+                ),
+            );
+        }
         if !on_stack.insert(ty) {
             let chain: Vec<String> = stack
                 .iter()
@@ -281,10 +316,38 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         let desc = self.describe(source, ty)?;
+        let generic = is_generic(&desc);
+        let generic_run = identity_run.unwrap_or(0) + u32::from(generic);
+        let mut uid = None;
+        if generic && generic_run > self.limits.generic_depth() {
+            let data = match &desc {
+                TypeDesc::Struct(c) | TypeDesc::Union(c) => (c.key, c.generic_args.len()),
+                TypeDesc::Enum(e) => (e.key, e.generic_args.len()),
+                TypeDesc::TaggedUnion(t) => (t.key, t.generic_args.len()),
+                _ => (
+                    NominalKey {
+                        crate_hash: 0,
+                        def_id: 0,
+                    },
+                    0,
+                ),
+            };
+            let dots = self.uids.intern(UidData::Truncated);
+            let u = self.uids.intern(UidData::Nominal {
+                crate_hash: data.0.crate_hash,
+                def_id: data.0.def_id,
+                args: vec![dots; data.1].into_boxed_slice(),
+            });
+            // Every instantiation cut off here shares this identity, so their
+            // descriptions are not compared.
+            self.handle_uid.insert(ty, u);
+            uid = Some(u);
+        }
         stack.push(Frame {
             ty,
             desc,
-            uid: None,
+            uid,
+            generic_run,
         });
         Ok(())
     }
@@ -408,7 +471,10 @@ impl<B: Backend> DebugContext<B> {
                 size,
                 encoding,
             } => {
-                let n = self.push_node(uid, &name, size, size.min(16) as u32);
+                // The natural alignment: the largest power of two not above the size
+                // (a 3-byte base type is not 3-aligned), at most 16.
+                let align = 1u32 << (63 - size.clamp(1, 16).leading_zeros());
+                let n = self.push_node(uid, &name, size, align);
                 self.nodes[n as usize].unsigned = matches!(
                     encoding,
                     BaseEncoding::Unsigned
@@ -513,105 +579,19 @@ impl<B: Backend> DebugContext<B> {
         self.resolve_inner(source, ty)
     }
 
-    /// Records that a generic type was cut off.
-    pub(crate) fn truncated(&mut self, name: &str, uid: UniqueTypeId) -> String {
-        let depth = self.uids.generic_depth(uid);
-        self.diagnostics.push(Diagnostic {
-            message: format!(
-                "type `{name}` nests generic arguments {depth} deep, beyond the limit of {}: it is emitted as a member-less placeholder `{name} (truncated)` (an expanding, polymorphically recursive type?)",
-                self.limits.max_generic_depth
-            ),
-        });
+    /// Records that a generic type was cut off (one diagnostic per
+    /// definition: every instantiation beyond the limit is cut off too) and
+    /// returns the placeholder's name.
+    pub(crate) fn truncated(&mut self, name: &str, key: Option<NominalKey>) -> String {
+        let first = key.is_none_or(|k| self.truncated_keys.insert((k.crate_hash, k.def_id)));
+        if first {
+            self.diagnostics.push(Diagnostic {
+                message: format!(
+                    "type `{name}` nests generic arguments beyond the limit of {}: it is emitted as a member-less placeholder `{name} (truncated)`, as are deeper instantiations of its definition (an expanding, polymorphically recursive type?)",
+                    self.limits.generic_depth()
+                ),
+            });
+        }
         format!("{name} (truncated)")
     }
-}
-
-/// Rejects descriptions no debugger could show.
-fn validate(d: &TypeDesc) -> Result<()> {
-    let name = desc_name(d);
-    match d {
-        TypeDesc::Base { name, size, .. } => {
-            check_name("base type name", name)?;
-            if *size == 0 || *size > 16 {
-                return err(
-                    ErrorKind::InvalidLayout,
-                    format!("base type `{name}` has size {size}; base types are 1 to 16 bytes"),
-                );
-            }
-        }
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            check_name("struct/union name", &c.name)?;
-            check_fields(name, c.size, &c.fields, matches!(d, TypeDesc::Struct(_)))?;
-            check_align(name, c.align)?;
-        }
-        TypeDesc::Enum(e) => {
-            check_name("enum name", &e.name)?;
-            for (n, _) in &e.enumerators {
-                check_name("enumerator name", n)?;
-            }
-        }
-        TypeDesc::TaggedUnion(t) => {
-            check_name("tagged union name", &t.name)?;
-            check_align(name, t.align)?;
-            if t.tag_offset >= t.size.max(1) {
-                return err(
-                    ErrorKind::InvalidLayout,
-                    format!(
-                        "tagged union `{name}` has its tag at offset {} outside its size {}",
-                        t.tag_offset, t.size
-                    ),
-                );
-            }
-            for v in &t.variants {
-                check_name("variant name", &v.name)?;
-                check_fields(&v.name, t.size, &v.fields, true)?;
-            }
-        }
-        TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
-        TypeDesc::Tuple { elems, size, align } => {
-            check_fields("tuple", *size, elems, true)?;
-            check_align("tuple", *align)?;
-        }
-        TypeDesc::Array { align, .. } => check_align("array", *align)?,
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
-    }
-    Ok(())
-}
-
-fn check_align(name: &str, align: u32) -> Result<()> {
-    if align != 0 && !align.is_power_of_two() {
-        return err(
-            ErrorKind::InvalidLayout,
-            format!("`{name}` has alignment {align}, which is not a power of two"),
-        );
-    }
-    Ok(())
-}
-
-pub(crate) fn check_fields(
-    owner: &str,
-    size: u64,
-    fields: &[crate::desc::FieldDesc],
-    is_struct: bool,
-) -> Result<()> {
-    let mut seen = FxHashSet::default();
-    for f in fields {
-        check_name("field name", &f.name)?;
-        if f.offset > size {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!(
-                    "field `{}` of `{owner}` is at offset {} beyond the type's size {size}",
-                    f.name, f.offset
-                ),
-            );
-        }
-        if is_struct && !seen.insert(f.name.as_str()) {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!("`{owner}` has two fields named `{}`", f.name),
-            );
-        }
-    }
-    Ok(())
 }
