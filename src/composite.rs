@@ -14,10 +14,11 @@ use crate::error::{err, ErrorKind, Result};
 use crate::id::{UidData, UniqueTypeId};
 use crate::type_map::Pending;
 
-/// Longest synthesised tuple name before it is cut with `...`. Tuple names
-/// contain their elements' names, so tuples of tuples sharing parts would
-/// otherwise have names of exponential length.
-const MAX_TUPLE_NAME: usize = 512;
+/// Longest name synthesised for a structural type before it is cut with
+/// `...`. Such names contain their parts' names, so tuples of tuples sharing
+/// parts would otherwise have names of exponential length (and a pointer
+/// chain quadratic memory).
+const MAX_SYNTH_NAME: usize = 128;
 
 /// The definition key of a nominal description.
 fn desc_key(d: &TypeDesc) -> Option<NominalKey> {
@@ -39,6 +40,36 @@ struct Member {
 }
 
 impl<B: Backend> DebugContext<B> {
+    /// The name of a structural type: `open`, the parts' names separated by
+    /// `, `, `close` (`*T`, `[T; 4]`, `(A, B)`, `fn(A) -> R`), cut at
+    /// [`MAX_SYNTH_NAME`] bytes.
+    pub(crate) fn synth_name(&self, open: &str, parts: &[u32], close: &str) -> String {
+        let mut name = String::from(open);
+        for (i, p) in parts.iter().enumerate() {
+            if name.len() > MAX_SYNTH_NAME {
+                break;
+            }
+            if i > 0 {
+                name.push_str(", ");
+            }
+            let part = self
+                .nodes
+                .get(*p as usize)
+                .map_or("?", |n| self.names.get(n.name));
+            name.push_str(part);
+        }
+        if name.len() > MAX_SYNTH_NAME {
+            let mut cut = MAX_SYNTH_NAME;
+            while !name.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            name.truncate(cut);
+            name.push_str("...");
+        }
+        name.push_str(close);
+        name
+    }
+
     pub(crate) fn decl(&self, d: Option<DeclLoc>) -> Result<Option<(u32, u32)>> {
         d.map(|d| Ok((self.check_file(d.file)?, d.line)))
             .transpose()
@@ -170,15 +201,10 @@ impl<B: Backend> DebugContext<B> {
         align: u32,
     ) -> Result<u32> {
         let mut members = Vec::with_capacity(elems.len());
-        let mut name = String::from("(");
+        let mut parts = Vec::with_capacity(elems.len());
         for (i, f) in elems.iter().enumerate() {
             let ty = self.node_of(f.ty)?;
-            if name.len() <= MAX_TUPLE_NAME {
-                if i > 0 {
-                    name.push_str(", ");
-                }
-                name.push_str(self.names.get(self.nodes[ty as usize].name));
-            }
+            parts.push(ty);
             members.push(Member {
                 name: format!("__{i}"),
                 ty,
@@ -186,15 +212,7 @@ impl<B: Backend> DebugContext<B> {
                 artificial: false,
             });
         }
-        if name.len() > MAX_TUPLE_NAME {
-            let mut cut = MAX_TUPLE_NAME;
-            while !name.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            name.truncate(cut);
-            name.push_str("...");
-        }
-        name.push(')');
+        let name = self.synth_name("(", &parts, ")");
         let n = self.stub(
             uid,
             CompositeKind::Struct,

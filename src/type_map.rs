@@ -487,7 +487,8 @@ impl<B: Backend> DebugContext<B> {
             }
             TypeDesc::Pointer { pointee } => {
                 let p = self.node_of(pointee)?;
-                let n = self.push_node(uid, "pointer", ptr, ptr as u32);
+                let name = self.synth_name("*", &[p], "");
+                let n = self.push_node(uid, &name, ptr, ptr as u32);
                 self.backend.pointer_type(n, p, ptr)?;
                 Ok(n)
             }
@@ -506,7 +507,8 @@ impl<B: Backend> DebugContext<B> {
                         ),
                     )
                 })?;
-                let n = self.push_node(uid, "array", size, align);
+                let name = self.synth_name("[", &[e], &format!("; {len}]"));
+                let n = self.push_node(uid, &name, size, align);
                 self.backend.array_type(n, e, len, size, align)?;
                 Ok(n)
             }
@@ -520,7 +522,11 @@ impl<B: Backend> DebugContext<B> {
                     .map(|p| self.node_of(*p))
                     .collect::<Result<Vec<u32>>>()?;
                 let r = ret.map(|r| self.node_of(r)).transpose()?;
-                let n = self.push_node(uid, "function type", 0, 0);
+                let mut name = self.synth_name("fn(", &ps, ")");
+                if let Some(r) = r {
+                    name = format!("{name} -> {}", self.synth_name("", &[r], ""));
+                }
+                let n = self.push_node(uid, &name, 0, 0);
                 self.backend.subroutine_type(n, &ps, r, variadic)?;
                 Ok(n)
             }
