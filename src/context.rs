@@ -303,6 +303,17 @@ impl<B: Backend> DebugContext<B> {
 
     /// Ends the compile unit: checks that every stub was completed and every
     /// function closed, then lets the backend produce its output.
+    ///
+    /// `finish` takes the context by value: using it afterwards does not
+    /// compile (there is no run-time "use after finish").
+    ///
+    /// ```compile_fail,E0382
+    /// use dwarfsmith::{DebugContext, GimliBackend};
+    /// fn misuse(cx: DebugContext<GimliBackend>) {
+    ///     let _out = cx.finish();
+    ///     let _ = cx.diagnostics(); // cx was moved by finish
+    /// }
+    /// ```
     pub fn finish(mut self) -> Result<B::Output> {
         self.live()?;
         if let Some(st) = &self.current_fn {

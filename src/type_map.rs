@@ -157,6 +157,24 @@ impl<B: Backend> DebugContext<B> {
     /// Resolves a frontend type to its debug-info metadata, describing it
     /// (and everything it reaches) through `source` on first use. When this
     /// returns `Ok`, every type it created is complete.
+    ///
+    /// Re-entering `resolve_type` from inside [`TypeSource::describe`] is
+    /// impossible: the context is mutably borrowed for the whole call, so a
+    /// source holding the context does not compile.
+    ///
+    /// ```compile_fail,E0499
+    /// use dwarfsmith::{DebugContext, FrontendTy, GimliBackend, TypeDesc, TypeSource};
+    /// struct Reentrant<'a>(&'a mut DebugContext<GimliBackend>);
+    /// impl TypeSource for Reentrant<'_> {
+    ///     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
+    ///         unimplemented!()
+    ///     }
+    /// }
+    /// fn misuse(cx: &mut DebugContext<GimliBackend>) {
+    ///     let mut source = Reentrant(cx);
+    ///     cx.resolve_type(&mut source, FrontendTy(0)); // cx is already borrowed
+    /// }
+    /// ```
     pub fn resolve_type(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeRef> {
         self.live()?;
         if let Some(&n) = self.by_handle.get(&ty) {
