@@ -32,6 +32,7 @@ mod regress_tests;
 pub mod render;
 mod scope;
 mod type_map;
+mod type_parts;
 mod validate;
 
 pub use backend::gimli::{DwarfObject, FrameSection, GimliBackend, GimliOptions};

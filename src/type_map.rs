@@ -12,9 +12,7 @@
 //! * Everything runs on explicit stacks and queues: a million-deep chain of
 //!   types never recurses natively.
 
-use std::hash::{Hash, Hasher};
-
-use rustc_hash::{FxHashSet, FxHasher};
+use rustc_hash::FxHashSet;
 
 use crate::backend::Backend;
 use crate::context::{DebugContext, Diagnostic};
@@ -22,6 +20,9 @@ use crate::desc::{BaseEncoding, FrontendTy, NominalKey, TypeDesc, TypeSource};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::handles::TypeRef;
 use crate::id::{stable_hash64, Sym, UidData, UniqueTypeId};
+use crate::type_parts::{
+    build_parts, desc_name, fingerprint, identity_extra, identity_parts, is_generic,
+};
 use crate::validate::validate;
 
 /// One built type.
@@ -47,110 +48,6 @@ struct Frame {
     /// Generic nominal types in this frame's identity run: the chain of
     /// frames, ending here, each waiting for the next one's identity.
     generic_run: u32,
-}
-
-/// Whether a description is a nominal type with generic arguments.
-fn is_generic(d: &TypeDesc) -> bool {
-    !matches!(d, TypeDesc::Typedef(_)) && is_nominal(d) && !identity_parts(d).is_empty()
-}
-
-fn is_nominal(d: &TypeDesc) -> bool {
-    matches!(
-        d,
-        TypeDesc::Struct(_)
-            | TypeDesc::Union(_)
-            | TypeDesc::Enum(_)
-            | TypeDesc::TaggedUnion(_)
-            | TypeDesc::Typedef(_)
-    )
-}
-
-/// The handles a description's identity depends on.
-fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
-    match d {
-        TypeDesc::Base { .. } => &[],
-        TypeDesc::Pointer { pointee } => std::slice::from_ref(pointee),
-        TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
-        TypeDesc::Function { params, .. } => params,
-        TypeDesc::Tuple { .. } => &[],
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.generic_args,
-        TypeDesc::Enum(e) => &e.generic_args,
-        TypeDesc::TaggedUnion(t) => &t.generic_args,
-        TypeDesc::Typedef(_) => &[],
-    }
-}
-
-/// Extra identity parts not expressible as one slice.
-fn identity_extra(d: &TypeDesc) -> impl Iterator<Item = FrontendTy> + '_ {
-    let (ret, tuple): (Option<FrontendTy>, &[crate::desc::FieldDesc]) = match d {
-        TypeDesc::Function { ret, .. } => (*ret, &[]),
-        TypeDesc::Tuple { elems, .. } => (None, elems),
-        _ => (None, &[]),
-    };
-    ret.into_iter().chain(tuple.iter().map(|f| f.ty))
-}
-
-/// The handles whose *nodes* a structural type (or typedef/enum) needs before
-/// it can be built.
-fn build_parts(d: &TypeDesc) -> Vec<FrontendTy> {
-    match d {
-        TypeDesc::Pointer { pointee } => vec![*pointee],
-        TypeDesc::Array { elem, .. } => vec![*elem],
-        TypeDesc::Function { params, ret, .. } => params.iter().copied().chain(*ret).collect(),
-        TypeDesc::Typedef(t) => vec![t.target],
-        TypeDesc::Enum(e) => vec![e.underlying],
-        TypeDesc::Tuple { elems, .. } => elems.iter().map(|f| f.ty).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn fingerprint(d: &TypeDesc) -> u64 {
-    let mut h = FxHasher::default();
-    std::mem::discriminant(d).hash(&mut h);
-    let fields = |h: &mut FxHasher, fs: &[crate::desc::FieldDesc]| {
-        fs.len().hash(h);
-        for f in fs {
-            f.name.hash(h);
-            f.offset.hash(h);
-        }
-    };
-    match d {
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            (&c.name, c.size, c.align, c.opaque, c.scope).hash(&mut h);
-            fields(&mut h, &c.fields);
-        }
-        TypeDesc::Enum(e) => (&e.name, e.size, &e.enumerators, e.scope).hash(&mut h),
-        TypeDesc::TaggedUnion(t) => {
-            (&t.name, t.size, t.align, t.tag_offset, t.encoding, t.scope).hash(&mut h);
-            for v in &t.variants {
-                (&v.name, v.discriminant).hash(&mut h);
-                fields(&mut h, &v.fields);
-            }
-        }
-        TypeDesc::Typedef(t) => (&t.name, t.scope).hash(&mut h),
-        TypeDesc::Base { size, encoding, .. } => (size, encoding).hash(&mut h),
-        TypeDesc::Array { len, elem_size, .. } => (len, elem_size).hash(&mut h),
-        TypeDesc::Tuple { size, elems, .. } => {
-            size.hash(&mut h);
-            fields(&mut h, elems);
-        }
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
-    }
-    h.finish()
-}
-
-pub(crate) fn desc_name(d: &TypeDesc) -> &str {
-    match d {
-        TypeDesc::Base { name, .. } => name,
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.name,
-        TypeDesc::Enum(e) => &e.name,
-        TypeDesc::TaggedUnion(t) => &t.name,
-        TypeDesc::Typedef(t) => &t.name,
-        TypeDesc::Pointer { .. } => "pointer",
-        TypeDesc::Array { .. } => "array",
-        TypeDesc::Function { .. } => "function type",
-        TypeDesc::Tuple { .. } => "tuple",
-    }
 }
 
 impl<B: Backend> DebugContext<B> {

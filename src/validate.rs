@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet;
 use crate::context::check_name;
 use crate::desc::TypeDesc;
 use crate::error::{err, ErrorKind, Result};
-use crate::type_map::desc_name;
+use crate::type_parts::desc_name;
 
 /// Rejects descriptions no debugger could show.
 pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
