@@ -7,11 +7,29 @@ use crate::backend::{
 };
 use crate::context::DebugContext;
 use crate::desc::{
-    DeclLoc, EnumDesc, FieldDesc, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeSource,
+    DeclLoc, EnumDesc, FieldDesc, NominalKey, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc,
+    TypeSource,
 };
 use crate::error::{err, ErrorKind, Result};
 use crate::id::{UidData, UniqueTypeId};
 use crate::type_map::Pending;
+
+/// Longest name synthesised for a structural type before it is cut with
+/// `...`. Such names contain their parts' names, so tuples of tuples sharing
+/// parts would otherwise have names of exponential length (and a pointer
+/// chain quadratic memory).
+const MAX_SYNTH_NAME: usize = 128;
+
+/// The definition key of a nominal description.
+fn desc_key(d: &TypeDesc) -> Option<NominalKey> {
+    match d {
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => Some(c.key),
+        TypeDesc::TaggedUnion(t) => Some(t.key),
+        TypeDesc::Enum(e) => Some(e.key),
+        TypeDesc::Typedef(t) => Some(t.key),
+        _ => None,
+    }
+}
 
 /// A member whose name is owned (synthesised names) or borrowed.
 struct Member {
@@ -22,6 +40,36 @@ struct Member {
 }
 
 impl<B: Backend> DebugContext<B> {
+    /// The name of a structural type: `open`, the parts' names separated by
+    /// `, `, `close` (`*T`, `[T; 4]`, `(A, B)`, `fn(A) -> R`), cut at
+    /// [`MAX_SYNTH_NAME`] bytes.
+    pub(crate) fn synth_name(&self, open: &str, parts: &[u32], close: &str) -> String {
+        let mut name = String::from(open);
+        for (i, p) in parts.iter().enumerate() {
+            if name.len() > MAX_SYNTH_NAME {
+                break;
+            }
+            if i > 0 {
+                name.push_str(", ");
+            }
+            let part = self
+                .nodes
+                .get(*p as usize)
+                .map_or("?", |n| self.names.get(n.name));
+            name.push_str(part);
+        }
+        if name.len() > MAX_SYNTH_NAME {
+            let mut cut = MAX_SYNTH_NAME;
+            while !name.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            name.truncate(cut);
+            name.push_str("...");
+        }
+        name.push_str(close);
+        name
+    }
+
     pub(crate) fn decl(&self, d: Option<DeclLoc>) -> Result<Option<(u32, u32)>> {
         d.map(|d| Ok((self.check_file(d.file)?, d.line)))
             .transpose()
@@ -128,9 +176,9 @@ impl<B: Backend> DebugContext<B> {
         };
         let scope = self.type_scope(scope)?;
         let decl = self.decl(decl)?;
-        let too_deep = self.uids.generic_depth(uid) > self.limits.max_generic_depth;
+        let too_deep = self.uids.generic_depth(uid) > self.limits.generic_depth();
         let name = if too_deep {
-            self.truncated(name, uid)
+            self.truncated(name, desc_key(&d))
         } else {
             name.clone()
         };
@@ -153,10 +201,10 @@ impl<B: Backend> DebugContext<B> {
         align: u32,
     ) -> Result<u32> {
         let mut members = Vec::with_capacity(elems.len());
-        let mut names = Vec::with_capacity(elems.len());
+        let mut parts = Vec::with_capacity(elems.len());
         for (i, f) in elems.iter().enumerate() {
             let ty = self.node_of(f.ty)?;
-            names.push(self.names.get(self.nodes[ty as usize].name).to_owned());
+            parts.push(ty);
             members.push(Member {
                 name: format!("__{i}"),
                 ty,
@@ -164,7 +212,7 @@ impl<B: Backend> DebugContext<B> {
                 artificial: false,
             });
         }
-        let name = format!("({})", names.join(", "));
+        let name = self.synth_name("(", &parts, ")");
         let n = self.stub(
             uid,
             CompositeKind::Struct,
@@ -383,13 +431,16 @@ impl<B: Backend> DebugContext<B> {
                 identifier: id.as_deref(),
             },
         )?;
+        // The payload union starts at the first field of any variant (fields
+        // may lie before the tag, or overlap it in niche layouts); without
+        // fields, right after the tag.
         let payload_start = t
             .variants
             .iter()
             .flat_map(|v| v.fields.iter().map(|f| f.offset))
             .min()
-            .unwrap_or(t.size)
-            .max(t.tag_offset.saturating_add(tag_size).min(t.size));
+            .unwrap_or_else(|| t.tag_offset.saturating_add(tag_size))
+            .min(t.size);
         let payload_size = t.size - payload_start.min(t.size);
         let union_uid = self.uids.intern(UidData::Derived(uid, 1));
         let union = self.stub(

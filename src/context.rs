@@ -36,13 +36,41 @@ pub struct Limits {
     /// ever larger instantiations of itself) are cut off: the type is emitted
     /// as a complete, member-less placeholder named `NAME (truncated)` and a
     /// diagnostic is recorded.
+    ///
+    /// Values above [`Limits::GENERIC_DEPTH_CEILING`] are treated as the
+    /// ceiling: an unbounded limit would let an expanding type run until
+    /// memory is exhausted.
     pub max_generic_depth: u32,
+    /// How deeply namespaces, and lexical blocks inside a function, may nest
+    /// (each counted separately). The DWARF writer recurses once per level of
+    /// the DIE tree, so unbounded nesting would overflow the stack at
+    /// `finish`; deeper nesting is a [`LimitExceeded`](crate::ErrorKind::LimitExceeded)
+    /// error. Default 256.
+    pub max_scope_depth: u32,
+    /// How many types one `resolve_type` may have in progress at once (the
+    /// explicit stack of types waiting for their parts: a pointer to a pointer
+    /// to ... nests one level per pointer). A frontend whose descriptions
+    /// never end (a handle naming a fresh handle forever) is stopped here with
+    /// a [`LimitExceeded`](crate::ErrorKind::LimitExceeded) error. Default
+    /// 1,000,000.
+    pub max_type_nesting: u32,
+}
+
+impl Limits {
+    /// The largest effective [`max_generic_depth`](Self::max_generic_depth).
+    pub const GENERIC_DEPTH_CEILING: u32 = 4096;
+
+    pub(crate) fn generic_depth(&self) -> u32 {
+        self.max_generic_depth.min(Self::GENERIC_DEPTH_CEILING)
+    }
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_generic_depth: 64,
+            max_scope_depth: 256,
+            max_type_nesting: 1_000_000,
         }
     }
 }
@@ -65,6 +93,8 @@ pub struct DebugContext<B: Backend> {
     pub(crate) uids: UidTable,
     pub(crate) limits: Limits,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Definitions (crate hash, def id) already reported as truncated.
+    pub(crate) truncated_keys: rustc_hash::FxHashSet<(u64, u64)>,
     // Type map.
     pub(crate) nodes: Vec<Node>,
     pub(crate) by_handle: FxHashMap<FrontendTy, u32>,
@@ -75,14 +105,20 @@ pub struct DebugContext<B: Backend> {
     // Files and namespaces.
     pub(crate) files: IndexSet<Vec<u8>, FxBuildHasher>,
     pub(crate) namespaces: IndexSet<(Option<u32>, Sym), FxBuildHasher>,
+    /// Nesting depth of each namespace (1 for a top-level one).
+    pub(crate) namespace_depth: Vec<u32>,
     // Functions, scopes, variables.
     pub(crate) functions: Vec<FunctionEntry>,
     pub(crate) scopes: Vec<ScopeEntry>,
     pub(crate) block_count: u32,
     pub(crate) vars: Vec<VarEntry>,
+    /// (function, argument number) of every declared parameter.
+    pub(crate) arg_numbers: rustc_hash::FxHashSet<(u32, u32)>,
     pub(crate) global_count: u32,
     // Source locations.
     pub(crate) locs: IndexSet<LocKey, FxBuildHasher>,
+    /// Offset of this context's location tokens (see `location::token_base`).
+    pub(crate) token_base: u32,
     pub(crate) current_fn: Option<FnState>,
     pub(crate) finalized: bool,
 }
@@ -139,6 +175,7 @@ impl<B: Backend> DebugContext<B> {
             uids: UidTable::default(),
             limits,
             diagnostics: Vec::new(),
+            truncated_keys: Default::default(),
             nodes: Vec::new(),
             by_handle: FxHashMap::default(),
             handle_uid: FxHashMap::default(),
@@ -147,12 +184,15 @@ impl<B: Backend> DebugContext<B> {
             pending: VecDeque::new(),
             files: IndexSet::default(),
             namespaces: IndexSet::default(),
+            namespace_depth: Vec::new(),
             functions: Vec::new(),
             scopes: Vec::new(),
             block_count: 0,
             vars: Vec::new(),
+            arg_numbers: Default::default(),
             global_count: 0,
             locs: IndexSet::default(),
+            token_base: crate::location::token_base(&name, &comp_dir),
             current_fn: None,
             finalized: false,
         })
@@ -226,10 +266,21 @@ impl<B: Backend> DebugContext<B> {
         if let Some(i) = self.namespaces.get_index_of(&(parent, sym)) {
             return Ok(NamespaceId::new(self.id, i));
         }
+        let depth = parent.map_or(0, |p| self.namespace_depth[p as usize]) + 1;
+        if depth > self.limits.max_scope_depth {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "namespace `{name}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
+                    self.limits.max_scope_depth
+                ),
+            );
+        }
         let i = self.namespaces.len();
         let p = parent.map_or(ParentScope::Unit, ParentScope::Namespace);
         self.backend.namespace(i as u32, p, name)?;
         self.namespaces.insert((parent, sym));
+        self.namespace_depth.push(depth);
         Ok(NamespaceId::new(self.id, i))
     }
 
@@ -252,6 +303,17 @@ impl<B: Backend> DebugContext<B> {
 
     /// Ends the compile unit: checks that every stub was completed and every
     /// function closed, then lets the backend produce its output.
+    ///
+    /// `finish` takes the context by value: using it afterwards does not
+    /// compile (there is no run-time "use after finish").
+    ///
+    /// ```compile_fail,E0382
+    /// use dwarfsmith::{DebugContext, GimliBackend};
+    /// fn misuse(cx: DebugContext<GimliBackend>) {
+    ///     let _out = cx.finish();
+    ///     let _ = cx.diagnostics(); // cx was moved by finish
+    /// }
+    /// ```
     pub fn finish(mut self) -> Result<B::Output> {
         self.live()?;
         if let Some(st) = &self.current_fn {

@@ -38,6 +38,9 @@ pub enum ErrorKind {
     Finalized,
     /// The backend failed to write its output (gimli/object/LLVM error).
     Backend,
+    /// A [`Limits`](crate::Limits) bound was exceeded (nesting too deep for
+    /// the writer's recursion, an endless chain of type descriptions).
+    LimitExceeded,
 }
 
 /// An error of the library. `Display` gives a message meant for the compiler

@@ -85,8 +85,10 @@ handle!(
     TypeRef, "type"
 );
 
-/// A compact source-location token: an index into the context's interned
-/// table of (scope, file, line, column). Codegen backends attach it to
+/// A compact source-location token: names an entry of the context's interned
+/// table of (scope, file, line, column), offset by a per-compile-unit base so
+/// that a token of another compile unit's context is refused rather than
+/// misread (never `u32::MAX`). Codegen backends attach it to
 /// instructions (Cranelift's `SourceLoc` holds exactly a `u32`) and report it
 /// back with the code ranges after codegen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -15,7 +15,7 @@
 //! iteratively (a million-deep pointer chain does not recurse).
 
 use indexmap::IndexSet;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// An interned unique type ID of one `DebugContext`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,13 +43,19 @@ pub(crate) enum UidData {
     },
     Tuple(Box<[UniqueTypeId]>),
     Derived(UniqueTypeId, u32),
+    /// Stands for generic arguments nested beyond the limit: the identity of
+    /// a cut-off expanding instantiation is `key<...>`.
+    Truncated,
 }
+
+/// The generic depth of [`UidData::Truncated`]: beyond every limit.
+const TRUNCATED_DEPTH: u32 = u32::MAX / 2;
 
 impl UidData {
     /// The IDs this one is built from, in order.
     fn parts(&self) -> impl Iterator<Item = UniqueTypeId> + '_ {
         let (a, b): (&[UniqueTypeId], Option<UniqueTypeId>) = match self {
-            UidData::Primitive(_) => (&[], None),
+            UidData::Primitive(_) | UidData::Truncated => (&[], None),
             UidData::Nominal { args, .. } => (args, None),
             UidData::Pointer(p) | UidData::Array(p, _) | UidData::Derived(p, _) => (&[], Some(*p)),
             UidData::Function { params, ret, .. } => (params, *ret),
@@ -104,9 +110,15 @@ impl UidTable {
             .map(|p| self.generic_depth(p))
             .max()
             .unwrap_or(0);
+        // Every type constructor counts, not only generic nominal types: an
+        // expanding type may grow through `S<*T>`, `S<(T, T)>` or `S<fn(T)>`
+        // just as well as through `S<Wrap<T>>`.
         let depth = match &data {
-            UidData::Nominal { args, .. } if !args.is_empty() => parts_depth.saturating_add(1),
-            _ => parts_depth,
+            UidData::Primitive(_) => 0,
+            UidData::Nominal { args, .. } if args.is_empty() => 0,
+            UidData::Truncated => TRUNCATED_DEPTH,
+            UidData::Derived(..) => parts_depth,
+            _ => parts_depth.saturating_add(1),
         };
         let (i, _) = self.set.insert_full(data);
         self.generic_depth.push(depth);
@@ -117,16 +129,24 @@ impl UidTable {
         self.set.get_index(id.0 as usize)
     }
 
-    /// How deeply generic arguments nest inside this ID (`S<S<i32>>` is 2).
+    /// How deeply type constructors nest inside this ID's generic arguments
+    /// and structure (`S<S<i32>>` is 2, `S<*i32>` is 2, `*i32` is 1).
     pub(crate) fn generic_depth(&self, id: UniqueTypeId) -> u32 {
         self.generic_depth.get(id.0 as usize).copied().unwrap_or(0)
     }
 
     /// The stable textual form of `id`, identical across runs, compile units
     /// and machines for the same type.
+    ///
+    /// A compound part (anything but a primitive or a non-generic nominal
+    /// type) that occurs again is written as a back-reference `^N`, N being
+    /// the number of compound parts begun before its first occurrence: IDs
+    /// are DAGs, and `T1 = (T0, T0)`, `T2 = (T1, T1)`... would otherwise
+    /// print in exponential length.
     pub(crate) fn stable_string(&self, id: UniqueTypeId, names: &Interner) -> String {
         let mut out = String::new();
         let mut stack = vec![Work::Id(id)];
+        let mut seen: FxHashMap<UniqueTypeId, usize> = FxHashMap::default();
         while let Some(w) = stack.pop() {
             let id = match w {
                 Work::Text(t) => {
@@ -143,6 +163,22 @@ impl UidTable {
                 out.push('?');
                 continue;
             };
+            let compound = !matches!(
+                data,
+                UidData::Primitive(_) | UidData::Truncated | UidData::Nominal { .. }
+            ) || matches!(data, UidData::Nominal { args, .. } if !args.is_empty());
+            if compound {
+                let next = seen.len();
+                match seen.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        out.push_str(&format!("^{}", e.get()));
+                        continue;
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(next);
+                    }
+                }
+            }
             // Children are pushed in reverse so they pop in order.
             fn list(
                 out: &mut String,
@@ -162,6 +198,7 @@ impl UidTable {
             }
             match data {
                 UidData::Primitive(s) => out.push_str(names.get(*s)),
+                UidData::Truncated => out.push_str("..."),
                 UidData::Nominal {
                     crate_hash,
                     def_id,

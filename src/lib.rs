@@ -27,9 +27,13 @@ mod error;
 mod handles;
 mod id;
 mod location;
+#[cfg(test)]
+mod regress_tests;
 pub mod render;
 mod scope;
 mod type_map;
+mod type_parts;
+mod validate;
 
 pub use backend::gimli::{DwarfObject, FrameSection, GimliBackend, GimliOptions};
 pub use backend::{Backend, Language, VarLocation};

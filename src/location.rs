@@ -42,7 +42,36 @@ pub struct CodeRow {
     pub loc: Option<LocToken>,
 }
 
+/// Tokens live in `0..TOKEN_SPACE`: `u32::MAX` is never a token (it is
+/// Cranelift's "no location").
+const TOKEN_SPACE: u64 = u32::MAX as u64;
+
+/// The token base of a compile unit: a hash of its name and directory, so
+/// tokens are deterministic for one compile unit but tokens of another
+/// compile unit's context are very likely out of this context's range (and
+/// refused) instead of silently naming an unrelated location.
+pub(crate) fn token_base(name: &[u8], comp_dir: &[u8]) -> u32 {
+    let mut bytes = name.to_vec();
+    bytes.push(0);
+    bytes.extend_from_slice(comp_dir);
+    (crate::id::stable_hash64(&bytes) % TOKEN_SPACE) as u32
+}
+
 impl<B: Backend> DebugContext<B> {
+    /// The token of the `i`th interned location.
+    fn token_of(&self, i: usize) -> LocToken {
+        LocToken(((u64::from(self.token_base) + i as u64) % TOKEN_SPACE) as u32)
+    }
+
+    /// The interned location index of a token, if the token is one of ours.
+    fn token_index(&self, t: LocToken) -> Option<usize> {
+        if u64::from(t.0) >= TOKEN_SPACE {
+            return None;
+        }
+        let i = (u64::from(t.0) + TOKEN_SPACE - u64::from(self.token_base)) % TOKEN_SPACE;
+        (i < self.locs.len() as u64).then_some(i as usize)
+    }
+
     /// Opens `function`: locations are suppressed until
     /// [`start_emitting_source_locations`](Self::start_emitting_source_locations).
     pub fn enter_function(&mut self, function: FunctionId) -> Result<()> {
@@ -135,13 +164,13 @@ impl<B: Backend> DebugContext<B> {
             line,
             col,
         });
-        if i >= u32::MAX as usize {
+        if i >= TOKEN_SPACE as usize {
             return err(
-                ErrorKind::InvalidLocation,
+                ErrorKind::LimitExceeded,
                 "more than 4294967294 distinct source locations in one compile unit",
             );
         }
-        let tok = LocToken(i as u32);
+        let tok = self.token_of(i);
         self.open_fn("set_source_location")?.current = Some(tok);
         self.notify()?;
         Ok(self.current_location())
@@ -163,7 +192,7 @@ impl<B: Backend> DebugContext<B> {
 
     /// What a token stands for.
     fn line_loc(&self, tok: LocToken) -> Option<LineLoc> {
-        let k = self.locs.get_index(tok.0 as usize)?;
+        let k = self.locs.get_index(self.token_index(tok)?)?;
         Some(LineLoc {
             scope: self.block_parent(k.scope),
             file: k.file,
@@ -231,10 +260,13 @@ impl<B: Backend> DebugContext<B> {
                 ),
             );
         }
-        if size == 0 {
+        if size == 0 || size > i64::MAX as u64 {
             return err(
                 ErrorKind::InvalidCode,
-                format!("`{}` has 0 bytes of code", self.function_name(f as u32)),
+                format!(
+                    "`{}` has {size} bytes of code; a function has 1 to 2^63-1 bytes (code offsets are signed relocation addends)",
+                    self.function_name(f as u32)
+                ),
             );
         }
         let mut prev = 0;
@@ -247,10 +279,10 @@ impl<B: Backend> DebugContext<B> {
             }
             prev = r.offset;
             if let Some(t) = r.loc {
-                let Some(k) = self.locs.get_index(t.0 as usize) else {
+                let Some(k) = self.token_index(t).and_then(|i| self.locs.get_index(i)) else {
                     return err(
                         ErrorKind::ForeignHandle,
-                        format!("location token {} was not made by this context", t.0),
+                        format!("location token {} was not made by this context (a token of another compile unit's context, or never returned by set_source_location)", t.0),
                     );
                 };
                 self.check_token_function(f as u32, k.scope)?;
@@ -322,11 +354,18 @@ impl<B: Backend> DebugContext<B> {
                 .iter()
                 .find(|n| n.loc != r.loc)
                 .map_or(size, |n| n.offset);
+            // A row at the offset of the previous one replaces it (that code
+            // is empty); it inherits its prologue_end, and is_stmt is decided
+            // against the row before.
+            let replaced = out.last().copied().filter(|l| l.offset == r.offset);
+            if replaced.is_some() {
+                out.pop();
+            }
             let prev = out.last().copied();
-            let row = match r
-                .loc
-                .and_then(|t| self.locs.get_index(t.0 as usize).map(|k| (t, *k)))
-            {
+            let row = match r.loc.and_then(|t| {
+                let i = self.token_index(t)?;
+                self.locs.get_index(i).map(|k| (t, *k))
+            }) {
                 Some((_, k)) => {
                     let mut s = Some(k.scope);
                     while let Some(sc) = s {
@@ -343,7 +382,8 @@ impl<B: Backend> DebugContext<B> {
                         }
                         s = e.parent;
                     }
-                    let prologue_end = first_located == Some(i);
+                    let prologue_end =
+                        first_located == Some(i) || replaced.is_some_and(|p| p.prologue_end);
                     let new_line = prev.is_none_or(|p| p.line != k.line || p.file != k.file);
                     LineRowInfo {
                         offset: r.offset,
@@ -363,9 +403,6 @@ impl<B: Backend> DebugContext<B> {
                     prologue_end: false,
                 },
             };
-            if out.last().is_some_and(|l| l.offset == row.offset) {
-                out.pop();
-            }
             out.push(row);
         }
         let mut blocks: Vec<BlockRanges> = ranges
@@ -379,7 +416,12 @@ impl<B: Backend> DebugContext<B> {
 
 /// Appends `[start, end)`, merging with the last range when they touch.
 /// Rows arrive in address order, so ranges stay sorted.
+/// Empty ranges (rows replaced by a later row at the same offset) are
+/// dropped.
 fn push_range(v: &mut Vec<(u64, u64)>, start: u64, end: u64) {
+    if end <= start {
+        return;
+    }
     if let Some(last) = v.last_mut() {
         if last.1 >= start {
             last.1 = last.1.max(end);

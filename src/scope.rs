@@ -61,6 +61,8 @@ pub(crate) struct ScopeEntry {
     /// Backend block index; `None` for a function's outermost scope.
     pub(crate) block: Option<u32>,
     pub(crate) file: u32,
+    /// Block nesting inside the function (0 for the function's own scope).
+    pub(crate) depth: u32,
 }
 
 pub(crate) struct VarEntry {
@@ -121,6 +123,7 @@ impl<B: Backend> DebugContext<B> {
             parent: None,
             block: None,
             file,
+            depth: 0,
         });
         let name = self.names.intern(f.name);
         self.functions.push(FunctionEntry {
@@ -189,6 +192,17 @@ impl<B: Backend> DebugContext<B> {
         check_line_col("lexical_block", line, col)?;
         let function = self.scopes[p as usize].function;
         self.check_in_open_function(function, &"the parent scope")?;
+        let depth = self.scopes[p as usize].depth + 1;
+        if depth > self.limits.max_scope_depth {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "a lexical block of `{}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
+                    self.function_name(function),
+                    self.limits.max_scope_depth
+                ),
+            );
+        }
         let b = self.block_count;
         self.backend
             .lexical_block(b, self.block_parent(p), file, line, col)?;
@@ -199,6 +213,7 @@ impl<B: Backend> DebugContext<B> {
             parent: Some(p),
             block: Some(b),
             file,
+            depth,
         });
         Ok(ScopeId::new(self.id, s))
     }
@@ -220,8 +235,19 @@ impl<B: Backend> DebugContext<B> {
                 format!("parameter `{name}`: argument numbers are 1-based"),
             );
         }
+        if self.arg_numbers.contains(&(f, arg_no)) {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "parameter `{name}`: `{}` already has a parameter number {arg_no}; each argument number is declared once (LLVM rejects duplicates)",
+                    self.function_name(f)
+                ),
+            );
+        }
         let scope = self.functions[f as usize].scope;
-        self.declare(scope, name, Some(arg_no), ty, line, col)
+        let v = self.declare(scope, name, Some(arg_no), ty, line, col)?;
+        self.arg_numbers.insert((f, arg_no));
+        Ok(v)
     }
 
     /// A local variable declared in `scope` at `line:col`.

@@ -12,16 +12,18 @@
 //! * Everything runs on explicit stacks and queues: a million-deep chain of
 //!   types never recurses natively.
 
-use std::hash::{Hash, Hasher};
-
-use rustc_hash::{FxHashSet, FxHasher};
+use rustc_hash::FxHashSet;
 
 use crate::backend::Backend;
-use crate::context::{check_name, DebugContext, Diagnostic};
-use crate::desc::{BaseEncoding, FrontendTy, TypeDesc, TypeSource};
+use crate::context::{DebugContext, Diagnostic};
+use crate::desc::{BaseEncoding, FrontendTy, NominalKey, TypeDesc, TypeSource};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::handles::TypeRef;
 use crate::id::{stable_hash64, Sym, UidData, UniqueTypeId};
+use crate::type_parts::{
+    build_parts, desc_name, fingerprint, identity_extra, identity_parts, is_generic,
+};
+use crate::validate::validate;
 
 /// One built type.
 pub(crate) struct Node {
@@ -43,100 +45,33 @@ struct Frame {
     ty: FrontendTy,
     desc: TypeDesc,
     uid: Option<UniqueTypeId>,
-}
-
-/// The handles a description's identity depends on.
-fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
-    match d {
-        TypeDesc::Base { .. } => &[],
-        TypeDesc::Pointer { pointee } => std::slice::from_ref(pointee),
-        TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
-        TypeDesc::Function { params, .. } => params,
-        TypeDesc::Tuple { .. } => &[],
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.generic_args,
-        TypeDesc::Enum(e) => &e.generic_args,
-        TypeDesc::TaggedUnion(t) => &t.generic_args,
-        TypeDesc::Typedef(_) => &[],
-    }
-}
-
-/// Extra identity parts not expressible as one slice.
-fn identity_extra(d: &TypeDesc) -> impl Iterator<Item = FrontendTy> + '_ {
-    let (ret, tuple): (Option<FrontendTy>, &[crate::desc::FieldDesc]) = match d {
-        TypeDesc::Function { ret, .. } => (*ret, &[]),
-        TypeDesc::Tuple { elems, .. } => (None, elems),
-        _ => (None, &[]),
-    };
-    ret.into_iter().chain(tuple.iter().map(|f| f.ty))
-}
-
-/// The handles whose *nodes* a structural type (or typedef/enum) needs before
-/// it can be built.
-fn build_parts(d: &TypeDesc) -> Vec<FrontendTy> {
-    match d {
-        TypeDesc::Pointer { pointee } => vec![*pointee],
-        TypeDesc::Array { elem, .. } => vec![*elem],
-        TypeDesc::Function { params, ret, .. } => params.iter().copied().chain(*ret).collect(),
-        TypeDesc::Typedef(t) => vec![t.target],
-        TypeDesc::Enum(e) => vec![e.underlying],
-        TypeDesc::Tuple { elems, .. } => elems.iter().map(|f| f.ty).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn fingerprint(d: &TypeDesc) -> u64 {
-    let mut h = FxHasher::default();
-    std::mem::discriminant(d).hash(&mut h);
-    let fields = |h: &mut FxHasher, fs: &[crate::desc::FieldDesc]| {
-        fs.len().hash(h);
-        for f in fs {
-            f.name.hash(h);
-            f.offset.hash(h);
-        }
-    };
-    match d {
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            (&c.name, c.size, c.align, c.opaque, c.scope).hash(&mut h);
-            fields(&mut h, &c.fields);
-        }
-        TypeDesc::Enum(e) => (&e.name, e.size, &e.enumerators, e.scope).hash(&mut h),
-        TypeDesc::TaggedUnion(t) => {
-            (&t.name, t.size, t.align, t.tag_offset, t.encoding, t.scope).hash(&mut h);
-            for v in &t.variants {
-                (&v.name, v.discriminant).hash(&mut h);
-                fields(&mut h, &v.fields);
-            }
-        }
-        TypeDesc::Typedef(t) => (&t.name, t.scope).hash(&mut h),
-        TypeDesc::Base { size, encoding, .. } => (size, encoding).hash(&mut h),
-        TypeDesc::Array { len, elem_size, .. } => (len, elem_size).hash(&mut h),
-        TypeDesc::Tuple { size, elems, .. } => {
-            size.hash(&mut h);
-            fields(&mut h, elems);
-        }
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
-    }
-    h.finish()
-}
-
-fn desc_name(d: &TypeDesc) -> &str {
-    match d {
-        TypeDesc::Base { name, .. } => name,
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.name,
-        TypeDesc::Enum(e) => &e.name,
-        TypeDesc::TaggedUnion(t) => &t.name,
-        TypeDesc::Typedef(t) => &t.name,
-        TypeDesc::Pointer { .. } => "pointer",
-        TypeDesc::Array { .. } => "array",
-        TypeDesc::Function { .. } => "function type",
-        TypeDesc::Tuple { .. } => "tuple",
-    }
+    /// Generic nominal types in this frame's identity run: the chain of
+    /// frames, ending here, each waiting for the next one's identity.
+    generic_run: u32,
 }
 
 impl<B: Backend> DebugContext<B> {
     /// Resolves a frontend type to its debug-info metadata, describing it
     /// (and everything it reaches) through `source` on first use. When this
     /// returns `Ok`, every type it created is complete.
+    ///
+    /// Re-entering `resolve_type` from inside [`TypeSource::describe`] is
+    /// impossible: the context is mutably borrowed for the whole call, so a
+    /// source holding the context does not compile.
+    ///
+    /// ```compile_fail,E0499
+    /// use dwarfsmith::{DebugContext, FrontendTy, GimliBackend, TypeDesc, TypeSource};
+    /// struct Reentrant<'a>(&'a mut DebugContext<GimliBackend>);
+    /// impl TypeSource for Reentrant<'_> {
+    ///     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
+    ///         unimplemented!()
+    ///     }
+    /// }
+    /// fn misuse(cx: &mut DebugContext<GimliBackend>) {
+    ///     let mut source = Reentrant(cx);
+    ///     cx.resolve_type(&mut source, FrontendTy(0)); // cx is already borrowed
+    /// }
+    /// ```
     pub fn resolve_type(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeRef> {
         self.live()?;
         if let Some(&n) = self.by_handle.get(&ty) {
@@ -192,13 +127,7 @@ impl<B: Backend> DebugContext<B> {
     fn resolve_inner(&mut self, source: &mut dyn TypeSource, root: FrontendTy) -> Result<u32> {
         let mut stack: Vec<Frame> = Vec::new();
         let mut on_stack: FxHashSet<FrontendTy> = FxHashSet::default();
-        let first = self.describe(source, root)?;
-        stack.push(Frame {
-            ty: root,
-            desc: first,
-            uid: None,
-        });
-        on_stack.insert(root);
+        self.push_frame(source, &mut stack, &mut on_stack, root, None)?;
         'outer: while let Some(top) = stack.last() {
             // Phase 1: identity.
             if top.uid.is_none() {
@@ -214,7 +143,8 @@ impl<B: Backend> DebugContext<B> {
                     }
                 }
                 if let Some(p) = missing {
-                    self.push_frame(source, &mut stack, &mut on_stack, p)?;
+                    let run = Some(top.generic_run);
+                    self.push_frame(source, &mut stack, &mut on_stack, p, run)?;
                     continue 'outer;
                 }
                 let Some(top) = stack.last_mut() else { break };
@@ -233,7 +163,7 @@ impl<B: Backend> DebugContext<B> {
             let Some(top) = stack.last() else { break };
             for p in build_parts(&top.desc) {
                 if !self.by_handle.contains_key(&p) {
-                    self.push_frame(source, &mut stack, &mut on_stack, p)?;
+                    self.push_frame(source, &mut stack, &mut on_stack, p, None)?;
                     continue 'outer;
                 }
             }
@@ -257,13 +187,33 @@ impl<B: Backend> DebugContext<B> {
         }
     }
 
+    /// Describes `ty` and pushes it on the resolve stack. `identity_run` is
+    /// the pusher's generic run when `ty` is part of its identity, `None`
+    /// when the pusher only needs `ty`'s node (a new identity run starts).
+    ///
+    /// A generic type whose identity run nests generic types more than
+    /// `max_generic_depth` deep is not identified further: its generic
+    /// arguments become `...` and it is built as a truncated placeholder.
+    /// Without this, a frontend whose `S<T>` names `S<S<T>>` as its own
+    /// argument (an infinite type) would be described forever.
     fn push_frame(
         &mut self,
         source: &mut dyn TypeSource,
         stack: &mut Vec<Frame>,
         on_stack: &mut FxHashSet<FrontendTy>,
         ty: FrontendTy,
+        identity_run: Option<u32>,
     ) -> Result<()> {
+        if stack.len() >= self.limits.max_type_nesting as usize {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "resolving frontend type #{} needs more than Limits::max_type_nesting ({}) types in progress at once: does the frontend describe an endless chain of types?",
+                    stack.first().map_or(ty.0, |f| f.ty.0),
+                    self.limits.max_type_nesting
+                ),
+            );
+        }
         if !on_stack.insert(ty) {
             let chain: Vec<String> = stack
                 .iter()
@@ -281,10 +231,38 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         let desc = self.describe(source, ty)?;
+        let generic = is_generic(&desc);
+        let generic_run = identity_run.unwrap_or(0) + u32::from(generic);
+        let mut uid = None;
+        if generic && generic_run > self.limits.generic_depth() {
+            let data = match &desc {
+                TypeDesc::Struct(c) | TypeDesc::Union(c) => (c.key, c.generic_args.len()),
+                TypeDesc::Enum(e) => (e.key, e.generic_args.len()),
+                TypeDesc::TaggedUnion(t) => (t.key, t.generic_args.len()),
+                _ => (
+                    NominalKey {
+                        crate_hash: 0,
+                        def_id: 0,
+                    },
+                    0,
+                ),
+            };
+            let dots = self.uids.intern(UidData::Truncated);
+            let u = self.uids.intern(UidData::Nominal {
+                crate_hash: data.0.crate_hash,
+                def_id: data.0.def_id,
+                args: vec![dots; data.1].into_boxed_slice(),
+            });
+            // Every instantiation cut off here shares this identity, so their
+            // descriptions are not compared.
+            self.handle_uid.insert(ty, u);
+            uid = Some(u);
+        }
         stack.push(Frame {
             ty,
             desc,
-            uid: None,
+            uid,
+            generic_run,
         });
         Ok(())
     }
@@ -408,7 +386,10 @@ impl<B: Backend> DebugContext<B> {
                 size,
                 encoding,
             } => {
-                let n = self.push_node(uid, &name, size, size.min(16) as u32);
+                // The natural alignment: the largest power of two not above the size
+                // (a 3-byte base type is not 3-aligned), at most 16.
+                let align = 1u32 << (63 - size.clamp(1, 16).leading_zeros());
+                let n = self.push_node(uid, &name, size, align);
                 self.nodes[n as usize].unsigned = matches!(
                     encoding,
                     BaseEncoding::Unsigned
@@ -421,7 +402,8 @@ impl<B: Backend> DebugContext<B> {
             }
             TypeDesc::Pointer { pointee } => {
                 let p = self.node_of(pointee)?;
-                let n = self.push_node(uid, "pointer", ptr, ptr as u32);
+                let name = self.synth_name("*", &[p], "");
+                let n = self.push_node(uid, &name, ptr, ptr as u32);
                 self.backend.pointer_type(n, p, ptr)?;
                 Ok(n)
             }
@@ -440,7 +422,8 @@ impl<B: Backend> DebugContext<B> {
                         ),
                     )
                 })?;
-                let n = self.push_node(uid, "array", size, align);
+                let name = self.synth_name("[", &[e], &format!("; {len}]"));
+                let n = self.push_node(uid, &name, size, align);
                 self.backend.array_type(n, e, len, size, align)?;
                 Ok(n)
             }
@@ -454,7 +437,11 @@ impl<B: Backend> DebugContext<B> {
                     .map(|p| self.node_of(*p))
                     .collect::<Result<Vec<u32>>>()?;
                 let r = ret.map(|r| self.node_of(r)).transpose()?;
-                let n = self.push_node(uid, "function type", 0, 0);
+                let mut name = self.synth_name("fn(", &ps, ")");
+                if let Some(r) = r {
+                    name = format!("{name} -> {}", self.synth_name("", &[r], ""));
+                }
+                let n = self.push_node(uid, &name, 0, 0);
                 self.backend.subroutine_type(n, &ps, r, variadic)?;
                 Ok(n)
             }
@@ -513,105 +500,19 @@ impl<B: Backend> DebugContext<B> {
         self.resolve_inner(source, ty)
     }
 
-    /// Records that a generic type was cut off.
-    pub(crate) fn truncated(&mut self, name: &str, uid: UniqueTypeId) -> String {
-        let depth = self.uids.generic_depth(uid);
-        self.diagnostics.push(Diagnostic {
-            message: format!(
-                "type `{name}` nests generic arguments {depth} deep, beyond the limit of {}: it is emitted as a member-less placeholder `{name} (truncated)` (an expanding, polymorphically recursive type?)",
-                self.limits.max_generic_depth
-            ),
-        });
+    /// Records that a generic type was cut off (one diagnostic per
+    /// definition: every instantiation beyond the limit is cut off too) and
+    /// returns the placeholder's name.
+    pub(crate) fn truncated(&mut self, name: &str, key: Option<NominalKey>) -> String {
+        let first = key.is_none_or(|k| self.truncated_keys.insert((k.crate_hash, k.def_id)));
+        if first {
+            self.diagnostics.push(Diagnostic {
+                message: format!(
+                    "type `{name}` nests generic arguments beyond the limit of {}: it is emitted as a member-less placeholder `{name} (truncated)`, as are deeper instantiations of its definition (an expanding, polymorphically recursive type?)",
+                    self.limits.generic_depth()
+                ),
+            });
+        }
         format!("{name} (truncated)")
     }
-}
-
-/// Rejects descriptions no debugger could show.
-fn validate(d: &TypeDesc) -> Result<()> {
-    let name = desc_name(d);
-    match d {
-        TypeDesc::Base { name, size, .. } => {
-            check_name("base type name", name)?;
-            if *size == 0 || *size > 16 {
-                return err(
-                    ErrorKind::InvalidLayout,
-                    format!("base type `{name}` has size {size}; base types are 1 to 16 bytes"),
-                );
-            }
-        }
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            check_name("struct/union name", &c.name)?;
-            check_fields(name, c.size, &c.fields, matches!(d, TypeDesc::Struct(_)))?;
-            check_align(name, c.align)?;
-        }
-        TypeDesc::Enum(e) => {
-            check_name("enum name", &e.name)?;
-            for (n, _) in &e.enumerators {
-                check_name("enumerator name", n)?;
-            }
-        }
-        TypeDesc::TaggedUnion(t) => {
-            check_name("tagged union name", &t.name)?;
-            check_align(name, t.align)?;
-            if t.tag_offset >= t.size.max(1) {
-                return err(
-                    ErrorKind::InvalidLayout,
-                    format!(
-                        "tagged union `{name}` has its tag at offset {} outside its size {}",
-                        t.tag_offset, t.size
-                    ),
-                );
-            }
-            for v in &t.variants {
-                check_name("variant name", &v.name)?;
-                check_fields(&v.name, t.size, &v.fields, true)?;
-            }
-        }
-        TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
-        TypeDesc::Tuple { elems, size, align } => {
-            check_fields("tuple", *size, elems, true)?;
-            check_align("tuple", *align)?;
-        }
-        TypeDesc::Array { align, .. } => check_align("array", *align)?,
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
-    }
-    Ok(())
-}
-
-fn check_align(name: &str, align: u32) -> Result<()> {
-    if align != 0 && !align.is_power_of_two() {
-        return err(
-            ErrorKind::InvalidLayout,
-            format!("`{name}` has alignment {align}, which is not a power of two"),
-        );
-    }
-    Ok(())
-}
-
-pub(crate) fn check_fields(
-    owner: &str,
-    size: u64,
-    fields: &[crate::desc::FieldDesc],
-    is_struct: bool,
-) -> Result<()> {
-    let mut seen = FxHashSet::default();
-    for f in fields {
-        check_name("field name", &f.name)?;
-        if f.offset > size {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!(
-                    "field `{}` of `{owner}` is at offset {} beyond the type's size {size}",
-                    f.name, f.offset
-                ),
-            );
-        }
-        if is_struct && !seen.insert(f.name.as_str()) {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!("`{owner}` has two fields named `{}`", f.name),
-            );
-        }
-    }
-    Ok(())
 }

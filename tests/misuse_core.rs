@@ -1,5 +1,7 @@
 //! Misuse of the public API: each case returns a typed error with a message
-//! saying what to fix; nothing panics.
+//! saying what to fix, or a documented result; nothing panics. Cases 1-13;
+//! 14-25 are in `misuse_types.rs`, 26-37 in `misuse_api.rs`, the misuses
+//! that exposed bugs in `regress_hardening.rs`.
 
 mod common;
 
@@ -30,9 +32,9 @@ fn function(
     .unwrap()
 }
 
-/// finish() after a describe error interrupted a stub's completion: the stub
-/// is named in an IncompleteStub error instead of emitting a forward
-/// declaration the debugger cannot complete.
+/// Case 1: `finish()` after a describe error interrupted a stub's completion.
+/// Guards against: emitting a forward declaration the debugger can never
+/// complete. Expected: `IncompleteStub` naming the stub.
 #[test]
 fn finish_with_an_incomplete_stub_names_it() {
     let mut cx = context(5);
@@ -58,7 +60,9 @@ fn finish_with_an_incomplete_stub_names_it() {
     assert!(e.message().contains("`Broken`"), "{e}");
 }
 
-/// Two handles mapping to one unique ID with different layouts.
+/// Case 2: Two handles map to one unique ID with different layouts. Guards
+/// against: one type with two definitions. Expected:
+/// `ConflictingDescription`.
 #[test]
 fn conflicting_descriptions_of_one_unique_id() {
     let mut cx = context(5);
@@ -74,7 +78,10 @@ fn conflicting_descriptions_of_one_unique_id() {
     assert!(e.message().contains("different descriptions"), "{e}");
 }
 
-/// set_source_location with no open function.
+/// Case 3: `set_source_location`, `clear_source_location` and
+/// `start_emitting_source_locations` with no open function. Guards against:
+/// locations attached to nothing. Expected: `NoFunctionOpen`; no current
+/// location.
 #[test]
 fn location_outside_any_function() {
     let mut cx = context(5);
@@ -93,7 +100,9 @@ fn location_outside_any_function() {
     assert_eq!(cx.current_location(), None);
 }
 
-/// A local declared in a scope of another function than the open one.
+/// Case 4: A local declared in a scope of another function than the open one.
+/// Guards against: a variable DIE in the wrong subprogram. Expected:
+/// `WrongFunction` naming both functions.
 #[test]
 fn variable_in_a_scope_of_another_function() {
     let mut cx = context(5);
@@ -111,7 +120,8 @@ fn variable_in_a_scope_of_another_function() {
     );
 }
 
-/// A handle from another DebugContext.
+/// Case 5: A `TypeRef` and a `FunctionId` from another `DebugContext`. Guards
+/// against: indexing an unrelated table. Expected: `ForeignHandle`.
 #[test]
 fn handle_from_another_context() {
     let mut a = context(5);
@@ -140,7 +150,9 @@ fn handle_from_another_context() {
     );
 }
 
-/// Line 0 and columns beyond 65535.
+/// Case 6: Line 0 and columns beyond 65535 in `set_source_location`. Guards
+/// against: line 0 meaning "no line", columns LLVM cannot encode. Expected:
+/// `InvalidLocation`; `u32::MAX` lines and column 65535 are accepted.
 #[test]
 fn line_zero_and_absurd_columns() {
     let mut cx = context(5);
@@ -158,7 +170,9 @@ fn line_zero_and_absurd_columns() {
     assert!(cx.set_source_location(s, u32::MAX, 65535).is_ok());
 }
 
-/// Non-UTF-8 paths are kept byte for byte; NUL bytes are refused.
+/// Case 7: A non-UTF-8 path and a path with a NUL byte. Guards against: lossy
+/// path conversion, strings cut at NUL. Expected: the non-UTF-8 path is
+/// kept byte for byte (the object verifies); NUL is `InvalidName`.
 #[test]
 fn non_utf8_path_and_nul_bytes() {
     use std::os::unix::ffi::OsStrExt;
@@ -171,7 +185,9 @@ fn non_utf8_path_and_nul_bytes() {
     check_object("non_utf8.o", &bytes);
 }
 
-/// A zero-sized struct and a 2^40-byte array are fine.
+/// Case 8: A zero-sized struct, a 2^40-byte array, and an array whose size
+/// overflows 64 bits. Guards against: size overflow. Expected: the first two
+/// verify; the overflow is `InvalidLayout`.
 #[test]
 fn zero_sized_and_huge_types() {
     let mut cx = context(5);
@@ -205,7 +221,9 @@ fn zero_sized_and_huge_types() {
     check_object("sizes.o", &object_with(&cx.finish().unwrap(), &[], &[]));
 }
 
-/// A pointer that points to itself with no nominal type in between.
+/// Case 9: A pointer that points to itself with no nominal type in between.
+/// Guards against: an infinite structural type (endless loop). Expected:
+/// `CyclicType`.
 #[test]
 fn structural_self_reference_is_an_error() {
     let mut cx = context(5);
@@ -215,7 +233,8 @@ fn structural_self_reference_is_an_error() {
     assert_eq!(e.kind(), ErrorKind::CyclicType);
 }
 
-/// A field that ends past its struct's size.
+/// Case 10: A field that ends past its struct's size. Guards against: members
+/// the debugger reads beyond the object. Expected: `InvalidLayout`.
 #[test]
 fn field_past_the_end() {
     let mut cx = context(5);
@@ -226,7 +245,9 @@ fn field_past_the_end() {
     assert!(e.message().contains("ends past"), "{e}");
 }
 
-/// Code rows out of order, twice defined, tokens of another function.
+/// Case 11: Code rows out of order, code defined twice, tokens of another
+/// function. Guards against: a garbled line program. Expected:
+/// `InvalidCode`, `WrongFunction`, `InvalidCode`.
 #[test]
 fn malformed_code_rows() {
     let mut cx = context(5);
@@ -256,7 +277,9 @@ fn malformed_code_rows() {
     );
 }
 
-/// Entering a function while another is open; finishing while open.
+/// Case 12: Entering a function while another is open; finishing while open.
+/// Guards against: interleaved location states. Expected:
+/// `FunctionAlreadyOpen`.
 #[test]
 fn nested_enter_and_finish_while_open() {
     let mut cx = context(5);
@@ -273,7 +296,8 @@ fn nested_enter_and_finish_while_open() {
     );
 }
 
-/// Unsupported DWARF versions are refused up front.
+/// Case 13: A gimli backend for DWARF 3. Guards against: emitting a version the
+/// writer does not support. Expected: `Unsupported` at construction.
 #[test]
 fn unsupported_dwarf_version() {
     let e = dwarfsmith::GimliBackend::new(dwarfsmith::GimliOptions {

@@ -446,6 +446,7 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
         &unit(),
         dwarfsmith::Limits {
             max_generic_depth: 16,
+            ..Default::default()
         },
     )
     .unwrap();
