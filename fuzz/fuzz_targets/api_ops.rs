@@ -18,10 +18,9 @@ use std::path::Path;
 
 use dwarfsmith::{
     BaseEncoding, CodeRow, CompileUnit, CompositeDesc, DebugContext, DeclLoc, EnumDesc, FieldDesc,
-    FileId, FrontendTy, FunctionDesc, FunctionId, GimliBackend, GimliOptions, GlobalDesc,
-    Language, Limits, LocToken, NamespaceId, NominalKey, ScopeId, TaggedUnionDesc,
-    TaggedUnionEncoding, TypeDesc, TypeRef, TypeScope, TypeSource, TypedefDesc, VarId,
-    VarLocation, VariantDesc,
+    FileId, FrontendTy, FunctionDesc, FunctionId, GimliBackend, GimliOptions, GlobalDesc, Language,
+    Limits, LocToken, NamespaceId, NominalKey, ScopeId, TaggedUnionDesc, TaggedUnionEncoding,
+    TypeDesc, TypeRef, TypeScope, TypeSource, TypedefDesc, VarId, VarLocation, VariantDesc,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -66,9 +65,27 @@ enum Template {
     Array(Ref, u64, u64, u32),
     Function(Vec<Ref>, Option<Ref>, bool),
     Tuple(Vec<(Ref, u64)>, u64, u32),
-    Struct(bool, u8, Vec<Ref>, &'static str, u64, u32, Vec<(&'static str, Ref, u64)>, bool),
+    Struct(
+        bool,
+        u8,
+        Vec<Ref>,
+        &'static str,
+        u64,
+        u32,
+        Vec<(&'static str, Ref, u64)>,
+        bool,
+    ),
     Enum(u8, &'static str, Ref, u64, u32, Vec<(&'static str, i64)>),
-    Tagged(u8, &'static str, u64, u32, u64, Ref, Vec<(&'static str, u64, Vec<(&'static str, Ref, u64)>)>, bool),
+    Tagged(
+        u8,
+        &'static str,
+        u64,
+        u32,
+        u64,
+        Ref,
+        Vec<(&'static str, u64, Vec<(&'static str, Ref, u64)>)>,
+        bool,
+    ),
     Typedef(u8, &'static str, Ref),
 }
 
@@ -108,9 +125,15 @@ fn template(b: &mut Bytes, n: u8) -> Template {
         0 | 1 => Template::Base(b.pick(NAMES), b.pick(SIZES), b.pick(&enc)),
         2 => Template::Pointer(rref(b, n)),
         3 => Template::Array(rref(b, n), b.pick(SIZES), b.pick(SIZES), b.pick(ALIGNS)),
-        4 => Template::Function(refs(b, n), (b.u8() & 1 == 0).then(|| rref(b, n)), b.u8() & 1 == 0),
+        4 => Template::Function(
+            refs(b, n),
+            (b.u8() & 1 == 0).then(|| rref(b, n)),
+            b.u8() & 1 == 0,
+        ),
         5 => Template::Tuple(
-            (0..b.u8() % 4).map(|_| (rref(b, n), b.pick(OFFSETS))).collect(),
+            (0..b.u8() % 4)
+                .map(|_| (rref(b, n), b.pick(OFFSETS)))
+                .collect(),
             b.pick(SIZES),
             b.pick(ALIGNS),
         ),
@@ -130,7 +153,9 @@ fn template(b: &mut Bytes, n: u8) -> Template {
             rref(b, n),
             b.pick(SIZES),
             b.pick(ALIGNS),
-            (0..b.u8() % 4).map(|_| (b.pick(NAMES), i64::from(b.u8() as i8))).collect(),
+            (0..b.u8() % 4)
+                .map(|_| (b.pick(NAMES), i64::from(b.u8() as i8)))
+                .collect(),
         ),
         8 => Template::Tagged(
             b.u8() % 6,
@@ -541,7 +566,9 @@ fn finish(cx: Cx, h: &Handles) {
             flags: object::SymbolFlags::None,
         });
     }
-    dwarf.write_into(&mut obj).expect("write_into with every symbol defined");
+    dwarf
+        .write_into(&mut obj)
+        .expect("write_into with every symbol defined");
     let bytes = obj.write().expect("object write");
     let opts = dwarfsmith::render::RenderOptions {
         call_frames: true,
