@@ -117,6 +117,8 @@ pub struct DebugContext<B: Backend> {
     pub(crate) global_count: u32,
     // Source locations.
     pub(crate) locs: IndexSet<LocKey, FxBuildHasher>,
+    /// Scratch buffer of `define_function_code`: its rows' resolved locations.
+    pub(crate) row_keys: Vec<Option<LocKey>>,
     /// Offset of this context's location tokens (see `location::token_base`).
     pub(crate) token_base: u32,
     pub(crate) current_fn: Option<FnState>,
@@ -192,6 +194,7 @@ impl<B: Backend> DebugContext<B> {
             arg_numbers: Default::default(),
             global_count: 0,
             locs: IndexSet::default(),
+            row_keys: Vec::new(),
             token_base: crate::location::token_base(&name, &comp_dir),
             current_fn: None,
             finalized: false,

@@ -154,10 +154,12 @@ impl<B: Backend> DebugContext<B> {
         line: u32,
         col: u32,
     ) -> Result<Option<LocToken>> {
-        self.open_fn("set_source_location")?;
+        let open = self.open_fn("set_source_location")?.function;
         check_line_col("set_source_location", line, col)?;
         let function = self.scopes[scope as usize].function;
-        self.check_in_open_function(function, &"the location's scope")?;
+        if function != open {
+            self.check_in_open_function(function, &"the location's scope")?;
+        }
         let (i, _) = self.locs.insert_full(LocKey {
             scope,
             file,
@@ -171,9 +173,11 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         let tok = self.token_of(i);
-        self.open_fn("set_source_location")?.current = Some(tok);
+        let st = self.open_fn("set_source_location")?;
+        st.current = Some(tok);
+        let emitting = st.emitting;
         self.notify()?;
-        Ok(self.current_location())
+        Ok(emitting.then_some(tok))
     }
 
     /// Code emitted from now on has no source location.
@@ -206,6 +210,9 @@ impl<B: Backend> DebugContext<B> {
     /// `clear_source_location` (compiler-generated code, like the gimli
     /// backend's line-0 rows).
     fn notify(&mut self) -> Result<()> {
+        if !self.backend.tracks_current_location() {
+            return Ok(());
+        }
         let loc = match &self.current_fn {
             Some(st) if st.emitting => match st.current.and_then(|t| self.line_loc(t)) {
                 Some(l) => Some(l),
@@ -269,12 +276,43 @@ impl<B: Backend> DebugContext<B> {
                 ),
             );
         }
+        // The rows' locations, resolved once here and reused by `line_rows`
+        // (a buffer kept in the context between calls).
+        let mut keys = std::mem::take(&mut self.row_keys);
+        keys.clear();
+        let checked = self.check_rows(f as u32, size, rows, &mut keys);
+        let result = checked.and_then(|()| {
+            let (out, ranges) = self.line_rows(f as u32, size, rows, &keys);
+            self.backend.function_code(
+                f as u32,
+                &CodeInfo {
+                    size,
+                    rows: &out,
+                    block_ranges: &ranges,
+                },
+            )
+        });
+        self.row_keys = keys;
+        result?;
+        self.functions[f].code_defined = true;
+        Ok(())
+    }
+
+    /// Checks `rows` (increasing offsets below `size`, tokens of this
+    /// context and of function `f`) and appends each row's location to `keys`.
+    fn check_rows(
+        &self,
+        f: u32,
+        size: u64,
+        rows: &[CodeRow],
+        keys: &mut Vec<Option<LocKey>>,
+    ) -> Result<()> {
         let mut prev = 0;
         for r in rows {
             if r.offset < prev || r.offset >= size {
                 return err(
                     ErrorKind::InvalidCode,
-                    format!("code rows of `{}` must have increasing offsets below the size {size}; got {} after {prev}", self.function_name(f as u32), r.offset),
+                    format!("code rows of `{}` must have increasing offsets below the size {size}; got {} after {prev}", self.function_name(f), r.offset),
                 );
             }
             prev = r.offset;
@@ -285,19 +323,12 @@ impl<B: Backend> DebugContext<B> {
                         format!("location token {} was not made by this context (a token of another compile unit's context, or never returned by set_source_location)", t.0),
                     );
                 };
-                self.check_token_function(f as u32, k.scope)?;
+                self.check_token_function(f, k.scope)?;
+                keys.push(Some(*k));
+            } else {
+                keys.push(None);
             }
         }
-        let (out, ranges) = self.line_rows(f as u32, size, rows);
-        self.backend.function_code(
-            f as u32,
-            &CodeInfo {
-                size,
-                rows: &out,
-                block_ranges: &ranges,
-            },
-        )?;
-        self.functions[f].code_defined = true;
         Ok(())
     }
 
@@ -321,6 +352,7 @@ impl<B: Backend> DebugContext<B> {
         f: u32,
         size: u64,
         rows: &[CodeRow],
+        keys: &[Option<LocKey>],
     ) -> (Vec<LineRowInfo>, Vec<BlockRanges>) {
         let func = &self.functions[f as usize];
         let mut out: Vec<LineRowInfo> = Vec::with_capacity(rows.len() + 1);
@@ -362,11 +394,8 @@ impl<B: Backend> DebugContext<B> {
                 out.pop();
             }
             let prev = out.last().copied();
-            let row = match r.loc.and_then(|t| {
-                let i = self.token_index(t)?;
-                self.locs.get_index(i).map(|k| (t, *k))
-            }) {
-                Some((_, k)) => {
+            let row = match keys[i] {
+                Some(k) => {
                     let mut s = Some(k.scope);
                     while let Some(sc) = s {
                         let e = &self.scopes[sc as usize];

@@ -217,6 +217,10 @@ fn encoding(e: BaseEncoding) -> constants::DwAte {
 impl Backend for GimliBackend {
     type Output = DwarfObject;
 
+    fn tracks_current_location(&self) -> bool {
+        false
+    }
+
     fn address_size(&self) -> u8 {
         self.encoding.address_size
     }
