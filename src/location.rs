@@ -15,6 +15,16 @@ use crate::scope::check_line_col;
 /// A lexical block's index and its code ranges.
 type BlockRanges = (u32, Vec<(u64, u64)>);
 
+/// `define_function_code`'s output buffers, reused between calls: the line
+/// rows, and the ranges of the first `used` blocks (the vectors past `used`
+/// are kept for their capacity).
+#[derive(Default)]
+pub(crate) struct LineScratch {
+    out: Vec<LineRowInfo>,
+    ranges: Vec<BlockRanges>,
+    used: usize,
+}
+
 /// The interned content of a location token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct LocKey {
@@ -281,17 +291,19 @@ impl<B: Backend> DebugContext<B> {
         let mut keys = std::mem::take(&mut self.row_keys);
         keys.clear();
         let checked = self.check_rows(f as u32, size, rows, &mut keys);
+        let mut scratch = std::mem::take(&mut self.line_scratch);
         let result = checked.and_then(|()| {
-            let (out, ranges) = self.line_rows(f as u32, size, rows, &keys);
+            self.line_rows(f as u32, size, rows, &keys, &mut scratch);
             self.backend.function_code(
                 f as u32,
                 &CodeInfo {
                     size,
-                    rows: &out,
-                    block_ranges: &ranges,
+                    rows: &scratch.out,
+                    block_ranges: &scratch.ranges[..scratch.used],
                 },
             )
         });
+        self.line_scratch = scratch;
         self.row_keys = keys;
         result?;
         self.functions[f].code_defined = true;
@@ -347,17 +359,22 @@ impl<B: Backend> DebugContext<B> {
         Ok(())
     }
 
+    /// The line rows and block ranges of function `f`'s code, into
+    /// `scratch` (kept in the context between calls, like its per-block
+    /// range vectors).
     fn line_rows(
         &self,
         f: u32,
         size: u64,
         rows: &[CodeRow],
         keys: &[Option<LocKey>],
-    ) -> (Vec<LineRowInfo>, Vec<BlockRanges>) {
+        scratch: &mut LineScratch,
+    ) {
         let func = &self.functions[f as usize];
-        let mut out: Vec<LineRowInfo> = Vec::with_capacity(rows.len() + 1);
-        // A function has few blocks: a linear scan beats hashing here.
-        let mut ranges: Vec<(u32, Vec<(u64, u64)>)> = Vec::new();
+        let LineScratch { out, ranges, used } = scratch;
+        out.clear();
+        out.reserve(rows.len() + 1);
+        *used = 0;
         let first_located = rows.iter().position(|r| r.loc.is_some());
         if !matches!(
             rows.first(),
@@ -399,12 +416,20 @@ impl<B: Backend> DebugContext<B> {
                     let mut s = Some(k.scope);
                     while let Some(sc) = s {
                         let e = &self.scopes[sc as usize];
-                        if e.block.is_some() {
-                            let i = match ranges.iter().position(|(s, _)| *s == sc) {
+                        if let Some(b) = e.block {
+                            // A function has few blocks: a linear scan beats
+                            // hashing here.
+                            let i = match ranges[..*used].iter().position(|(x, _)| *x == b) {
                                 Some(i) => i,
                                 None => {
-                                    ranges.push((sc, Vec::new()));
-                                    ranges.len() - 1
+                                    if *used == ranges.len() {
+                                        ranges.push((b, Vec::new()));
+                                    } else {
+                                        ranges[*used].0 = b;
+                                        ranges[*used].1.clear();
+                                    }
+                                    *used += 1;
+                                    *used - 1
                                 }
                             };
                             push_range(&mut ranges[i].1, r.offset, end);
@@ -434,12 +459,7 @@ impl<B: Backend> DebugContext<B> {
             };
             out.push(row);
         }
-        let mut blocks: Vec<BlockRanges> = ranges
-            .into_iter()
-            .filter_map(|(s, r)| self.scopes[s as usize].block.map(|b| (b, r)))
-            .collect();
-        blocks.sort_unstable_by_key(|(b, _)| *b);
-        (out, blocks)
+        ranges[..*used].sort_unstable_by_key(|(b, _)| *b);
     }
 }
 
