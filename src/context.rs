@@ -5,16 +5,16 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexSet;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::backend::{Backend, CompileUnitInfo, Language, ParentScope};
 use crate::desc::{FrontendTy, TypeScope};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::handles::{next_context_id, FileId, NamespaceId};
 use crate::id::{Interner, Sym, UidTable, UniqueTypeId};
-use crate::location::{FnState, LocKey};
+use crate::location::{FnState, LineScratch, LocKey};
 use crate::scope::{FunctionEntry, ScopeEntry, VarEntry};
-use crate::type_map::{Node, Pending};
+use crate::type_map::{Frame, Node, Pending};
 
 /// Describes the compile unit.
 #[derive(Debug, Clone)]
@@ -117,6 +117,12 @@ pub struct DebugContext<B: Backend> {
     pub(crate) global_count: u32,
     // Source locations.
     pub(crate) locs: IndexSet<LocKey, FxBuildHasher>,
+    /// Scratch buffer of `define_function_code`: its rows' resolved locations.
+    pub(crate) row_keys: Vec<Option<LocKey>>,
+    /// Output buffers of `define_function_code`.
+    pub(crate) line_scratch: LineScratch,
+    /// Scratch stack and on-stack set of `resolve_type`'s walk.
+    pub(crate) resolve_scratch: (Vec<Frame>, FxHashSet<FrontendTy>),
     /// Offset of this context's location tokens (see `location::token_base`).
     pub(crate) token_base: u32,
     pub(crate) current_fn: Option<FnState>,
@@ -192,6 +198,9 @@ impl<B: Backend> DebugContext<B> {
             arg_numbers: Default::default(),
             global_count: 0,
             locs: IndexSet::default(),
+            row_keys: Vec::new(),
+            line_scratch: LineScratch::default(),
+            resolve_scratch: Default::default(),
             token_base: crate::location::token_base(&name, &comp_dir),
             current_fn: None,
             finalized: false,

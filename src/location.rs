@@ -15,6 +15,16 @@ use crate::scope::check_line_col;
 /// A lexical block's index and its code ranges.
 type BlockRanges = (u32, Vec<(u64, u64)>);
 
+/// `define_function_code`'s output buffers, reused between calls: the line
+/// rows, and the ranges of the first `used` blocks (the vectors past `used`
+/// are kept for their capacity).
+#[derive(Default)]
+pub(crate) struct LineScratch {
+    out: Vec<LineRowInfo>,
+    ranges: Vec<BlockRanges>,
+    used: usize,
+}
+
 /// The interned content of a location token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct LocKey {
@@ -154,10 +164,12 @@ impl<B: Backend> DebugContext<B> {
         line: u32,
         col: u32,
     ) -> Result<Option<LocToken>> {
-        self.open_fn("set_source_location")?;
+        let open = self.open_fn("set_source_location")?.function;
         check_line_col("set_source_location", line, col)?;
         let function = self.scopes[scope as usize].function;
-        self.check_in_open_function(function, &"the location's scope")?;
+        if function != open {
+            self.check_in_open_function(function, &"the location's scope")?;
+        }
         let (i, _) = self.locs.insert_full(LocKey {
             scope,
             file,
@@ -171,9 +183,11 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         let tok = self.token_of(i);
-        self.open_fn("set_source_location")?.current = Some(tok);
+        let st = self.open_fn("set_source_location")?;
+        st.current = Some(tok);
+        let emitting = st.emitting;
         self.notify()?;
-        Ok(self.current_location())
+        Ok(emitting.then_some(tok))
     }
 
     /// Code emitted from now on has no source location.
@@ -206,6 +220,9 @@ impl<B: Backend> DebugContext<B> {
     /// `clear_source_location` (compiler-generated code, like the gimli
     /// backend's line-0 rows).
     fn notify(&mut self) -> Result<()> {
+        if !self.backend.tracks_current_location() {
+            return Ok(());
+        }
         let loc = match &self.current_fn {
             Some(st) if st.emitting => match st.current.and_then(|t| self.line_loc(t)) {
                 Some(l) => Some(l),
@@ -269,12 +286,45 @@ impl<B: Backend> DebugContext<B> {
                 ),
             );
         }
+        // The rows' locations, resolved once here and reused by `line_rows`
+        // (a buffer kept in the context between calls).
+        let mut keys = std::mem::take(&mut self.row_keys);
+        keys.clear();
+        let checked = self.check_rows(f as u32, size, rows, &mut keys);
+        let mut scratch = std::mem::take(&mut self.line_scratch);
+        let result = checked.and_then(|()| {
+            self.line_rows(f as u32, size, rows, &keys, &mut scratch);
+            self.backend.function_code(
+                f as u32,
+                &CodeInfo {
+                    size,
+                    rows: &scratch.out,
+                    block_ranges: &scratch.ranges[..scratch.used],
+                },
+            )
+        });
+        self.line_scratch = scratch;
+        self.row_keys = keys;
+        result?;
+        self.functions[f].code_defined = true;
+        Ok(())
+    }
+
+    /// Checks `rows` (increasing offsets below `size`, tokens of this
+    /// context and of function `f`) and appends each row's location to `keys`.
+    fn check_rows(
+        &self,
+        f: u32,
+        size: u64,
+        rows: &[CodeRow],
+        keys: &mut Vec<Option<LocKey>>,
+    ) -> Result<()> {
         let mut prev = 0;
         for r in rows {
             if r.offset < prev || r.offset >= size {
                 return err(
                     ErrorKind::InvalidCode,
-                    format!("code rows of `{}` must have increasing offsets below the size {size}; got {} after {prev}", self.function_name(f as u32), r.offset),
+                    format!("code rows of `{}` must have increasing offsets below the size {size}; got {} after {prev}", self.function_name(f), r.offset),
                 );
             }
             prev = r.offset;
@@ -285,19 +335,12 @@ impl<B: Backend> DebugContext<B> {
                         format!("location token {} was not made by this context (a token of another compile unit's context, or never returned by set_source_location)", t.0),
                     );
                 };
-                self.check_token_function(f as u32, k.scope)?;
+                self.check_token_function(f, k.scope)?;
+                keys.push(Some(*k));
+            } else {
+                keys.push(None);
             }
         }
-        let (out, ranges) = self.line_rows(f as u32, size, rows);
-        self.backend.function_code(
-            f as u32,
-            &CodeInfo {
-                size,
-                rows: &out,
-                block_ranges: &ranges,
-            },
-        )?;
-        self.functions[f].code_defined = true;
         Ok(())
     }
 
@@ -316,16 +359,22 @@ impl<B: Backend> DebugContext<B> {
         Ok(())
     }
 
+    /// The line rows and block ranges of function `f`'s code, into
+    /// `scratch` (kept in the context between calls, like its per-block
+    /// range vectors).
     fn line_rows(
         &self,
         f: u32,
         size: u64,
         rows: &[CodeRow],
-    ) -> (Vec<LineRowInfo>, Vec<BlockRanges>) {
+        keys: &[Option<LocKey>],
+        scratch: &mut LineScratch,
+    ) {
         let func = &self.functions[f as usize];
-        let mut out: Vec<LineRowInfo> = Vec::with_capacity(rows.len() + 1);
-        // A function has few blocks: a linear scan beats hashing here.
-        let mut ranges: Vec<(u32, Vec<(u64, u64)>)> = Vec::new();
+        let LineScratch { out, ranges, used } = scratch;
+        out.clear();
+        out.reserve(rows.len() + 1);
+        *used = 0;
         let first_located = rows.iter().position(|r| r.loc.is_some());
         if !matches!(
             rows.first(),
@@ -362,20 +411,25 @@ impl<B: Backend> DebugContext<B> {
                 out.pop();
             }
             let prev = out.last().copied();
-            let row = match r.loc.and_then(|t| {
-                let i = self.token_index(t)?;
-                self.locs.get_index(i).map(|k| (t, *k))
-            }) {
-                Some((_, k)) => {
+            let row = match keys[i] {
+                Some(k) => {
                     let mut s = Some(k.scope);
                     while let Some(sc) = s {
                         let e = &self.scopes[sc as usize];
-                        if e.block.is_some() {
-                            let i = match ranges.iter().position(|(s, _)| *s == sc) {
+                        if let Some(b) = e.block {
+                            // A function has few blocks: a linear scan beats
+                            // hashing here.
+                            let i = match ranges[..*used].iter().position(|(x, _)| *x == b) {
                                 Some(i) => i,
                                 None => {
-                                    ranges.push((sc, Vec::new()));
-                                    ranges.len() - 1
+                                    if *used == ranges.len() {
+                                        ranges.push((b, Vec::new()));
+                                    } else {
+                                        ranges[*used].0 = b;
+                                        ranges[*used].1.clear();
+                                    }
+                                    *used += 1;
+                                    *used - 1
                                 }
                             };
                             push_range(&mut ranges[i].1, r.offset, end);
@@ -405,12 +459,7 @@ impl<B: Backend> DebugContext<B> {
             };
             out.push(row);
         }
-        let mut blocks: Vec<BlockRanges> = ranges
-            .into_iter()
-            .filter_map(|(s, r)| self.scopes[s as usize].block.map(|b| (b, r)))
-            .collect();
-        blocks.sort_unstable_by_key(|(b, _)| *b);
-        (out, blocks)
+        ranges[..*used].sort_unstable_by_key(|(b, _)| *b);
     }
 }
 

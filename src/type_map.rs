@@ -41,7 +41,11 @@ pub(crate) struct Pending {
     pub(crate) desc: TypeDesc,
 }
 
-struct Frame {
+/// Scratch capacity of the resolve walk kept between calls.
+const SCRATCH_KEEP: usize = 64;
+
+/// One type on the resolve walk's stack.
+pub(crate) struct Frame {
     ty: FrontendTy,
     desc: TypeDesc,
     uid: Option<UniqueTypeId>,
@@ -125,9 +129,28 @@ impl<B: Backend> DebugContext<B> {
     /// Resolves one handle to a node, building stubs for nominal types (their
     /// completion is queued) and structural types completely.
     fn resolve_inner(&mut self, source: &mut dyn TypeSource, root: FrontendTy) -> Result<u32> {
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut on_stack: FxHashSet<FrontendTy> = FxHashSet::default();
-        self.push_frame(source, &mut stack, &mut on_stack, root, None)?;
+        // The walk's stack and on-stack set are kept in the context between
+        // calls (most resolutions are one or two frames deep: allocating them
+        // each time cost more than the walk); a large one is not kept, so
+        // clearing stays cheap.
+        let (mut stack, mut on_stack) = std::mem::take(&mut self.resolve_scratch);
+        let r = self.resolve_walk(source, root, &mut stack, &mut on_stack);
+        stack.clear();
+        on_stack.clear();
+        if stack.capacity() <= SCRATCH_KEEP && on_stack.capacity() <= SCRATCH_KEEP {
+            self.resolve_scratch = (stack, on_stack);
+        }
+        r
+    }
+
+    fn resolve_walk(
+        &mut self,
+        source: &mut dyn TypeSource,
+        root: FrontendTy,
+        stack: &mut Vec<Frame>,
+        on_stack: &mut FxHashSet<FrontendTy>,
+    ) -> Result<u32> {
+        self.push_frame(source, stack, on_stack, root, None)?;
         'outer: while let Some(top) = stack.last() {
             // Phase 1: identity.
             if top.uid.is_none() {
@@ -144,7 +167,7 @@ impl<B: Backend> DebugContext<B> {
                 }
                 if let Some(p) = missing {
                     let run = Some(top.generic_run);
-                    self.push_frame(source, &mut stack, &mut on_stack, p, run)?;
+                    self.push_frame(source, stack, on_stack, p, run)?;
                     continue 'outer;
                 }
                 let Some(top) = stack.last_mut() else { break };
@@ -163,7 +186,7 @@ impl<B: Backend> DebugContext<B> {
             let Some(top) = stack.last() else { break };
             for p in build_parts(&top.desc) {
                 if !self.by_handle.contains_key(&p) {
-                    self.push_frame(source, &mut stack, &mut on_stack, p, None)?;
+                    self.push_frame(source, stack, on_stack, p, None)?;
                     continue 'outer;
                 }
             }

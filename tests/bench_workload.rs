@@ -29,3 +29,37 @@ fn workload_object_verifies() {
     let bytes = workload::run_gimli(40).expect("gimli backend");
     common::check_object("bench_workload.o", &bytes);
 }
+
+#[cfg(feature = "llvm")]
+#[path = "../examples/bench_emit/llvm.rs"]
+mod llvm;
+
+/// The LLVM column of `bench_emit` emits the same program: its object
+/// verifies and describes the same functions and variables.
+#[cfg(feature = "llvm")]
+#[test]
+fn llvm_variant_verifies_and_describes_the_same_program() {
+    let n = 40;
+    let ll = llvm::run_llvm(n).expect("llvm backend");
+    common::verify("bench_workload_llvm.o", &ll);
+    let gi = workload::run_gimli(n).expect("gimli backend");
+    let count = |name: &str, bytes: &[u8], needle: &str| {
+        common::dwarfdump(name, bytes, &["--debug-info"])
+            .lines()
+            .filter(|l| l.contains(needle))
+            .count()
+    };
+    for needle in [
+        "DW_TAG_subprogram",
+        "DW_TAG_formal_parameter",
+        "DW_TAG_variable",
+        "DW_TAG_lexical_block",
+        "(\"bench::f",
+    ] {
+        let (a, b) = (
+            count("bw_llvm.o", &ll, needle),
+            count("bw_gimli.o", &gi, needle),
+        );
+        assert_eq!(a, b, "{needle}: llvm {a}, gimli {b}");
+    }
+}

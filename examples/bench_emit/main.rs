@@ -15,6 +15,8 @@
 //! time excludes waiting for other jobs on a shared machine; Z = the gimli
 //! backend's peak-RSS growth over its output size). BENCHMARKS.md has the method and the numbers.
 
+#[cfg(feature = "llvm")]
+mod llvm;
 mod raw;
 mod workload;
 
@@ -90,22 +92,9 @@ fn run_variant(name: &str, n: u64) -> Result<Vec<u8>, String> {
         "gimli" => workload::run_gimli(n).map_err(|e| e.to_string()),
         "raw" => Ok(raw::run_raw(n)),
         #[cfg(feature = "llvm")]
-        "llvm" => llvm_hook(n),
+        "llvm" => llvm::run_llvm(n).map_err(|e| e.to_string()),
         other => Err(format!("unknown variant `{other}`")),
     }
-}
-
-/// The LLVM variant's hook. The LLVM backend does its own codegen, so its
-/// driver differs from `workload::emit` only in how code is reported: it
-/// emits one instruction per code row under `set_source_location` instead of
-/// calling `define_function_code`/`set_variable_location`. Fill this in
-/// when the backend lands; the table and the RESULT line already use it.
-#[cfg(feature = "llvm")]
-fn llvm_hook(_n: u64) -> Result<Vec<u8>, String> {
-    Err(
-        "the LLVM backend is not in this tree yet: drive workload types/functions through it here"
-            .into(),
-    )
 }
 
 /// Child mode: one run, numbers on stdout.

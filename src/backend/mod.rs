@@ -360,6 +360,13 @@ pub trait Backend {
     fn current_location(&mut self, _loc: Option<&LineLoc>) -> Result<()> {
         Ok(())
     }
+    /// Whether [`current_location`](Self::current_location) does anything.
+    /// Backends that ignore it (no codegen of their own) return `false`, and
+    /// the core skips computing the location on every `set_source_location`
+    /// (entering and leaving a function still report `None`).
+    fn tracks_current_location(&self) -> bool {
+        true
+    }
     /// The open function was closed (`exit_function`): nothing more will be
     /// emitted into it (LLVM: `DIBuilder::finalizeSubprogram`).
     fn function_end(&mut self, _f: u32) -> Result<()> {

@@ -19,6 +19,10 @@ use super::die_helpers::{encoding, get, missing};
 impl Backend for GimliBackend {
     type Output = DwarfObject;
 
+    fn tracks_current_location(&self) -> bool {
+        false
+    }
+
     fn address_size(&self) -> u8 {
         self.encoding.address_size
     }
