@@ -11,18 +11,6 @@ use dwarfsmith::{
     VariantDesc,
 };
 
-const I32: u64 = 1;
-const I64: u64 = 2;
-const U32: u64 = 3;
-const F64: u64 = 4;
-
-fn prims(t: &mut Table) {
-    t.add(I32, base("i32", 4, BaseEncoding::Signed));
-    t.add(I64, base("i64", 8, BaseEncoding::Signed));
-    t.add(U32, base("u32", 4, BaseEncoding::Unsigned));
-    t.add(F64, base("f64", 8, BaseEncoding::Float));
-}
-
 /// The zoo of the issue: List, Tree, three mutually recursive structs, a
 /// struct with an array of pointers to itself, a function-pointer member
 /// taking its own struct. Pointers are `1000 + pointee`.

@@ -6,21 +6,9 @@ mod common;
 
 use common::*;
 use dwarfsmith::{
-    BaseEncoding, CodeRow, CompositeDesc, DebugContext, FrontendTy, FunctionDesc, GimliBackend,
-    NominalKey, TypeDesc, TypeScope, VarLocation,
+    CodeRow, CompositeDesc, DebugContext, FrontendTy, FunctionDesc, GimliBackend, NominalKey,
+    TypeDesc, TypeScope, VarLocation,
 };
-
-const I32: u64 = 1;
-const I64: u64 = 2;
-const U32: u64 = 3;
-const F64: u64 = 4;
-
-fn prims(t: &mut Table) {
-    t.add(I32, base("i32", 4, BaseEncoding::Signed));
-    t.add(I64, base("i64", 8, BaseEncoding::Signed));
-    t.add(U32, base("u32", 4, BaseEncoding::Unsigned));
-    t.add(F64, base("f64", 8, BaseEncoding::Float));
-}
 
 /// Every kind of type, in a namespace, with `.debug_frame` CFI and a
 /// function whose blocks have several ranges, in DWARF 4 and 5.

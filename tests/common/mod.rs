@@ -44,6 +44,23 @@ impl Table {
     }
 }
 
+/// Handles of the primitives [`prims`] adds.
+pub const I32: u64 = 1;
+/// `i64`.
+pub const I64: u64 = 2;
+/// `u32`.
+pub const U32: u64 = 3;
+/// `f64`.
+pub const F64: u64 = 4;
+
+/// Adds `i32`, `i64`, `u32` and `f64` under [`I32`], [`I64`], [`U32`], [`F64`].
+pub fn prims(t: &mut Table) {
+    t.add(I32, base("i32", 4, BaseEncoding::Signed));
+    t.add(I64, base("i64", 8, BaseEncoding::Signed));
+    t.add(U32, base("u32", 4, BaseEncoding::Unsigned));
+    t.add(F64, base("f64", 8, BaseEncoding::Float));
+}
+
 pub fn base(name: &str, size: u64, encoding: BaseEncoding) -> TypeDesc {
     TypeDesc::Base {
         name: name.into(),
