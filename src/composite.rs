@@ -1,6 +1,8 @@
 //! Building and completing struct, union, tuple, enum and tagged-union types
 //! (the stub half of the type map).
 
+#![forbid(unsafe_code)]
+
 use crate::backend::{
     Backend, CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, VariantInfo,
     VariantPartInfo,

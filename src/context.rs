@@ -1,6 +1,8 @@
 //! [`DebugContext`]: the per-compile-unit state that owns the backend, the
 //! type map, files, scopes and the source-location state.
 
+#![forbid(unsafe_code)]
+
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 

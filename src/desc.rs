@@ -5,6 +5,8 @@
 //! resolved. Descriptions name other types by *frontend* handles; the library
 //! resolves them itself, with an explicit worklist.
 
+#![forbid(unsafe_code)]
+
 use crate::handles::{FileId, NamespaceId};
 
 /// The frontend's own handle for one of its types (an index, an interned

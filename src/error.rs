@@ -1,6 +1,8 @@
 //! The one error type of the library: a kind to match on and a message that
 //! says what to fix.
 
+#![forbid(unsafe_code)]
+
 use std::fmt;
 
 /// What went wrong, for callers that want to react to a specific failure.

@@ -2,6 +2,8 @@
 //! made it, so a handle from another context is refused with an error instead
 //! of silently naming an unrelated entity.
 
+#![forbid(unsafe_code)]
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{err, ErrorKind, Result};

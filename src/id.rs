@@ -14,6 +14,8 @@
 //! is O(1). The stable string and its 64-bit hash are computed on demand,
 //! iteratively (a million-deep pointer chain does not recurse).
 
+#![forbid(unsafe_code)]
+
 use indexmap::IndexSet;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 

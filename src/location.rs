@@ -6,6 +6,8 @@
 //! emitted until the next `set_source_location` or `clear_source_location`.
 //! Variable declarations are unaffected: they carry their own location.
 
+#![forbid(unsafe_code)]
+
 use crate::backend::{Backend, BlockParent, CodeInfo, LineLoc, LineRowInfo, VarLocation};
 use crate::context::DebugContext;
 use crate::error::{err, ErrorKind, Result};

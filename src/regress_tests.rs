@@ -1,5 +1,7 @@
 //! Unit-level regression tests for bugs only visible inside the core.
 
+#![forbid(unsafe_code)]
+
 use crate::backend::gimli::GimliBackend;
 use crate::context::{CompileUnit, DebugContext};
 use crate::desc::{BaseEncoding, FrontendTy, TypeDesc, TypeSource};

@@ -1,5 +1,7 @@
 //! Functions, lexical blocks, variables and globals.
 
+#![forbid(unsafe_code)]
+
 use crate::backend::{Backend, BlockParent, FunctionInfo, GlobalInfo, VariableInfo};
 use crate::context::{check_name, DebugContext};
 use crate::error::{err, ErrorKind, Result};

@@ -12,6 +12,8 @@
 //! * Everything runs on explicit stacks and queues: a million-deep chain of
 //!   types never recurses natively.
 
+#![forbid(unsafe_code)]
+
 use rustc_hash::FxHashSet;
 
 use crate::backend::Backend;

@@ -2,6 +2,8 @@
 //! node depend on, its fingerprint (to detect conflicting descriptions) and
 //! its display name.
 
+#![forbid(unsafe_code)]
+
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;

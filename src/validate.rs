@@ -1,6 +1,8 @@
 //! Validation of the frontend's type descriptions: what no debugger could
 //! show (or a backend could not encode) is refused before anything is built.
 
+#![forbid(unsafe_code)]
+
 use rustc_hash::FxHashSet;
 
 use crate::context::check_name;

@@ -20,6 +20,8 @@
 //!
 //! `DW_AT_sibling` is not rendered at all: it only encodes the DIE layout.
 
+#![forbid(unsafe_code)]
+
 use gimli::{constants as dw, AttributeValue};
 
 use super::expr::{self, DieRef};

@@ -15,6 +15,8 @@
 //! (including padding `DW_CFA_nop`s) of the CIE's initial instructions or of
 //! the FDE. No addresses, lengths or offsets are shown.
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

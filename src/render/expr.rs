@@ -12,6 +12,8 @@
 //! An operation whose operands are unknown or truncated ends the disassembly
 //! with `<unknown operands>` or `<truncated>`; this never fails.
 
+#![forbid(unsafe_code)]
+
 use gimli::{constants as dw, Reader};
 
 use super::R;

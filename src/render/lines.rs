@@ -31,6 +31,8 @@
 //! out, and an absolute file name is used alone. `path_prefix` replacement
 //! applies to the resulting path.
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

@@ -51,6 +51,8 @@
 //! Malformed input yields a [`RenderError`] that says what could not be read
 //! and where; rendering never panics and always terminates.
 
+#![forbid(unsafe_code)]
+
 mod attrs;
 mod cfi;
 mod expr;

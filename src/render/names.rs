@@ -26,6 +26,8 @@
 //! pointer to itself) terminate naturally; a depth limit and a work budget
 //! guard against malformed cycles and exponential blow-up, printing `...`.
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 
 use gimli::constants as dw;

@@ -14,6 +14,8 @@
 //! executables carry no relocations for their debug sections, so their
 //! sections are used as they are.
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 
 use object::{Object, ObjectSection, ObjectSymbol, RelocationKind, RelocationTarget};

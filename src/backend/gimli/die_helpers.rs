@@ -1,6 +1,8 @@
 //! Helpers of the gimli backend's DIE construction: attribute setters,
 //! parent and reference lookups, code addresses and ranges.
 
+#![forbid(unsafe_code)]
+
 use gimli::write::{Address, AttributeValue, Range, RangeList, UnitEntryId};
 use gimli::{constants, DwTag};
 

@@ -1,5 +1,7 @@
 //! The gimli backend's DIE construction: one `Backend` call, one DIE.
 
+#![forbid(unsafe_code)]
+
 use gimli::constants;
 use gimli::write::{Address, AttributeValue, Expression, LineString};
 

@@ -4,6 +4,8 @@
 //! Code addresses are symbol-relative (`Address::Symbol`), so every address
 //! and every cross-section offset becomes a relocation in the object.
 
+#![forbid(unsafe_code)]
+
 mod die_helpers;
 mod dies;
 mod write;

@@ -2,6 +2,8 @@
 //! them into an `object` ELF file (plus `.debug_aranges`, which gimli does
 //! not write).
 
+#![forbid(unsafe_code)]
+
 use gimli::write::{
     Address, AttributeValue, EndianVec, Range, RangeList, RelocateWriter, Relocation,
     RelocationTarget, Sections, Writer,
