@@ -58,7 +58,9 @@ impl Parser {
         if depth.saturating_add(self.block_depth) > NEST_LIMIT {
             return err(
                 pos,
-                format!("expression nested too deeply (limit {NEST_LIMIT})"),
+                format!(
+                    "expression nested too deeply (limit {NEST_LIMIT}; each operator of a chain like `a + b + c` nests one level: split long chains with `let`)"
+                ),
             );
         }
         Ok(Expr { pos, depth, kind })
