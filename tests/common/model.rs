@@ -5,13 +5,12 @@
 //! whatever wrote them — the forms, sections, DIE order and offsets that
 //! differ between the gimli and LLVM backends are not part of it.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use gimli::{constants as dw, AttributeValue, EndianSlice, LittleEndian, UnitOffset};
 
-use super::readback::section_data;
+use super::readback::Sections;
 
 /// A named type: its tag, size and members (`name: type @ offset`, or
 /// `name = value` for enumerators).
@@ -62,29 +61,8 @@ struct Tree {
 
 /// Reads the model of an ELF object's DWARF.
 pub fn read(bytes: &[u8]) -> Result<Model, String> {
-    let file = object::File::parse(bytes).map_err(|e| e.to_string())?;
-    let mut cache: HashMap<gimli::SectionId, Cow<'static, [u8]>> = HashMap::new();
-    for id in [
-        gimli::SectionId::DebugAbbrev,
-        gimli::SectionId::DebugInfo,
-        gimli::SectionId::DebugLine,
-        gimli::SectionId::DebugStr,
-        gimli::SectionId::DebugLineStr,
-        gimli::SectionId::DebugStrOffsets,
-        gimli::SectionId::DebugAddr,
-        gimli::SectionId::DebugRngLists,
-        gimli::SectionId::DebugRanges,
-        gimli::SectionId::DebugLocLists,
-        gimli::SectionId::DebugLoc,
-    ] {
-        cache.insert(id, Cow::Owned(section_data(&file, id.name())?));
-    }
-    let dwarf = gimli::Dwarf::load(|id| -> Result<EndianSlice<'_, LittleEndian>, String> {
-        Ok(EndianSlice::new(
-            cache.get(&id).map_or(&[][..], |c| c.as_ref()),
-            LittleEndian,
-        ))
-    })?;
+    let sections = Sections::load(bytes)?;
+    let dwarf = sections.dwarf();
     let mut model = Model::default();
     let mut units = dwarf.units();
     while let Some(header) = units.next().map_err(|e| e.to_string())? {

@@ -2,7 +2,6 @@
 //! applies the `.rela.debug_*` relocations, then checks that every type
 //! reference resolves and that each named type is defined exactly once.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use gimli::{EndianSlice, LittleEndian};
@@ -58,31 +57,48 @@ pub fn section_data(file: &object::File<'_>, name: &str) -> Result<Vec<u8>, Stri
     Ok(data)
 }
 
-pub fn check(bytes: &[u8]) -> Result<Summary, String> {
-    let file = object::File::parse(bytes).map_err(|e| e.to_string())?;
-    let mut cache: HashMap<gimli::SectionId, Cow<'static, [u8]>> = HashMap::new();
-    for id in [
-        gimli::SectionId::DebugAbbrev,
-        gimli::SectionId::DebugInfo,
-        gimli::SectionId::DebugLine,
-        gimli::SectionId::DebugLineStr,
-        gimli::SectionId::DebugStr,
-        gimli::SectionId::DebugRngLists,
-        gimli::SectionId::DebugRanges,
-        gimli::SectionId::DebugAranges,
-        gimli::SectionId::DebugStrOffsets,
-        gimli::SectionId::DebugAddr,
-        gimli::SectionId::DebugLocLists,
-        gimli::SectionId::DebugLoc,
-    ] {
-        cache.insert(id, Cow::Owned(section_data(&file, id.name())?));
+/// The debug sections of an object, relocations applied, by gimli section id.
+pub struct Sections(HashMap<gimli::SectionId, Vec<u8>>);
+
+impl Sections {
+    /// Loads and relocates every debug section gimli may ask for.
+    pub fn load(bytes: &[u8]) -> Result<Sections, String> {
+        let file = object::File::parse(bytes).map_err(|e| e.to_string())?;
+        let mut map = HashMap::new();
+        for id in [
+            gimli::SectionId::DebugAbbrev,
+            gimli::SectionId::DebugInfo,
+            gimli::SectionId::DebugLine,
+            gimli::SectionId::DebugLineStr,
+            gimli::SectionId::DebugStr,
+            gimli::SectionId::DebugRngLists,
+            gimli::SectionId::DebugRanges,
+            gimli::SectionId::DebugAranges,
+            gimli::SectionId::DebugStrOffsets,
+            gimli::SectionId::DebugAddr,
+            gimli::SectionId::DebugLocLists,
+            gimli::SectionId::DebugLoc,
+        ] {
+            map.insert(id, section_data(&file, id.name())?);
+        }
+        Ok(Sections(map))
     }
-    let dwarf = gimli::Dwarf::load(|id| -> Result<EndianSlice<'_, LittleEndian>, String> {
-        Ok(EndianSlice::new(
-            cache.get(&id).map_or(&[][..], |c| c.as_ref()),
-            LittleEndian,
-        ))
-    })?;
+
+    /// A gimli reader over the sections.
+    pub fn dwarf(&self) -> gimli::Dwarf<EndianSlice<'_, LittleEndian>> {
+        gimli::Dwarf::load(|id| -> Result<_, ()> {
+            Ok(EndianSlice::new(
+                self.0.get(&id).map_or(&[][..], |c| c.as_slice()),
+                LittleEndian,
+            ))
+        })
+        .unwrap_or_default()
+    }
+}
+
+pub fn check(bytes: &[u8]) -> Result<Summary, String> {
+    let sections = Sections::load(bytes)?;
+    let dwarf = sections.dwarf();
     let mut summary = Summary::default();
     let mut units = dwarf.units();
     let mut seen_types: HashSet<(String, String)> = HashSet::new();
