@@ -11,98 +11,12 @@ mod common;
 use common::*;
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmModule, LlvmOptions};
 use dwarfsmith::{
-    BaseEncoding, DebugContext, FrontendTy, FunctionDesc, NominalKey, TaggedUnionDesc,
-    TaggedUnionEncoding, TypeDesc, TypeScope, VariantDesc,
+    DebugContext, FrontendTy, FunctionDesc, NominalKey, TaggedUnionDesc, TaggedUnionEncoding,
+    TypeDesc, TypeScope, VariantDesc,
 };
 
-const I32: u64 = 1;
-const I64: u64 = 2;
-const U32: u64 = 3;
-const F64: u64 = 4;
-
 fn zoo(t: &mut Table) -> Vec<(FrontendTy, u64)> {
-    t.add(I32, base("i32", 4, BaseEncoding::Signed));
-    t.add(I64, base("i64", 8, BaseEncoding::Signed));
-    t.add(U32, base("u32", 4, BaseEncoding::Unsigned));
-    t.add(F64, base("f64", 8, BaseEncoding::Float));
-    for id in 10..=16 {
-        t.add(1000 + id, ptr(id));
-    }
-    t.add(
-        10,
-        strukt(
-            10,
-            "List",
-            16,
-            vec![field("value", I64, 0), field("next", 1010, 8)],
-            None,
-        ),
-    );
-    t.add(
-        11,
-        strukt(
-            11,
-            "Tree",
-            32,
-            vec![
-                field("value", I64, 0),
-                field("left", 1011, 8),
-                field("right", 1011, 16),
-                field("parent", 1011, 24),
-            ],
-            None,
-        ),
-    );
-    t.add(
-        12,
-        strukt(
-            12,
-            "A",
-            16,
-            vec![field("b", 1013, 0), field("x", I32, 8)],
-            None,
-        ),
-    );
-    t.add(13, strukt(13, "B", 8, vec![field("c", 1014, 0)], None));
-    t.add(14, strukt(14, "C", 8, vec![field("a", 1012, 0)], None));
-    t.add(
-        20,
-        TypeDesc::Array {
-            elem: FrontendTy(1015),
-            len: 4,
-            elem_size: 8,
-            align: 8,
-        },
-    );
-    t.add(
-        15,
-        strukt(
-            15,
-            "Graph",
-            40,
-            vec![field("edges", 20, 0), field("id", I64, 32)],
-            None,
-        ),
-    );
-    t.add(
-        21,
-        TypeDesc::Function {
-            params: vec![FrontendTy(1016), FrontendTy(I32)],
-            ret: Some(FrontendTy(I32)),
-            variadic: false,
-        },
-    );
-    t.add(22, ptr(21));
-    t.add(
-        16,
-        strukt(
-            16,
-            "Callback",
-            16,
-            vec![field("f", 22, 0), field("data", I64, 8)],
-            None,
-        ),
-    );
+    common::zoo(t);
     for (id, enc) in [
         (30, TaggedUnionEncoding::VariantPart),
         (31, TaggedUnionEncoding::CppLike),

@@ -254,3 +254,89 @@ fn scrub_hex(line: &str) -> String {
 pub fn snapshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")
 }
+
+/// The zoo of the issue: List, Tree, three mutually recursive structs, a
+/// struct with an array of pointers to itself, a function-pointer member
+/// taking its own struct. Pointers are `1000 + pointee`.
+pub fn zoo(t: &mut Table) -> Vec<FrontendTy> {
+    prims(t);
+    for id in 10..=16 {
+        t.add(1000 + id, ptr(id));
+    }
+    t.add(
+        10,
+        strukt(
+            10,
+            "List",
+            16,
+            vec![field("value", I64, 0), field("next", 1010, 8)],
+            None,
+        ),
+    );
+    t.add(
+        11,
+        strukt(
+            11,
+            "Tree",
+            32,
+            vec![
+                field("value", I64, 0),
+                field("left", 1011, 8),
+                field("right", 1011, 16),
+                field("parent", 1011, 24),
+            ],
+            None,
+        ),
+    );
+    t.add(
+        12,
+        strukt(
+            12,
+            "A",
+            16,
+            vec![field("b", 1013, 0), field("x", I32, 8)],
+            None,
+        ),
+    );
+    t.add(13, strukt(13, "B", 8, vec![field("c", 1014, 0)], None));
+    t.add(14, strukt(14, "C", 8, vec![field("a", 1012, 0)], None));
+    t.add(
+        20,
+        TypeDesc::Array {
+            elem: FrontendTy(1015),
+            len: 4,
+            elem_size: 8,
+            align: 8,
+        },
+    );
+    t.add(
+        15,
+        strukt(
+            15,
+            "Graph",
+            40,
+            vec![field("edges", 20, 0), field("id", I64, 32)],
+            None,
+        ),
+    );
+    t.add(
+        21,
+        TypeDesc::Function {
+            params: vec![FrontendTy(1016), FrontendTy(I32)],
+            ret: Some(FrontendTy(I32)),
+            variadic: false,
+        },
+    );
+    t.add(22, ptr(21));
+    t.add(
+        16,
+        strukt(
+            16,
+            "Callback",
+            16,
+            vec![field("f", 22, 0), field("data", I64, 8)],
+            None,
+        ),
+    );
+    [10, 11, 12, 15, 16].map(FrontendTy).to_vec()
+}
