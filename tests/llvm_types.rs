@@ -10,10 +10,7 @@ mod common;
 
 use common::*;
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmModule, LlvmOptions};
-use dwarfsmith::{
-    DebugContext, FrontendTy, FunctionDesc, NominalKey, TaggedUnionDesc, TaggedUnionEncoding,
-    TypeDesc, TypeScope, VariantDesc,
-};
+use dwarfsmith::{DebugContext, FrontendTy, FunctionDesc, TaggedUnionEncoding};
 
 fn zoo(t: &mut Table) -> Vec<(FrontendTy, u64)> {
     common::zoo(t);
@@ -21,7 +18,12 @@ fn zoo(t: &mut Table) -> Vec<(FrontendTy, u64)> {
         (30, TaggedUnionEncoding::VariantPart),
         (31, TaggedUnionEncoding::CppLike),
     ] {
-        t.add(id, shape(id, enc));
+        let name = if enc == TaggedUnionEncoding::VariantPart {
+            "Shape"
+        } else {
+            "CShape"
+        };
+        t.add(id, common::shape(id, name, enc));
     }
     vec![
         (FrontendTy(10), 16),
@@ -32,46 +34,6 @@ fn zoo(t: &mut Table) -> Vec<(FrontendTy, u64)> {
         (FrontendTy(30), 24),
         (FrontendTy(31), 24),
     ]
-}
-
-fn shape(id: u64, encoding: TaggedUnionEncoding) -> TypeDesc {
-    let name = if encoding == TaggedUnionEncoding::VariantPart {
-        "Shape"
-    } else {
-        "CShape"
-    };
-    TypeDesc::TaggedUnion(TaggedUnionDesc {
-        key: NominalKey {
-            crate_hash: 1,
-            def_id: id,
-        },
-        generic_args: vec![],
-        name: name.into(),
-        scope: TypeScope::Unit,
-        size: 24,
-        align: 8,
-        tag_offset: 0,
-        tag_ty: FrontendTy(U32),
-        variants: vec![
-            VariantDesc {
-                name: "Circle".into(),
-                discriminant: 0,
-                fields: vec![field("__0", F64, 8)],
-            },
-            VariantDesc {
-                name: "Rect".into(),
-                discriminant: 1,
-                fields: vec![field("__0", F64, 8), field("__1", F64, 16)],
-            },
-            VariantDesc {
-                name: "Empty".into(),
-                discriminant: 2,
-                fields: vec![],
-            },
-        ],
-        encoding,
-        decl: None,
-    })
 }
 
 /// `main` with one zero-initialised local per zoo type.

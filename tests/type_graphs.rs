@@ -7,8 +7,7 @@ mod common;
 use common::*;
 use dwarfsmith::{
     BaseEncoding, CodeRow, CompositeDesc, DebugContext, FrontendTy, FunctionDesc, GimliBackend,
-    NominalKey, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, VarLocation,
-    VariantDesc,
+    NominalKey, TaggedUnionEncoding, TypeDesc, TypeScope, VarLocation,
 };
 
 fn emit_zoo(version: u16) -> Vec<u8> {
@@ -173,41 +172,7 @@ fn tagged(encoding: TaggedUnionEncoding) -> Vec<u8> {
     let mut cx = context(5);
     let mut t = Table::default();
     prims(&mut t);
-    t.add(
-        30,
-        TypeDesc::TaggedUnion(TaggedUnionDesc {
-            key: NominalKey {
-                crate_hash: 1,
-                def_id: 30,
-            },
-            generic_args: vec![],
-            name: "Shape".into(),
-            scope: TypeScope::Unit,
-            size: 24,
-            align: 8,
-            tag_offset: 0,
-            tag_ty: FrontendTy(U32),
-            variants: vec![
-                VariantDesc {
-                    name: "Circle".into(),
-                    discriminant: 0,
-                    fields: vec![field("__0", F64, 8)],
-                },
-                VariantDesc {
-                    name: "Rect".into(),
-                    discriminant: 1,
-                    fields: vec![field("__0", F64, 8), field("__1", F64, 16)],
-                },
-                VariantDesc {
-                    name: "Empty".into(),
-                    discriminant: 2,
-                    fields: vec![],
-                },
-            ],
-            encoding,
-            decl: None,
-        }),
-    );
+    t.add(30, shape(30, "Shape", encoding));
     cx.resolve_type(&mut t, FrontendTy(30)).unwrap();
     object_with(&cx.finish().unwrap(), &[], &[])
 }

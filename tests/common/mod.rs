@@ -14,8 +14,8 @@ use std::process::Command;
 
 use dwarfsmith::{
     BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, DwarfObject, FieldDesc,
-    FileId, FrontendTy, GimliBackend, GimliOptions, Language, NominalKey, TypeDesc, TypeScope,
-    TypeSource,
+    FileId, FrontendTy, GimliBackend, GimliOptions, Language, NominalKey, TaggedUnionDesc,
+    TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, VariantDesc,
 };
 use object::write::{Object, Symbol, SymbolSection};
 use object::{SymbolFlags, SymbolKind, SymbolScope};
@@ -339,4 +339,41 @@ pub fn zoo(t: &mut Table) -> Vec<FrontendTy> {
         ),
     );
     [10, 11, 12, 15, 16].map(FrontendTy).to_vec()
+}
+
+/// A tagged union `name` (24 bytes, `u32` tag at 0) with variants `Circle(f64)`,
+/// `Rect(f64, f64)` and `Empty`, in `encoding`; needs [`prims`].
+pub fn shape(id: u64, name: &str, encoding: TaggedUnionEncoding) -> TypeDesc {
+    TypeDesc::TaggedUnion(TaggedUnionDesc {
+        key: NominalKey {
+            crate_hash: 1,
+            def_id: id,
+        },
+        generic_args: vec![],
+        name: name.into(),
+        scope: TypeScope::Unit,
+        size: 24,
+        align: 8,
+        tag_offset: 0,
+        tag_ty: FrontendTy(U32),
+        variants: vec![
+            VariantDesc {
+                name: "Circle".into(),
+                discriminant: 0,
+                fields: vec![field("__0", F64, 8)],
+            },
+            VariantDesc {
+                name: "Rect".into(),
+                discriminant: 1,
+                fields: vec![field("__0", F64, 8), field("__1", F64, 16)],
+            },
+            VariantDesc {
+                name: "Empty".into(),
+                discriminant: 2,
+                fields: vec![],
+            },
+        ],
+        encoding,
+        decl: None,
+    })
 }
