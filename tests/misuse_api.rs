@@ -13,27 +13,12 @@ mod common;
 
 use common::*;
 use dwarfsmith::{
-    BaseEncoding, CodeRow, DebugContext, ErrorKind, FrontendTy, FunctionDesc, FunctionId,
-    GimliBackend, GlobalDesc, TypeRef, VarLocation,
+    BaseEncoding, CodeRow, DebugContext, ErrorKind, FrontendTy, FunctionDesc, GimliBackend,
+    GlobalDesc, TypeRef, VarLocation,
 };
 use gimli::write::{CommonInformationEntry, FrameDescriptionEntry};
 
 type Cx = DebugContext<GimliBackend>;
-
-fn function(cx: &mut Cx, name: &str) -> FunctionId {
-    let file = cx.file("a.c".as_ref()).unwrap();
-    cx.define_function(&FunctionDesc {
-        name,
-        linkage_name: name,
-        namespace: None,
-        file,
-        line: 1,
-        ret: None,
-        params: &[],
-        external: true,
-    })
-    .unwrap()
-}
 
 fn i64_type(cx: &mut Cx) -> TypeRef {
     let mut t = Table::default();

@@ -14,24 +14,6 @@ fn i64_table() -> Table {
     t
 }
 
-fn function(
-    cx: &mut dwarfsmith::DebugContext<dwarfsmith::GimliBackend>,
-    name: &str,
-) -> dwarfsmith::FunctionId {
-    let file = cx.file("a.c".as_ref()).unwrap();
-    cx.define_function(&FunctionDesc {
-        name,
-        linkage_name: name,
-        namespace: None,
-        file,
-        line: 1,
-        ret: None,
-        params: &[],
-        external: true,
-    })
-    .unwrap()
-}
-
 /// Case 1: `finish()` after a describe error interrupted a stub's completion.
 /// Guards against: emitting a forward declaration the debugger can never
 /// complete. Expected: `IncompleteStub` naming the stub.

@@ -8,8 +8,8 @@ use common::*;
 use dwarfsmith::render::{render_object, RenderOptions};
 use dwarfsmith::{
     BaseEncoding, CodeRow, CompileUnit, CompositeDesc, DebugContext, ErrorKind, FieldDesc,
-    FrontendTy, FunctionDesc, GimliBackend, Limits, NominalKey, TaggedUnionDesc,
-    TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, VariantDesc,
+    FrontendTy, GimliBackend, Limits, NominalKey, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc,
+    TypeScope, TypeSource, VariantDesc,
 };
 
 fn with_limits(limits: Limits) -> DebugContext<GimliBackend> {
@@ -36,21 +36,6 @@ fn generic(def_id: u64, name: &str, args: Vec<FrontendTy>, fields: Vec<FieldDesc
         fields,
         opaque: false,
     })
-}
-
-fn function(cx: &mut DebugContext<GimliBackend>, name: &str) -> dwarfsmith::FunctionId {
-    let file = cx.file("a.c".as_ref()).unwrap();
-    cx.define_function(&FunctionDesc {
-        name,
-        linkage_name: name,
-        namespace: None,
-        file,
-        line: 1,
-        ret: None,
-        params: &[],
-        external: true,
-    })
-    .unwrap()
 }
 
 /// **Stack overflow at `finish` with deeply nested namespaces or blocks.**

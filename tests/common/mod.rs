@@ -377,3 +377,19 @@ pub fn shape(id: u64, name: &str, encoding: TaggedUnionEncoding) -> TypeDesc {
         decl: None,
     })
 }
+
+/// Defines a top-level function `name` (its own symbol) in `a.c`, line 1.
+pub fn function(cx: &mut DebugContext<GimliBackend>, name: &str) -> dwarfsmith::FunctionId {
+    let file = cx.file("a.c".as_ref()).unwrap();
+    cx.define_function(&dwarfsmith::FunctionDesc {
+        name,
+        linkage_name: name,
+        namespace: None,
+        file,
+        line: 1,
+        ret: None,
+        params: &[],
+        external: true,
+    })
+    .unwrap()
+}
