@@ -4,8 +4,8 @@
 #![forbid(unsafe_code)]
 
 use crate::backend::{
-    Backend, CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, VariantInfo,
-    VariantPartInfo,
+    Backend, CompositeInfo, CompositeKind, DeclSite, EnumInfo, MemberInfo, ParentScope, TypeIdx,
+    VariantInfo, VariantPartInfo,
 };
 use crate::context::DebugContext;
 use crate::desc::{
@@ -36,7 +36,7 @@ fn desc_key(d: &TypeDesc) -> Option<NominalKey> {
 /// A member whose name is owned (synthesised names) or borrowed.
 struct Member {
     name: String,
-    ty: u32,
+    ty: TypeIdx,
     offset: u64,
     artificial: bool,
 }
@@ -45,7 +45,7 @@ impl<B: Backend> DebugContext<B> {
     /// The name of a structural type: `open`, the parts' names separated by
     /// `, `, `close` (`*T`, `[T; 4]`, `(A, B)`, `fn(A) -> R`), cut at
     /// [`MAX_SYNTH_NAME`] bytes.
-    pub(crate) fn synth_name(&self, open: &str, parts: &[u32], close: &str) -> String {
+    pub(crate) fn synth_name(&self, open: &str, parts: &[TypeIdx], close: &str) -> String {
         let mut name = String::from(open);
         for (i, p) in parts.iter().enumerate() {
             if name.len() > MAX_SYNTH_NAME {
@@ -56,7 +56,7 @@ impl<B: Backend> DebugContext<B> {
             }
             let part = self
                 .nodes
-                .get(*p as usize)
+                .get(p.index())
                 .map_or("?", |n| self.names.get(n.name));
             name.push_str(part);
         }
@@ -72,9 +72,14 @@ impl<B: Backend> DebugContext<B> {
         name
     }
 
-    pub(crate) fn decl(&self, d: Option<DeclLoc>) -> Result<Option<(u32, u32)>> {
-        d.map(|d| Ok((self.check_file(d.file)?, d.line)))
-            .transpose()
+    pub(crate) fn decl(&self, d: Option<DeclLoc>) -> Result<Option<DeclSite>> {
+        d.map(|d| {
+            Ok(DeclSite {
+                file: self.check_file(d.file)?,
+                line: d.line,
+            })
+        })
+        .transpose()
     }
 
     fn identifier(&self, uid: UniqueTypeId) -> Option<String> {
@@ -92,11 +97,11 @@ impl<B: Backend> DebugContext<B> {
         scope: ParentScope,
         size: u64,
         align: u32,
-        decl: Option<(u32, u32)>,
+        decl: Option<DeclSite>,
         declaration: bool,
-    ) -> Result<u32> {
+    ) -> Result<TypeIdx> {
         let n = self.push_node(uid, name, size, align);
-        self.nodes[n as usize].complete = false;
+        self.nodes[n.index()].complete = false;
         let id = self.identifier(uid);
         self.backend.composite_stub(
             n,
@@ -116,18 +121,18 @@ impl<B: Backend> DebugContext<B> {
 
     fn finish_composite(
         &mut self,
-        n: u32,
+        n: TypeIdx,
         members: &[Member],
         vp: Option<&VariantPartInfo<'_>>,
     ) -> Result<()> {
         let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
         self.backend.composite_complete(n, &infos, vp)?;
-        self.nodes[n as usize].complete = true;
+        self.nodes[n.index()].complete = true;
         Ok(())
     }
 
     fn member_info<'a>(&self, m: &'a Member) -> MemberInfo<'a> {
-        let node = &self.nodes[m.ty as usize];
+        let node = &self.nodes[m.ty.index()];
         MemberInfo {
             name: &m.name,
             ty: m.ty,
@@ -140,7 +145,7 @@ impl<B: Backend> DebugContext<B> {
 
     /// Creates the stub of a struct, union or tagged union and queues its
     /// completion (or completes it at once as a placeholder/declaration).
-    pub(crate) fn build_stub(&mut self, uid: UniqueTypeId, d: TypeDesc) -> Result<u32> {
+    pub(crate) fn build_stub(&mut self, uid: UniqueTypeId, d: TypeDesc) -> Result<TypeIdx> {
         let (kind, name, scope, size, align, decl, opaque) = match &d {
             TypeDesc::Struct(c) => (
                 CompositeKind::Struct,
@@ -201,7 +206,7 @@ impl<B: Backend> DebugContext<B> {
         elems: &[FieldDesc],
         size: u64,
         align: u32,
-    ) -> Result<u32> {
+    ) -> Result<TypeIdx> {
         let mut members = Vec::with_capacity(elems.len());
         let mut parts = Vec::with_capacity(elems.len());
         for (i, f) in elems.iter().enumerate() {
@@ -230,13 +235,13 @@ impl<B: Backend> DebugContext<B> {
         Ok(n)
     }
 
-    pub(crate) fn build_enum(&mut self, uid: UniqueTypeId, e: &EnumDesc) -> Result<u32> {
+    pub(crate) fn build_enum(&mut self, uid: UniqueTypeId, e: &EnumDesc) -> Result<TypeIdx> {
         let underlying = self.node_of(e.underlying)?;
-        let unsigned = self.nodes[underlying as usize].unsigned;
+        let unsigned = self.nodes[underlying.index()].unsigned;
         let scope = self.type_scope(e.scope)?;
         let decl = self.decl(e.decl)?;
         let n = self.push_node(uid, &e.name, e.size, e.align);
-        self.nodes[n as usize].unsigned = unsigned;
+        self.nodes[n.index()].unsigned = unsigned;
         let id = self.identifier(uid);
         let enumerators: Vec<(&str, i64)> = e
             .enumerators
@@ -281,7 +286,7 @@ impl<B: Backend> DebugContext<B> {
 
     fn check_member_layout(&self, owner: &str, size: u64, members: &[Member]) -> Result<()> {
         for m in members {
-            let msize = self.nodes[m.ty as usize].size;
+            let msize = self.nodes[m.ty.index()].size;
             match m.offset.checked_add(msize) {
                 Some(end) if end <= size => {}
                 _ => {
@@ -298,7 +303,7 @@ impl<B: Backend> DebugContext<B> {
     /// Completes a queued stub: describes its members (which may create more
     /// stubs) and hands them to the backend.
     pub(crate) fn complete(&mut self, source: &mut dyn TypeSource, p: Pending) -> Result<()> {
-        let uid = self.nodes[p.node as usize].uid;
+        let uid = self.nodes[p.node.index()].uid;
         match p.desc {
             TypeDesc::Struct(c) | TypeDesc::Union(c) => {
                 let members = self.members(source, &c.fields, 0)?;
@@ -323,12 +328,12 @@ impl<B: Backend> DebugContext<B> {
     fn variant_structs(
         &mut self,
         source: &mut dyn TypeSource,
-        owner: u32,
+        owner: TypeIdx,
         uid: UniqueTypeId,
         t: &TaggedUnionDesc,
         base: u64,
         size: u64,
-    ) -> Result<Vec<u32>> {
+    ) -> Result<Vec<TypeIdx>> {
         let mut out = Vec::with_capacity(t.variants.len());
         for (i, v) in t.variants.iter().enumerate() {
             let vuid = self.uids.intern(UidData::Derived(uid, 2 + i as u32));
@@ -353,7 +358,7 @@ impl<B: Backend> DebugContext<B> {
     fn complete_variant_part(
         &mut self,
         source: &mut dyn TypeSource,
-        n: u32,
+        n: TypeIdx,
         uid: UniqueTypeId,
         t: &TaggedUnionDesc,
     ) -> Result<()> {
@@ -392,27 +397,27 @@ impl<B: Backend> DebugContext<B> {
         };
         let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
         self.backend.composite_complete(n, &infos, Some(&vp))?;
-        self.nodes[n as usize].complete = true;
+        self.nodes[n.index()].complete = true;
         Ok(())
     }
 
     fn complete_cpp_like(
         &mut self,
         source: &mut dyn TypeSource,
-        n: u32,
+        n: TypeIdx,
         uid: UniqueTypeId,
         t: &TaggedUnionDesc,
     ) -> Result<()> {
         let tag_ty = self.member_type(source, t.tag_ty)?;
         let (tag_size, tag_align, unsigned) = {
-            let node = &self.nodes[tag_ty as usize];
+            let node = &self.nodes[tag_ty.index()];
             (node.size, node.align, node.unsigned)
         };
         // The tag: an enumeration nested in the tagged union, one enumerator
         // per variant, so the debugger prints the active variant by name.
         let tag_uid = self.uids.intern(UidData::Derived(uid, 0));
         let tag_enum = self.push_node(tag_uid, "Tag", tag_size, tag_align);
-        self.nodes[tag_enum as usize].unsigned = unsigned;
+        self.nodes[tag_enum.index()].unsigned = unsigned;
         let enumerators: Vec<(&str, i64)> = t
             .variants
             .iter()

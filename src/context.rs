@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexSet;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use crate::backend::{Backend, CompileUnitInfo, Language, ParentScope};
+use crate::backend::{
+    Backend, CompileUnitInfo, FileIdx, Language, NamespaceIdx, ParentScope, TypeIdx,
+};
 use crate::desc::{FrontendTy, TypeScope};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::handles::{next_context_id, FileId, NamespaceId};
@@ -99,9 +101,9 @@ pub struct DebugContext<B: Backend> {
     pub(crate) truncated_keys: rustc_hash::FxHashSet<(u64, u64)>,
     // Type map.
     pub(crate) nodes: Vec<Node>,
-    pub(crate) by_handle: FxHashMap<FrontendTy, u32>,
+    pub(crate) by_handle: FxHashMap<FrontendTy, TypeIdx>,
     pub(crate) handle_uid: FxHashMap<FrontendTy, UniqueTypeId>,
-    pub(crate) by_uid: FxHashMap<UniqueTypeId, u32>,
+    pub(crate) by_uid: FxHashMap<UniqueTypeId, TypeIdx>,
     pub(crate) fingerprints: FxHashMap<UniqueTypeId, (u64, FrontendTy)>,
     pub(crate) pending: VecDeque<Pending>,
     // Files and namespaces.
@@ -259,7 +261,7 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         let i = self.files.len();
-        self.backend.file(i as u32, &dir, &name, md5)?;
+        self.backend.file(FileIdx(i as u32), &dir, &name, md5)?;
         self.files.insert(bytes);
         Ok(FileId::new(self.id, i))
     }
@@ -288,23 +290,25 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         let i = self.namespaces.len();
-        let p = parent.map_or(ParentScope::Unit, ParentScope::Namespace);
-        self.backend.namespace(i as u32, p, name)?;
+        let p = parent.map_or(ParentScope::Unit, |p| {
+            ParentScope::Namespace(NamespaceIdx(p))
+        });
+        self.backend.namespace(NamespaceIdx(i as u32), p, name)?;
         self.namespaces.insert((parent, sym));
         self.namespace_depth.push(depth);
         Ok(NamespaceId::new(self.id, i))
     }
 
-    pub(crate) fn check_file(&self, f: FileId) -> Result<u32> {
-        Ok(f.check(self.id, self.files.len())? as u32)
+    pub(crate) fn check_file(&self, f: FileId) -> Result<FileIdx> {
+        Ok(FileIdx(f.check(self.id, self.files.len())? as u32))
     }
 
     pub(crate) fn type_scope(&self, s: TypeScope) -> Result<ParentScope> {
         Ok(match s {
             TypeScope::Unit => ParentScope::Unit,
-            TypeScope::Namespace(ns) => {
-                ParentScope::Namespace(ns.check(self.id, self.namespaces.len())? as u32)
-            }
+            TypeScope::Namespace(ns) => ParentScope::Namespace(NamespaceIdx(
+                ns.check(self.id, self.namespaces.len())? as u32,
+            )),
         })
     }
 

@@ -8,14 +8,17 @@
 
 #![forbid(unsafe_code)]
 
-use crate::backend::{Backend, BlockParent, CodeInfo, LineLoc, LineRowInfo, VarLocation};
+use crate::backend::{
+    Backend, BlockIdx, BlockParent, CodeInfo, FileIdx, FunctionIdx, LineLoc, LineRowInfo, VarIdx,
+    VarLocation,
+};
 use crate::context::DebugContext;
 use crate::error::{err, ErrorKind, Result};
 use crate::handles::{FileId, FunctionId, LocToken, ScopeId, VarId};
 use crate::scope::check_line_col;
 
 /// A lexical block's index and its code ranges.
-type BlockRanges = (u32, Vec<(u64, u64)>);
+type BlockRanges = (BlockIdx, Vec<(u64, u64)>);
 
 /// `define_function_code`'s output buffers, reused between calls: the line
 /// rows, and the ranges of the first `used` blocks (the vectors past `used`
@@ -31,14 +34,14 @@ pub(crate) struct LineScratch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct LocKey {
     pub(crate) scope: u32,
-    pub(crate) file: u32,
+    pub(crate) file: FileIdx,
     pub(crate) line: u32,
     pub(crate) col: u32,
 }
 
 /// The state of the open function.
 pub(crate) struct FnState {
-    pub(crate) function: u32,
+    pub(crate) function: FunctionIdx,
     pub(crate) emitting: bool,
     pub(crate) current: Option<LocToken>,
 }
@@ -88,7 +91,7 @@ impl<B: Backend> DebugContext<B> {
     /// [`start_emitting_source_locations`](Self::start_emitting_source_locations).
     pub fn enter_function(&mut self, function: FunctionId) -> Result<()> {
         self.live()?;
-        let f = function.check(self.id, self.functions.len())? as u32;
+        let f = FunctionIdx(function.check(self.id, self.functions.len())? as u32);
         if let Some(st) = &self.current_fn {
             return err(
                 ErrorKind::FunctionAlreadyOpen,
@@ -162,7 +165,7 @@ impl<B: Backend> DebugContext<B> {
     fn set_location_impl(
         &mut self,
         scope: u32,
-        file: u32,
+        file: FileIdx,
         line: u32,
         col: u32,
     ) -> Result<Option<LocToken>> {
@@ -230,7 +233,7 @@ impl<B: Backend> DebugContext<B> {
                 Some(l) => Some(l),
                 None => Some(LineLoc {
                     scope: BlockParent::Function(st.function),
-                    file: self.functions[st.function as usize].file,
+                    file: self.functions[st.function.index()].file,
                     line: 0,
                     col: 0,
                 }),
@@ -251,7 +254,7 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         self.check_in_open_function(self.vars[v].function, &"the variable")?;
-        self.backend.variable_location(v as u32, loc)?;
+        self.backend.variable_location(VarIdx(v as u32), loc)?;
         self.vars[v].located = true;
         Ok(())
     }
@@ -269,13 +272,13 @@ impl<B: Backend> DebugContext<B> {
         rows: &[CodeRow],
     ) -> Result<()> {
         self.live()?;
-        let f = function.check(self.id, self.functions.len())?;
-        if self.functions[f].code_defined {
+        let f = FunctionIdx(function.check(self.id, self.functions.len())? as u32);
+        if self.functions[f.index()].code_defined {
             return err(
                 ErrorKind::InvalidCode,
                 format!(
                     "the code of `{}` was already defined",
-                    self.function_name(f as u32)
+                    self.function_name(f)
                 ),
             );
         }
@@ -284,7 +287,7 @@ impl<B: Backend> DebugContext<B> {
                 ErrorKind::InvalidCode,
                 format!(
                     "`{}` has {size} bytes of code; a function has 1 to 2^63-1 bytes (code offsets are signed relocation addends)",
-                    self.function_name(f as u32)
+                    self.function_name(f)
                 ),
             );
         }
@@ -292,12 +295,12 @@ impl<B: Backend> DebugContext<B> {
         // (a buffer kept in the context between calls).
         let mut keys = std::mem::take(&mut self.row_keys);
         keys.clear();
-        let checked = self.check_rows(f as u32, size, rows, &mut keys);
+        let checked = self.check_rows(f, size, rows, &mut keys);
         let mut scratch = std::mem::take(&mut self.line_scratch);
         let result = checked.and_then(|()| {
-            self.line_rows(f as u32, size, rows, &keys, &mut scratch);
+            self.line_rows(f, size, rows, &keys, &mut scratch);
             self.backend.function_code(
-                f as u32,
+                f,
                 &CodeInfo {
                     size,
                     rows: &scratch.out,
@@ -308,7 +311,7 @@ impl<B: Backend> DebugContext<B> {
         self.line_scratch = scratch;
         self.row_keys = keys;
         result?;
-        self.functions[f].code_defined = true;
+        self.functions[f.index()].code_defined = true;
         Ok(())
     }
 
@@ -316,7 +319,7 @@ impl<B: Backend> DebugContext<B> {
     /// context and of function `f`) and appends each row's location to `keys`.
     fn check_rows(
         &self,
-        f: u32,
+        f: FunctionIdx,
         size: u64,
         rows: &[CodeRow],
         keys: &mut Vec<Option<LocKey>>,
@@ -346,7 +349,7 @@ impl<B: Backend> DebugContext<B> {
         Ok(())
     }
 
-    fn check_token_function(&self, f: u32, scope: u32) -> Result<()> {
+    fn check_token_function(&self, f: FunctionIdx, scope: u32) -> Result<()> {
         let owner = self.scopes[scope as usize].function;
         if owner != f {
             return err(
@@ -366,13 +369,13 @@ impl<B: Backend> DebugContext<B> {
     /// range vectors).
     fn line_rows(
         &self,
-        f: u32,
+        f: FunctionIdx,
         size: u64,
         rows: &[CodeRow],
         keys: &[Option<LocKey>],
         scratch: &mut LineScratch,
     ) {
-        let func = &self.functions[f as usize];
+        let func = &self.functions[f.index()];
         let LineScratch { out, ranges, used } = scratch;
         out.clear();
         out.reserve(rows.len() + 1);

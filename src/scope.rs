@@ -2,7 +2,10 @@
 
 #![forbid(unsafe_code)]
 
-use crate::backend::{Backend, BlockParent, FunctionInfo, GlobalInfo, VariableInfo};
+use crate::backend::{
+    Backend, BlockIdx, BlockParent, DeclSite, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx,
+    GlobalInfo, VarIdx, VariableInfo,
+};
 use crate::context::{check_name, DebugContext};
 use crate::error::{err, ErrorKind, Result};
 use crate::handles::{FileId, FunctionId, GlobalId, NamespaceId, ScopeId, TypeRef, VarId};
@@ -52,23 +55,23 @@ pub struct GlobalDesc<'a> {
 pub(crate) struct FunctionEntry {
     pub(crate) name: Sym,
     pub(crate) scope: u32,
-    pub(crate) file: u32,
+    pub(crate) file: FileIdx,
     pub(crate) line: u32,
     pub(crate) code_defined: bool,
 }
 
 pub(crate) struct ScopeEntry {
-    pub(crate) function: u32,
+    pub(crate) function: FunctionIdx,
     pub(crate) parent: Option<u32>,
     /// Backend block index; `None` for a function's outermost scope.
-    pub(crate) block: Option<u32>,
-    pub(crate) file: u32,
+    pub(crate) block: Option<BlockIdx>,
+    pub(crate) file: FileIdx,
     /// Block nesting inside the function (0 for the function's own scope).
     pub(crate) depth: u32,
 }
 
 pub(crate) struct VarEntry {
-    pub(crate) function: u32,
+    pub(crate) function: FunctionIdx,
     pub(crate) located: bool,
 }
 
@@ -104,16 +107,15 @@ impl<B: Backend> DebugContext<B> {
             .params
             .iter()
             .map(|t| self.check_type(*t))
-            .collect::<Result<Vec<u32>>>()?;
-        let idx = self.functions.len() as u32;
+            .collect::<Result<Vec<_>>>()?;
+        let idx = FunctionIdx(self.functions.len() as u32);
         self.backend.function(
             idx,
             &FunctionInfo {
                 name: f.name,
                 linkage_name: f.linkage_name,
                 scope,
-                file,
-                line: f.line,
+                decl: DeclSite { file, line: f.line },
                 ret,
                 params: &params,
                 external: f.external,
@@ -135,7 +137,7 @@ impl<B: Backend> DebugContext<B> {
             line: f.line,
             code_defined: false,
         });
-        Ok(FunctionId::new(self.id, idx as usize))
+        Ok(FunctionId::new(self.id, idx.index()))
     }
 
     /// The outermost scope of a function (its parameters' scope).
@@ -144,9 +146,9 @@ impl<B: Backend> DebugContext<B> {
         Ok(ScopeId::new(self.id, self.functions[i].scope as usize))
     }
 
-    pub(crate) fn function_name(&self, f: u32) -> String {
+    pub(crate) fn function_name(&self, f: FunctionIdx) -> String {
         self.functions
-            .get(f as usize)
+            .get(f.index())
             .map_or_else(String::new, |e| self.names.get(e.name).to_owned())
     }
 
@@ -162,7 +164,7 @@ impl<B: Backend> DebugContext<B> {
     /// refused.
     pub(crate) fn check_in_open_function(
         &self,
-        function: u32,
+        function: FunctionIdx,
         what: &dyn std::fmt::Display,
     ) -> Result<()> {
         if let Some(st) = &self.current_fn {
@@ -205,7 +207,7 @@ impl<B: Backend> DebugContext<B> {
                 ),
             );
         }
-        let b = self.block_count;
+        let b = BlockIdx(self.block_count);
         self.backend
             .lexical_block(b, self.block_parent(p), file, line, col)?;
         self.block_count += 1;
@@ -230,14 +232,14 @@ impl<B: Backend> DebugContext<B> {
         line: u32,
         col: u32,
     ) -> Result<VarId> {
-        let f = function.check(self.id, self.functions.len())? as u32;
+        let f = FunctionIdx(function.check(self.id, self.functions.len())? as u32);
         if arg_no == 0 {
             return err(
                 ErrorKind::InvalidLocation,
                 format!("parameter `{name}`: argument numbers are 1-based"),
             );
         }
-        if self.arg_numbers.contains(&(f, arg_no)) {
+        if self.arg_numbers.contains(&(f.0, arg_no)) {
             return err(
                 ErrorKind::InvalidLocation,
                 format!(
@@ -246,9 +248,9 @@ impl<B: Backend> DebugContext<B> {
                 ),
             );
         }
-        let scope = self.functions[f as usize].scope;
+        let scope = self.functions[f.index()].scope;
         let v = self.declare(scope, name, Some(arg_no), ty, line, col)?;
-        self.arg_numbers.insert((f, arg_no));
+        self.arg_numbers.insert((f.0, arg_no));
         Ok(v)
     }
 
@@ -282,7 +284,7 @@ impl<B: Backend> DebugContext<B> {
         let (function, file) = (entry.function, entry.file);
         // The message is formatted only on error (this is a hot path).
         self.check_in_open_function(function, &format_args!("variable `{name}`'s scope"))?;
-        let v = self.vars.len() as u32;
+        let v = VarIdx(self.vars.len() as u32);
         self.backend.variable(
             v,
             &VariableInfo {
@@ -291,8 +293,7 @@ impl<B: Backend> DebugContext<B> {
                 scope: self.block_parent(scope),
                 function,
                 arg_no,
-                file,
-                line,
+                decl: DeclSite { file, line },
                 col,
             },
         )?;
@@ -300,7 +301,7 @@ impl<B: Backend> DebugContext<B> {
             function,
             located: false,
         });
-        Ok(VarId::new(self.id, v as usize))
+        Ok(VarId::new(self.id, v.index()))
     }
 
     /// A global variable whose storage is the symbol `linkage_name`.
@@ -314,14 +315,13 @@ impl<B: Backend> DebugContext<B> {
         let scope = self.parent_of(g.namespace)?;
         let i = self.global_count;
         self.backend.global(
-            i,
+            GlobalIdx(i),
             &GlobalInfo {
                 name: g.name,
                 linkage_name: g.linkage_name,
                 scope,
                 ty,
-                file,
-                line: g.line,
+                decl: DeclSite { file, line: g.line },
                 external: g.external,
             },
         )?;

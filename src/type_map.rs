@@ -16,7 +16,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, TypeIdx};
 use crate::context::{DebugContext, Diagnostic};
 use crate::desc::{BaseEncoding, FrontendTy, NominalKey, TypeDesc, TypeSource};
 use crate::error::{err, Error, ErrorKind, Result};
@@ -39,7 +39,7 @@ pub(crate) struct Node {
 
 /// A stub waiting for its members.
 pub(crate) struct Pending {
-    pub(crate) node: u32,
+    pub(crate) node: TypeIdx,
     pub(crate) desc: TypeDesc,
 }
 
@@ -81,11 +81,11 @@ impl<B: Backend> DebugContext<B> {
     pub fn resolve_type(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeRef> {
         self.live()?;
         if let Some(&n) = self.by_handle.get(&ty) {
-            return Ok(TypeRef::new(self.id, n as usize));
+            return Ok(TypeRef::new(self.id, n.index()));
         }
         let n = self.resolve_inner(source, ty)?;
         self.drain_pending(source)?;
-        Ok(TypeRef::new(self.id, n as usize))
+        Ok(TypeRef::new(self.id, n.index()))
     }
 
     /// The unique type ID of a resolved type.
@@ -113,8 +113,8 @@ impl<B: Backend> DebugContext<B> {
         Ok(self.nodes[i].size)
     }
 
-    pub(crate) fn check_type(&self, t: TypeRef) -> Result<u32> {
-        Ok(t.check(self.id, self.nodes.len())? as u32)
+    pub(crate) fn check_type(&self, t: TypeRef) -> Result<TypeIdx> {
+        Ok(TypeIdx(t.check(self.id, self.nodes.len())? as u32))
     }
 
     fn describe(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeDesc> {
@@ -130,7 +130,7 @@ impl<B: Backend> DebugContext<B> {
 
     /// Resolves one handle to a node, building stubs for nominal types (their
     /// completion is queued) and structural types completely.
-    fn resolve_inner(&mut self, source: &mut dyn TypeSource, root: FrontendTy) -> Result<u32> {
+    fn resolve_inner(&mut self, source: &mut dyn TypeSource, root: FrontendTy) -> Result<TypeIdx> {
         // The walk's stack and on-stack set are kept in the context between
         // calls (most resolutions are one or two frames deep: allocating them
         // each time cost more than the walk); a large one is not kept, so
@@ -151,7 +151,7 @@ impl<B: Backend> DebugContext<B> {
         root: FrontendTy,
         stack: &mut Vec<Frame>,
         on_stack: &mut FxHashSet<FrontendTy>,
-    ) -> Result<u32> {
+    ) -> Result<TypeIdx> {
         self.push_frame(source, stack, on_stack, root, None)?;
         'outer: while let Some(top) = stack.last() {
             // Phase 1: identity.
@@ -377,8 +377,8 @@ impl<B: Backend> DebugContext<B> {
         name: &str,
         size: u64,
         align: u32,
-    ) -> u32 {
-        let n = self.nodes.len() as u32;
+    ) -> TypeIdx {
+        let n = TypeIdx(self.nodes.len() as u32);
         let name = self.names.intern(name);
         self.nodes.push(Node {
             uid,
@@ -392,7 +392,7 @@ impl<B: Backend> DebugContext<B> {
         n
     }
 
-    pub(crate) fn node_of(&self, ty: FrontendTy) -> Result<u32> {
+    pub(crate) fn node_of(&self, ty: FrontendTy) -> Result<TypeIdx> {
         match self.by_handle.get(&ty) {
             Some(&n) => Ok(n),
             None => err(
@@ -403,7 +403,7 @@ impl<B: Backend> DebugContext<B> {
     }
 
     /// Creates the node for a type whose parts are built (nominal: a stub).
-    fn build(&mut self, uid: UniqueTypeId, d: TypeDesc) -> Result<u32> {
+    fn build(&mut self, uid: UniqueTypeId, d: TypeDesc) -> Result<TypeIdx> {
         let ptr = u64::from(self.backend.address_size());
         match d {
             TypeDesc::Base {
@@ -415,7 +415,7 @@ impl<B: Backend> DebugContext<B> {
                 // (a 3-byte base type is not 3-aligned), at most 16.
                 let align = 1u32 << (63 - size.clamp(1, 16).leading_zeros());
                 let n = self.push_node(uid, &name, size, align);
-                self.nodes[n as usize].unsigned = matches!(
+                self.nodes[n.index()].unsigned = matches!(
                     encoding,
                     BaseEncoding::Unsigned
                         | BaseEncoding::Boolean
@@ -460,7 +460,7 @@ impl<B: Backend> DebugContext<B> {
                 let ps = params
                     .iter()
                     .map(|p| self.node_of(*p))
-                    .collect::<Result<Vec<u32>>>()?;
+                    .collect::<Result<Vec<TypeIdx>>>()?;
                 let r = ret.map(|r| self.node_of(r)).transpose()?;
                 let mut name = self.synth_name("fn(", &ps, ")");
                 if let Some(r) = r {
@@ -473,8 +473,8 @@ impl<B: Backend> DebugContext<B> {
             TypeDesc::Typedef(t) => {
                 let target = self.node_of(t.target)?;
                 let (size, align) = (
-                    self.nodes[target as usize].size,
-                    self.nodes[target as usize].align,
+                    self.nodes[target.index()].size,
+                    self.nodes[target.index()].align,
                 );
                 let scope = self.type_scope(t.scope)?;
                 let decl = self.decl(t.decl)?;
@@ -503,7 +503,7 @@ impl<B: Backend> DebugContext<B> {
         while let Some(p) = self.pending.pop_front() {
             let node = p.node;
             if let Err(e) = self.complete(source, p) {
-                let name = self.names.get(self.nodes[node as usize].name).to_owned();
+                let name = self.names.get(self.nodes[node.index()].name).to_owned();
                 return Err(Error::new(
                     e.kind(),
                     format!("{e} (while completing `{name}`)"),
@@ -518,7 +518,7 @@ impl<B: Backend> DebugContext<B> {
         &mut self,
         source: &mut dyn TypeSource,
         ty: FrontendTy,
-    ) -> Result<u32> {
+    ) -> Result<TypeIdx> {
         if let Some(&n) = self.by_handle.get(&ty) {
             return Ok(n);
         }

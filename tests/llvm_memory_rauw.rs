@@ -38,8 +38,8 @@ use common::llvm::{cu, fill_program, table, LIST, LIST_PTR};
 use common::{check_object, save};
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmModule, LlvmOptions};
 use dwarfsmith::backend::{
-    Backend, CompileUnitInfo, CompositeInfo, CompositeKind, FunctionInfo, GlobalInfo, Language,
-    MemberInfo, ParentScope, TypedefInfo,
+    Backend, CompileUnitInfo, CompositeInfo, CompositeKind, DeclSite, FileIdx, FunctionIdx,
+    FunctionInfo, GlobalIdx, GlobalInfo, Language, MemberInfo, ParentScope, TypeIdx, TypedefInfo,
 };
 use dwarfsmith::{BaseEncoding, DebugContext, ErrorKind, FrontendTy, FunctionDesc};
 
@@ -50,7 +50,10 @@ fn stub(name: &str, scope: ParentScope, id: &str) -> CompositeInfo<'static> {
         scope,
         size: 16,
         align: 8,
-        decl: Some((0, 1)),
+        decl: Some(DeclSite {
+            file: FileIdx(0),
+            line: 1,
+        }),
         identifier: Some(Box::leak(id.to_owned().into_boxed_str())),
         declaration: false,
     }
@@ -59,7 +62,7 @@ fn stub(name: &str, scope: ParentScope, id: &str) -> CompositeInfo<'static> {
 fn member(name: &'static str, ty: u32, offset: u64) -> MemberInfo<'static> {
     MemberInfo {
         name,
-        ty,
+        ty: TypeIdx(ty),
         offset,
         size: 8,
         align: 8,
@@ -80,65 +83,86 @@ fn direct_calls(module: &LlvmModule<'_>) {
         comp_dir: b"/work",
     })
     .unwrap();
-    b.file(0, b"/work", b"rauw.c", None).unwrap();
-    b.base_type(0, "long", 8, BaseEncoding::Signed).unwrap();
-    b.composite_stub(1, &stub("List", ParentScope::Unit, "t:List"))
+    b.file(FileIdx(0), b"/work", b"rauw.c", None).unwrap();
+    b.base_type(TypeIdx(0), "long", 8, BaseEncoding::Signed)
         .unwrap();
-    b.pointer_type(2, 1, 8).unwrap(); // refers to the temporary
-    b.composite_stub(3, &stub("Node", ParentScope::Type(1), "t:List::Node"))
+    b.composite_stub(TypeIdx(1), &stub("List", ParentScope::Unit, "t:List"))
         .unwrap();
-    b.composite_complete(1, &[member("value", 0, 0), member("next", 2, 8)], None)
-        .unwrap();
+    b.pointer_type(TypeIdx(2), TypeIdx(1), 8).unwrap(); // refers to the temporary
+    b.composite_stub(
+        TypeIdx(3),
+        &stub("Node", ParentScope::Type(TypeIdx(1)), "t:List::Node"),
+    )
+    .unwrap();
+    b.composite_complete(
+        TypeIdx(1),
+        &[member("value", 0, 0), member("next", 2, 8)],
+        None,
+    )
+    .unwrap();
     // After the RAUW: every use must see the final `List`.
-    b.composite_complete(3, &[member("list", 2, 0), member("id", 0, 8)], None)
-        .unwrap();
+    b.composite_complete(
+        TypeIdx(3),
+        &[member("list", 2, 0), member("id", 0, 8)],
+        None,
+    )
+    .unwrap();
     b.typedef(
-        4,
+        TypeIdx(4),
         &TypedefInfo {
             name: "ListAlias",
-            target: 1,
+            target: TypeIdx(1),
             scope: ParentScope::Unit,
-            decl: Some((0, 2)),
+            decl: Some(DeclSite {
+                file: FileIdx(0),
+                line: 2,
+            }),
         },
     )
     .unwrap();
-    b.pointer_type(5, 3, 8).unwrap();
+    b.pointer_type(TypeIdx(5), TypeIdx(3), 8).unwrap();
     b.function(
-        0,
+        FunctionIdx(0),
         &FunctionInfo {
             name: "walk",
             linkage_name: "walk",
             scope: ParentScope::Unit,
-            file: 0,
-            line: 3,
+            decl: DeclSite {
+                file: FileIdx(0),
+                line: 3,
+            },
             ret: None,
-            params: &[2, 5],
+            params: &[TypeIdx(2), TypeIdx(5)],
             external: true,
         },
     )
     .unwrap();
     b.global(
-        0,
+        GlobalIdx(0),
         &GlobalInfo {
             name: "head",
             linkage_name: "head",
             scope: ParentScope::Unit,
-            ty: 4,
-            file: 0,
-            line: 2,
+            ty: TypeIdx(4),
+            decl: DeclSite {
+                file: FileIdx(0),
+                line: 2,
+            },
             external: true,
         },
     )
     .unwrap();
     b.global(
-        1,
+        GlobalIdx(1),
         &GlobalInfo {
             name: "node_ptr",
             linkage_name: "node_ptr",
             scope: ParentScope::Unit,
-            ty: 5,
-            file: 0,
-            line: 4,
+            ty: TypeIdx(5),
+            decl: DeclSite {
+                file: FileIdx(0),
+                line: 4,
+            },
             external: true,
         },
     )

@@ -9,7 +9,7 @@ mod common;
 use common::llvm::{cu, table, I32, LIST};
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmModule, LlvmOptions};
 use dwarfsmith::backend::{
-    Backend, CompileUnitInfo, CompositeInfo, CompositeKind, Language, ParentScope,
+    Backend, CompileUnitInfo, CompositeInfo, CompositeKind, Language, ParentScope, TypeIdx,
 };
 use dwarfsmith::{DebugContext, ErrorKind, FrontendTy, FunctionDesc, FunctionId, TypeRef, VarId};
 
@@ -224,11 +224,11 @@ fn double_completion_is_refused() {
         identifier: Some("s"),
         declaration: false,
     };
-    b.composite_stub(0, &info).unwrap();
-    b.composite_complete(0, &[], None).unwrap();
-    let e = b.composite_complete(0, &[], None).unwrap_err();
+    b.composite_stub(TypeIdx(0), &info).unwrap();
+    b.composite_complete(TypeIdx(0), &[], None).unwrap();
+    let e = b.composite_complete(TypeIdx(0), &[], None).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidCode, "{e}");
-    let e = b.composite_complete(7, &[], None).unwrap_err();
+    let e = b.composite_complete(TypeIdx(7), &[], None).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ForeignHandle, "{e}");
 }
 
@@ -242,7 +242,7 @@ fn use_after_finish_is_refused() {
     let mut b = bare_backend(&m);
     b.finish().unwrap();
     let e = b
-        .base_type(0, "int", 4, dwarfsmith::BaseEncoding::Signed)
+        .base_type(TypeIdx(0), "int", 4, dwarfsmith::BaseEncoding::Signed)
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Finalized, "{e}");
     assert_eq!(b.finish().unwrap_err().kind(), ErrorKind::Finalized);

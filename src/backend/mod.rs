@@ -4,12 +4,17 @@
 //! dense indices of the core's handles.
 
 pub mod gimli;
+mod index;
 #[cfg(feature = "llvm")]
 #[allow(unsafe_code)]
 pub mod llvm;
 
 use crate::desc::BaseEncoding;
 use crate::error::{err, ErrorKind, Result};
+
+pub use index::{
+    BlockIdx, DeclSite, FileIdx, FunctionIdx, GlobalIdx, NamespaceIdx, TypeIdx, VarIdx,
+};
 
 /// The source language recorded in the compile unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,19 +62,19 @@ pub struct CompileUnitInfo<'a> {
 pub enum ParentScope {
     /// The compile unit.
     Unit,
-    /// A namespace, by index.
-    Namespace(u32),
-    /// A composite type, by type index (nested types).
-    Type(u32),
+    /// A namespace.
+    Namespace(NamespaceIdx),
+    /// A composite type (nested types).
+    Type(TypeIdx),
 }
 
 /// The parent of a lexical block or variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BlockParent {
-    /// Directly in a function, by function index.
-    Function(u32),
-    /// In a lexical block, by block index.
-    Block(u32),
+    /// Directly in a function.
+    Function(FunctionIdx),
+    /// In a lexical block.
+    Block(BlockIdx),
 }
 
 /// Struct or union.
@@ -94,8 +99,8 @@ pub struct CompositeInfo<'a> {
     pub size: u64,
     /// Alignment in bytes (0: unknown).
     pub align: u32,
-    /// File index and line of the definition.
-    pub decl: Option<(u32, u32)>,
+    /// Where it is defined.
+    pub decl: Option<DeclSite>,
     /// The unique ID's stable string, when the backend asked for identifiers.
     pub identifier: Option<&'a str>,
     /// Emit a declaration only (the frontend marked the type opaque).
@@ -107,8 +112,8 @@ pub struct CompositeInfo<'a> {
 pub struct MemberInfo<'a> {
     /// Name.
     pub name: &'a str,
-    /// Type index.
-    pub ty: u32,
+    /// Type.
+    pub ty: TypeIdx,
     /// Byte offset.
     pub offset: u64,
     /// Size of the member's type in bytes.
@@ -144,8 +149,8 @@ pub struct EnumInfo<'a> {
     pub name: &'a str,
     /// Enclosing scope.
     pub scope: ParentScope,
-    /// Underlying integer type index.
-    pub underlying: u32,
+    /// Underlying integer type.
+    pub underlying: TypeIdx,
     /// Whether the underlying type is unsigned.
     pub unsigned: bool,
     /// Size in bytes.
@@ -154,8 +159,8 @@ pub struct EnumInfo<'a> {
     pub align: u32,
     /// Enumerators.
     pub enumerators: &'a [(&'a str, i64)],
-    /// File index and line of the definition.
-    pub decl: Option<(u32, u32)>,
+    /// Where it is defined.
+    pub decl: Option<DeclSite>,
     /// The unique ID's stable string, when asked for.
     pub identifier: Option<&'a str>,
 }
@@ -165,12 +170,12 @@ pub struct EnumInfo<'a> {
 pub struct TypedefInfo<'a> {
     /// Alias name.
     pub name: &'a str,
-    /// Target type index.
-    pub target: u32,
+    /// Target type.
+    pub target: TypeIdx,
     /// Enclosing scope.
     pub scope: ParentScope,
-    /// File index and line of the definition.
-    pub decl: Option<(u32, u32)>,
+    /// Where it is defined.
+    pub decl: Option<DeclSite>,
 }
 
 /// A function definition.
@@ -183,14 +188,12 @@ pub struct FunctionInfo<'a> {
     pub linkage_name: &'a str,
     /// Enclosing scope.
     pub scope: ParentScope,
-    /// File index.
-    pub file: u32,
-    /// Line of the declaration.
-    pub line: u32,
-    /// Return type index (`None`: returns nothing).
-    pub ret: Option<u32>,
-    /// Parameter type indices.
-    pub params: &'a [u32],
+    /// Where it is declared.
+    pub decl: DeclSite,
+    /// Return type (`None`: returns nothing).
+    pub ret: Option<TypeIdx>,
+    /// Parameter types.
+    pub params: &'a [TypeIdx],
     /// Visible outside the compile unit.
     pub external: bool,
 }
@@ -200,18 +203,16 @@ pub struct FunctionInfo<'a> {
 pub struct VariableInfo<'a> {
     /// Name.
     pub name: &'a str,
-    /// Type index.
-    pub ty: u32,
+    /// Type.
+    pub ty: TypeIdx,
     /// The function or block it is declared in.
     pub scope: BlockParent,
     /// The function it belongs to.
-    pub function: u32,
+    pub function: FunctionIdx,
     /// 1-based argument number for parameters.
     pub arg_no: Option<u32>,
-    /// File index.
-    pub file: u32,
-    /// Line of the declaration.
-    pub line: u32,
+    /// Where it is declared.
+    pub decl: DeclSite,
     /// Column of the declaration.
     pub col: u32,
 }
@@ -225,12 +226,10 @@ pub struct GlobalInfo<'a> {
     pub linkage_name: &'a str,
     /// Enclosing scope.
     pub scope: ParentScope,
-    /// Type index.
-    pub ty: u32,
-    /// File index.
-    pub file: u32,
-    /// Line.
-    pub line: u32,
+    /// Type.
+    pub ty: TypeIdx,
+    /// Where it is defined.
+    pub decl: DeclSite,
     /// Visible outside the compile unit.
     pub external: bool,
 }
@@ -240,8 +239,8 @@ pub struct GlobalInfo<'a> {
 pub struct LineLoc {
     /// The innermost scope.
     pub scope: BlockParent,
-    /// File index.
-    pub file: u32,
+    /// File.
+    pub file: FileIdx,
     /// 1-based line; 0 for compiler-generated code.
     pub line: u32,
     /// Column (0: unknown).
@@ -253,8 +252,8 @@ pub struct LineLoc {
 pub struct LineRowInfo {
     /// Byte offset from the function start.
     pub offset: u64,
-    /// File index.
-    pub file: u32,
+    /// File.
+    pub file: FileIdx,
     /// Line (0 for code without a source location).
     pub line: u32,
     /// Column.
@@ -272,9 +271,9 @@ pub struct CodeInfo<'a> {
     pub size: u64,
     /// Line rows in address order.
     pub rows: &'a [LineRowInfo],
-    /// For each lexical block with code: its index and its sorted,
+    /// For each lexical block with code: the block and its sorted,
     /// non-overlapping `[start, end)` byte ranges.
-    pub block_ranges: &'a [(u32, Vec<(u64, u64)>)],
+    pub block_ranges: &'a [(BlockIdx, Vec<(u64, u64)>)],
 }
 
 /// Where a variable lives for its whole scope.
@@ -287,8 +286,9 @@ pub enum VarLocation {
     Register(u16),
 }
 
-/// A debug-info backend driven by the core. Indices are the dense indices of
-/// the core's handles; each is announced exactly once before it is referenced,
+/// A debug-info backend driven by the core. Entities are named by typed dense
+/// indices ([`TypeIdx`], [`FileIdx`], ...); each is announced exactly once, in
+/// index order, before it is referenced,
 /// except composite types, which may be referenced between `composite_stub`
 /// and `composite_complete`.
 pub trait Backend {
@@ -307,51 +307,65 @@ pub trait Backend {
     /// Starts the compile unit.
     fn begin(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()>;
     /// A source file.
-    fn file(&mut self, file: u32, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>) -> Result<()>;
+    fn file(&mut self, file: FileIdx, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>)
+        -> Result<()>;
     /// A namespace.
-    fn namespace(&mut self, ns: u32, parent: ParentScope, name: &str) -> Result<()>;
+    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()>;
     /// A base type.
-    fn base_type(&mut self, t: u32, name: &str, size: u64, encoding: BaseEncoding) -> Result<()>;
+    fn base_type(
+        &mut self,
+        t: TypeIdx,
+        name: &str,
+        size: u64,
+        encoding: BaseEncoding,
+    ) -> Result<()>;
     /// A pointer type.
-    fn pointer_type(&mut self, t: u32, pointee: u32, size: u64) -> Result<()>;
+    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()>;
     /// An array type with one subrange `[0, len)`.
-    fn array_type(&mut self, t: u32, elem: u32, len: u64, size: u64, align: u32) -> Result<()>;
+    fn array_type(
+        &mut self,
+        t: TypeIdx,
+        elem: TypeIdx,
+        len: u64,
+        size: u64,
+        align: u32,
+    ) -> Result<()>;
     /// A subroutine type (the pointee of function pointers).
     fn subroutine_type(
         &mut self,
-        t: u32,
-        params: &[u32],
-        ret: Option<u32>,
+        t: TypeIdx,
+        params: &[TypeIdx],
+        ret: Option<TypeIdx>,
         variadic: bool,
     ) -> Result<()>;
     /// A typedef.
-    fn typedef(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()>;
+    fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()>;
     /// A struct/union stub, referable before its members exist.
-    fn composite_stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()>;
+    fn composite_stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()>;
     /// Completes a stub with its members (and optionally a variant part).
     fn composite_complete(
         &mut self,
-        t: u32,
+        t: TypeIdx,
         members: &[MemberInfo<'_>],
         variant_part: Option<&VariantPartInfo<'_>>,
     ) -> Result<()>;
     /// A C-like enumeration.
-    fn enumeration(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()>;
+    fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()>;
     /// A function.
-    fn function(&mut self, f: u32, info: &FunctionInfo<'_>) -> Result<()>;
+    fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()>;
     /// A lexical block.
     fn lexical_block(
         &mut self,
-        b: u32,
+        b: BlockIdx,
         parent: BlockParent,
-        file: u32,
+        file: FileIdx,
         line: u32,
         col: u32,
     ) -> Result<()>;
     /// A parameter or local.
-    fn variable(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()>;
+    fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()>;
     /// A global variable.
-    fn global(&mut self, g: u32, info: &GlobalInfo<'_>) -> Result<()>;
+    fn global(&mut self, g: GlobalIdx, info: &GlobalInfo<'_>) -> Result<()>;
     /// The location that applies to code emitted from now on. `None` outside
     /// functions and in the prologue (no location); after
     /// `clear_source_location` it is line 0 in the function's scope
@@ -369,18 +383,18 @@ pub trait Backend {
     }
     /// The open function was closed (`exit_function`): nothing more will be
     /// emitted into it (LLVM: `DIBuilder::finalizeSubprogram`).
-    fn function_end(&mut self, _f: u32) -> Result<()> {
+    fn function_end(&mut self, _f: FunctionIdx) -> Result<()> {
         Ok(())
     }
     /// The code of a function, for backends that do not do codegen.
-    fn function_code(&mut self, _f: u32, _code: &CodeInfo<'_>) -> Result<()> {
+    fn function_code(&mut self, _f: FunctionIdx, _code: &CodeInfo<'_>) -> Result<()> {
         err(
             ErrorKind::Unsupported,
             "this backend derives code placement from its own codegen; define_function_code is for backends without codegen (gimli)",
         )
     }
     /// Where a variable lives, for backends that do not do codegen.
-    fn variable_location(&mut self, _v: u32, _loc: VarLocation) -> Result<()> {
+    fn variable_location(&mut self, _v: VarIdx, _loc: VarLocation) -> Result<()> {
         err(
             ErrorKind::Unsupported,
             "this backend takes variable storage from its own codegen; set_variable_location is for backends without codegen (gimli)",

@@ -7,19 +7,26 @@ use gimli::write::{Address, AttributeValue, Range, RangeList, UnitEntryId};
 use gimli::{constants, DwTag};
 
 use super::GimliBackend;
-use crate::backend::{BlockParent, CompileUnitInfo, MemberInfo, ParentScope};
+use crate::backend::{
+    BlockParent, CompileUnitInfo, DeclSite, FunctionIdx, MemberInfo, ParentScope, TypeIdx,
+};
 use crate::desc::BaseEncoding;
 use crate::error::{err, Error, ErrorKind, Result};
 
-pub(super) fn missing(what: &str, i: u32) -> Error {
+pub(super) fn missing(what: &str, i: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorKind::ForeignHandle,
-        format!("gimli backend: {what} #{i} was never announced"),
+        format!("gimli backend: {what} {i} was never announced"),
     )
 }
 
-pub(super) fn get(v: &[UnitEntryId], what: &str, i: u32) -> Result<UnitEntryId> {
-    v.get(i as usize).copied().ok_or_else(|| missing(what, i))
+/// Entry `i` of a table of DIEs indexed by a typed index.
+pub(super) fn get<I: Copy + std::fmt::Display + Into<usize>>(
+    v: &[UnitEntryId],
+    what: &str,
+    i: I,
+) -> Result<UnitEntryId> {
+    v.get(i.into()).copied().ok_or_else(|| missing(what, i))
 }
 
 impl GimliBackend {
@@ -58,11 +65,11 @@ impl GimliBackend {
         }
     }
 
-    pub(super) fn set_decl(&mut self, die: UnitEntryId, decl: Option<(u32, u32)>) -> Result<()> {
-        if let Some((file, line)) = decl {
+    pub(super) fn set_decl(&mut self, die: UnitEntryId, decl: Option<DeclSite>) -> Result<()> {
+        if let Some(DeclSite { file, line }) = decl {
             let f = self
                 .files
-                .get(file as usize)
+                .get(file.index())
                 .copied()
                 .ok_or_else(|| missing("file", file))?;
             self.set(
@@ -91,12 +98,12 @@ impl GimliBackend {
         match p {
             BlockParent::Function(f) => self
                 .functions
-                .get(f as usize)
+                .get(f.index())
                 .map(|f| f.die)
                 .ok_or_else(|| missing("function", f)),
             BlockParent::Block(b) => self
                 .blocks
-                .get(b as usize)
+                .get(b.index())
                 .map(|b| b.0)
                 .ok_or_else(|| missing("block", b)),
         }
@@ -104,14 +111,14 @@ impl GimliBackend {
 
     pub(super) fn new_type(
         &mut self,
-        t: u32,
+        t: TypeIdx,
         parent: UnitEntryId,
         tag: DwTag,
     ) -> Result<UnitEntryId> {
-        if t as usize != self.types.len() {
+        if t.index() != self.types.len() {
             return err(
                 ErrorKind::InvalidCode,
-                format!("gimli backend: type #{t} announced out of order"),
+                format!("gimli backend: type {t} announced out of order"),
             );
         }
         let die = self.add(parent, tag);
@@ -119,7 +126,7 @@ impl GimliBackend {
         Ok(die)
     }
 
-    pub(super) fn type_ref(&self, t: u32) -> Result<AttributeValue> {
+    pub(super) fn type_ref(&self, t: TypeIdx) -> Result<AttributeValue> {
         Ok(AttributeValue::UnitRef(get(&self.types, "type", t)?))
     }
 
@@ -161,10 +168,10 @@ impl GimliBackend {
         die
     }
 
-    pub(super) fn code_address(&self, f: u32, offset: u64) -> Result<Address> {
+    pub(super) fn code_address(&self, f: FunctionIdx, offset: u64) -> Result<Address> {
         let func = self
             .functions
-            .get(f as usize)
+            .get(f.index())
             .ok_or_else(|| missing("function", f))?;
         Ok(Address::Symbol {
             symbol: func.symbol,
@@ -175,7 +182,7 @@ impl GimliBackend {
     pub(super) fn set_ranges(
         &mut self,
         die: UnitEntryId,
-        f: u32,
+        f: FunctionIdx,
         ranges: &[(u64, u64)],
     ) -> Result<()> {
         match ranges {

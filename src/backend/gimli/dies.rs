@@ -7,9 +7,9 @@ use gimli::write::{Address, AttributeValue, Expression, LineString};
 
 use super::{FuncState, GimliBackend};
 use crate::backend::{
-    Backend, BlockParent, CodeInfo, CompileUnitInfo, CompositeInfo, CompositeKind, EnumInfo,
-    FunctionInfo, GlobalInfo, MemberInfo, ParentScope, TypedefInfo, VarLocation, VariableInfo,
-    VariantPartInfo,
+    Backend, BlockIdx, BlockParent, CodeInfo, CompileUnitInfo, CompositeInfo, CompositeKind,
+    EnumInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, MemberInfo, NamespaceIdx,
+    ParentScope, TypeIdx, TypedefInfo, VarIdx, VarLocation, VariableInfo, VariantPartInfo,
 };
 use crate::desc::BaseEncoding;
 use crate::error::{err, ErrorKind, Result};
@@ -33,8 +33,14 @@ impl Backend for GimliBackend {
         self.begin_unit(cu)
     }
 
-    fn file(&mut self, file: u32, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>) -> Result<()> {
-        if file as usize != self.files.len() {
+    fn file(
+        &mut self,
+        file: FileIdx,
+        dir: &[u8],
+        name: &[u8],
+        md5: Option<[u8; 16]>,
+    ) -> Result<()> {
+        if file.index() != self.files.len() {
             return err(
                 ErrorKind::InvalidCode,
                 "gimli backend: files announced out of order",
@@ -69,8 +75,8 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn namespace(&mut self, ns: u32, parent: ParentScope, name: &str) -> Result<()> {
-        if ns as usize != self.namespaces.len() {
+    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()> {
+        if ns.index() != self.namespaces.len() {
             return err(
                 ErrorKind::InvalidCode,
                 "gimli backend: namespaces announced out of order",
@@ -83,7 +89,7 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn base_type(&mut self, t: u32, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
+    fn base_type(&mut self, t: TypeIdx, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
         let root = self.dwarf.unit.root();
         let die = self.new_type(t, root, constants::DW_TAG_base_type)?;
         self.set_name(die, name);
@@ -96,7 +102,7 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn pointer_type(&mut self, t: u32, pointee: u32, size: u64) -> Result<()> {
+    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
         let root = self.dwarf.unit.root();
         let die = self.new_type(t, root, constants::DW_TAG_pointer_type)?;
         let p = self.type_ref(pointee)?;
@@ -105,7 +111,14 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn array_type(&mut self, t: u32, elem: u32, len: u64, _size: u64, _align: u32) -> Result<()> {
+    fn array_type(
+        &mut self,
+        t: TypeIdx,
+        elem: TypeIdx,
+        len: u64,
+        _size: u64,
+        _align: u32,
+    ) -> Result<()> {
         let root = self.dwarf.unit.root();
         let idx = self.array_index_type();
         let die = self.new_type(t, root, constants::DW_TAG_array_type)?;
@@ -119,9 +132,9 @@ impl Backend for GimliBackend {
 
     fn subroutine_type(
         &mut self,
-        t: u32,
-        params: &[u32],
-        ret: Option<u32>,
+        t: TypeIdx,
+        params: &[TypeIdx],
+        ret: Option<TypeIdx>,
         variadic: bool,
     ) -> Result<()> {
         let root = self.dwarf.unit.root();
@@ -142,7 +155,7 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn typedef(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()> {
+    fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
         let p = self.parent_die(info.scope)?;
         let die = self.new_type(t, p, constants::DW_TAG_typedef)?;
         self.set_name(die, info.name);
@@ -151,7 +164,7 @@ impl Backend for GimliBackend {
         self.set_decl(die, info.decl)
     }
 
-    fn composite_stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()> {
+    fn composite_stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()> {
         let p = self.parent_die(info.scope)?;
         let tag = match info.kind {
             CompositeKind::Struct => constants::DW_TAG_structure_type,
@@ -177,7 +190,7 @@ impl Backend for GimliBackend {
 
     fn composite_complete(
         &mut self,
-        t: u32,
+        t: TypeIdx,
         members: &[MemberInfo<'_>],
         vp: Option<&VariantPartInfo<'_>>,
     ) -> Result<()> {
@@ -217,7 +230,7 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn enumeration(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()> {
+    fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
         let p = self.parent_die(info.scope)?;
         let die = self.new_type(t, p, constants::DW_TAG_enumeration_type)?;
         self.set_name(die, info.name);
@@ -242,8 +255,8 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn function(&mut self, f: u32, info: &FunctionInfo<'_>) -> Result<()> {
-        if f as usize != self.functions.len() {
+    fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
+        if f.index() != self.functions.len() {
             return err(
                 ErrorKind::InvalidCode,
                 "gimli backend: functions announced out of order",
@@ -260,7 +273,7 @@ impl Backend for GimliBackend {
                 AttributeValue::StringRef(s),
             );
         }
-        self.set_decl(die, Some((info.file, info.line)))?;
+        self.set_decl(die, Some(info.decl))?;
         if let Some(r) = info.ret {
             let r = self.type_ref(r)?;
             self.set(die, constants::DW_AT_type, r);
@@ -287,13 +300,13 @@ impl Backend for GimliBackend {
 
     fn lexical_block(
         &mut self,
-        b: u32,
+        b: BlockIdx,
         parent: BlockParent,
-        _file: u32,
+        _file: FileIdx,
         _line: u32,
         _col: u32,
     ) -> Result<()> {
-        if b as usize != self.blocks.len() {
+        if b.index() != self.blocks.len() {
             return err(
                 ErrorKind::InvalidCode,
                 "gimli backend: blocks announced out of order",
@@ -301,16 +314,16 @@ impl Backend for GimliBackend {
         }
         let p = self.block_parent_die(parent)?;
         let func = match parent {
-            BlockParent::Function(f) => f as usize,
-            BlockParent::Block(pb) => self.blocks.get(pb as usize).map_or(0, |x| x.1),
+            BlockParent::Function(f) => f,
+            BlockParent::Block(pb) => self.blocks.get(pb.index()).map_or(FunctionIdx(0), |x| x.1),
         };
         let die = self.add(p, constants::DW_TAG_lexical_block);
         self.blocks.push((die, func));
         Ok(())
     }
 
-    fn variable(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()> {
-        if v as usize != self.vars.len() {
+    fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {
+        if v.index() != self.vars.len() {
             return err(
                 ErrorKind::InvalidCode,
                 "gimli backend: variables announced out of order",
@@ -324,7 +337,7 @@ impl Backend for GimliBackend {
         };
         let die = self.add(p, tag);
         self.set_name(die, info.name);
-        self.set_decl(die, Some((info.file, info.line)))?;
+        self.set_decl(die, Some(info.decl))?;
         if info.col > 0 {
             self.set(
                 die,
@@ -338,7 +351,7 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn global(&mut self, _g: u32, info: &GlobalInfo<'_>) -> Result<()> {
+    fn global(&mut self, _g: GlobalIdx, info: &GlobalInfo<'_>) -> Result<()> {
         let p = self.parent_die(info.scope)?;
         let die = self.add(p, constants::DW_TAG_variable);
         self.set_name(die, info.name);
@@ -352,7 +365,7 @@ impl Backend for GimliBackend {
         }
         let ty = self.type_ref(info.ty)?;
         self.set(die, constants::DW_AT_type, ty);
-        self.set_decl(die, Some((info.file, info.line)))?;
+        self.set_decl(die, Some(info.decl))?;
         if info.external {
             self.set(die, constants::DW_AT_external, AttributeValue::Flag(true));
         }
@@ -363,10 +376,10 @@ impl Backend for GimliBackend {
         Ok(())
     }
 
-    fn function_code(&mut self, f: u32, code: &CodeInfo<'_>) -> Result<()> {
+    fn function_code(&mut self, f: FunctionIdx, code: &CodeInfo<'_>) -> Result<()> {
         let func = self
             .functions
-            .get(f as usize)
+            .get(f.index())
             .ok_or_else(|| missing("function", f))?;
         let (die, symbol) = (func.die, func.symbol);
         let low = Address::Symbol { symbol, addend: 0 };
@@ -379,7 +392,7 @@ impl Backend for GimliBackend {
         for (b, ranges) in code.block_ranges {
             let bd = self
                 .blocks
-                .get(*b as usize)
+                .get(b.index())
                 .map(|x| x.0)
                 .ok_or_else(|| missing("block", *b))?;
             self.set_ranges(bd, f, ranges)?;
@@ -389,7 +402,7 @@ impl Backend for GimliBackend {
         prog.begin_sequence(Some(low));
         for r in code.rows {
             let file = files
-                .get(r.file as usize)
+                .get(r.file.index())
                 .copied()
                 .ok_or_else(|| missing("file", r.file))?;
             let row = prog.row();
@@ -402,13 +415,13 @@ impl Backend for GimliBackend {
             prog.generate_row();
         }
         prog.end_sequence(code.size);
-        if let Some(func) = self.functions.get_mut(f as usize) {
+        if let Some(func) = self.functions.get_mut(f.index()) {
             func.size = Some(code.size);
         }
         Ok(())
     }
 
-    fn variable_location(&mut self, v: u32, loc: VarLocation) -> Result<()> {
+    fn variable_location(&mut self, v: VarIdx, loc: VarLocation) -> Result<()> {
         let die = get(&self.vars, "variable", v)?;
         let mut e = Expression::new();
         match loc {

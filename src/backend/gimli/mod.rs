@@ -18,7 +18,7 @@ use gimli::{Encoding, Format, LineEncoding};
 use indexmap::IndexSet;
 use rustc_hash::FxBuildHasher;
 
-use crate::backend::CompileUnitInfo;
+use crate::backend::{CompileUnitInfo, FunctionIdx};
 use crate::error::{err, ErrorKind, Result};
 
 pub use write::DwarfObject;
@@ -69,7 +69,7 @@ pub struct GimliBackend {
     namespaces: Vec<UnitEntryId>,
     types: Vec<UnitEntryId>,
     functions: Vec<FuncState>,
-    blocks: Vec<(UnitEntryId, usize)>,
+    blocks: Vec<(UnitEntryId, FunctionIdx)>,
     vars: Vec<UnitEntryId>,
     symbols: IndexSet<String, FxBuildHasher>,
     frames: FrameTable,

@@ -34,7 +34,8 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     pub fn attach_llvm_function(&mut self, f: FunctionId, func: LlvmFunction<'_>) -> Result<()> {
         self.live()?;
         let i = f.check(self.id, self.functions.len())?;
-        self.backend.attach_function(i as u32, func)
+        self.backend
+            .attach_function(crate::backend::FunctionIdx(i as u32), func)
     }
 
     /// Describes where variable `v` lives: `storage` (a pointer, normally
@@ -49,7 +50,8 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     ) -> Result<()> {
         self.live()?;
         let i = v.check(self.id, self.vars.len())?;
-        self.backend.declare(i as u32, storage, block)
+        self.backend
+            .declare(crate::backend::VarIdx(i as u32), storage, block)
     }
 
     /// Attaches `g`'s `DIGlobalVariableExpression` to the LLVM global
@@ -58,6 +60,7 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     pub fn attach_llvm_global(&mut self, g: GlobalId, global: LlvmGlobal<'_>) -> Result<()> {
         self.live()?;
         let i = g.check(self.id, self.global_count as usize)?;
-        self.backend.attach_global(i as u32, global)
+        self.backend
+            .attach_global(crate::backend::GlobalIdx(i as u32), global)
     }
 }

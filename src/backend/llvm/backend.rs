@@ -16,7 +16,10 @@ use llvm_sys::LLVMModuleFlagBehavior;
 
 use super::builder::LlvmBuilder;
 use super::ir::LlvmModule;
-use crate::backend::{BlockParent, CompileUnitInfo, CompositeKind, Language, LineLoc, ParentScope};
+use crate::backend::{
+    BlockParent, CompileUnitInfo, CompositeKind, DeclSite, FileIdx, FunctionIdx, Language, LineLoc,
+    ParentScope, TypeIdx,
+};
 use crate::error::{err, Error, ErrorKind, Result};
 
 /// Options of the LLVM backend.
@@ -40,7 +43,7 @@ pub(super) struct StubInfo {
     pub(super) scope: ParentScope,
     pub(super) size: u64,
     pub(super) align: u32,
-    pub(super) decl: Option<(u32, u32)>,
+    pub(super) decl: Option<DeclSite>,
     pub(super) identifier: String,
     pub(super) declaration: bool,
 }
@@ -71,7 +74,7 @@ pub(super) struct FuncSlot {
 
 pub(super) struct VarSlot {
     pub(super) md: LLVMMetadataRef,
-    pub(super) function: u32,
+    pub(super) function: FunctionIdx,
     pub(super) scope: BlockParent,
     pub(super) line: u32,
     pub(super) col: u32,
@@ -105,10 +108,10 @@ pub struct LlvmBackend<'a> {
     pub(super) finished: bool,
 }
 
-pub(super) fn missing(what: &str, i: u32) -> Error {
+pub(super) fn missing(what: &str, i: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorKind::ForeignHandle,
-        format!("LLVM backend: {what} #{i} was never announced"),
+        format!("LLVM backend: {what} {i} was never announced"),
     )
 }
 
@@ -225,23 +228,23 @@ impl<'a> LlvmBackend<'a> {
         self.module.context().as_raw()
     }
 
-    pub(super) fn file_md(&self, f: u32) -> Result<LLVMMetadataRef> {
+    pub(super) fn file_md(&self, f: FileIdx) -> Result<LLVMMetadataRef> {
         self.files
-            .get(f as usize)
+            .get(f.index())
             .copied()
             .ok_or_else(|| missing("file", f))
     }
 
-    pub(super) fn decl_md(&self, d: Option<(u32, u32)>) -> Result<(LLVMMetadataRef, u32)> {
+    pub(super) fn decl_md(&self, d: Option<DeclSite>) -> Result<(LLVMMetadataRef, u32)> {
         match d {
-            Some((f, line)) => Ok((self.file_md(f)?, line)),
+            Some(DeclSite { file, line }) => Ok((self.file_md(file)?, line)),
             None => Ok((std::ptr::null_mut(), 0)),
         }
     }
 
-    pub(super) fn type_md(&self, t: u32) -> Result<LLVMMetadataRef> {
+    pub(super) fn type_md(&self, t: TypeIdx) -> Result<LLVMMetadataRef> {
         self.types
-            .get(t as usize)
+            .get(t.index())
             .map(TypeSlot::md)
             .ok_or_else(|| missing("type", t))
     }
@@ -254,7 +257,7 @@ impl<'a> LlvmBackend<'a> {
             ParentScope::Unit => Ok(self.cu),
             ParentScope::Namespace(n) => self
                 .namespaces
-                .get(n as usize)
+                .get(n.index())
                 .copied()
                 .ok_or_else(|| missing("namespace", n)),
             ParentScope::Type(t) => self.type_md(t),
@@ -265,23 +268,28 @@ impl<'a> LlvmBackend<'a> {
         match p {
             BlockParent::Function(f) => self
                 .functions
-                .get(f as usize)
+                .get(f.index())
                 .map(|s| s.sp)
                 .ok_or_else(|| missing("function", f)),
             BlockParent::Block(b) => self
                 .blocks
-                .get(b as usize)
+                .get(b.index())
                 .copied()
                 .ok_or_else(|| missing("lexical block", b)),
         }
     }
 
     /// Checks that `i` is the next index of a table of length `len`.
-    pub(super) fn next(what: &str, i: u32, len: usize) -> Result<()> {
-        if i as usize != len {
+    pub(super) fn next(
+        what: &str,
+        i: impl Into<usize> + std::fmt::Display,
+        len: usize,
+    ) -> Result<()> {
+        let shown = i.to_string();
+        if i.into() != len {
             return err(
                 ErrorKind::InvalidCode,
-                format!("LLVM backend: {what} #{i} announced out of order (expected #{len}); each index is announced once, in order"),
+                format!("LLVM backend: {what} {shown} announced out of order (expected #{len}); each index is announced once, in order"),
             );
         }
         Ok(())

@@ -5,8 +5,9 @@ use llvm_sys::debuginfo::*;
 
 use super::backend::{missing, ptr, LlvmBackend};
 use crate::backend::{
-    Backend, BlockParent, CompileUnitInfo, CompositeInfo, EnumInfo, FunctionInfo, GlobalInfo,
-    LineLoc, MemberInfo, ParentScope, TypedefInfo, VariableInfo, VariantPartInfo,
+    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeInfo, EnumInfo, FileIdx, FunctionIdx,
+    FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, MemberInfo, NamespaceIdx, ParentScope, TypeIdx,
+    TypedefInfo, VarIdx, VariableInfo, VariantPartInfo,
 };
 use crate::desc::BaseEncoding;
 use crate::error::Result;
@@ -22,7 +23,13 @@ impl Backend for LlvmBackend<'_> {
         self.begin_unit(cu)
     }
 
-    fn file(&mut self, file: u32, dir: &[u8], name: &[u8], _md5: Option<[u8; 16]>) -> Result<()> {
+    fn file(
+        &mut self,
+        file: FileIdx,
+        dir: &[u8],
+        name: &[u8],
+        _md5: Option<[u8; 16]>,
+    ) -> Result<()> {
         self.live()?;
         Self::next("file", file, self.files.len())?;
         // SAFETY: live DIBuilder; byte strings as pointer + length.
@@ -39,7 +46,7 @@ impl Backend for LlvmBackend<'_> {
         Ok(())
     }
 
-    fn namespace(&mut self, ns: u32, parent: ParentScope, name: &str) -> Result<()> {
+    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()> {
         self.live()?;
         Self::next("namespace", ns, self.namespaces.len())?;
         let scope = self.scope_md(parent)?;
@@ -50,26 +57,39 @@ impl Backend for LlvmBackend<'_> {
         Ok(())
     }
 
-    fn base_type(&mut self, t: u32, name: &str, size: u64, encoding: BaseEncoding) -> Result<()> {
+    fn base_type(
+        &mut self,
+        t: TypeIdx,
+        name: &str,
+        size: u64,
+        encoding: BaseEncoding,
+    ) -> Result<()> {
         self.live()?;
         self.base(t, name, size, encoding)
     }
 
-    fn pointer_type(&mut self, t: u32, pointee: u32, size: u64) -> Result<()> {
+    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
         self.live()?;
         self.pointer(t, pointee, size)
     }
 
-    fn array_type(&mut self, t: u32, elem: u32, len: u64, size: u64, align: u32) -> Result<()> {
+    fn array_type(
+        &mut self,
+        t: TypeIdx,
+        elem: TypeIdx,
+        len: u64,
+        size: u64,
+        align: u32,
+    ) -> Result<()> {
         self.live()?;
         self.array(t, elem, len, size, align)
     }
 
     fn subroutine_type(
         &mut self,
-        t: u32,
-        params: &[u32],
-        ret: Option<u32>,
+        t: TypeIdx,
+        params: &[TypeIdx],
+        ret: Option<TypeIdx>,
         variadic: bool,
     ) -> Result<()> {
         self.live()?;
@@ -77,19 +97,19 @@ impl Backend for LlvmBackend<'_> {
         self.push_type(t, md)
     }
 
-    fn typedef(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()> {
+    fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
         self.live()?;
         self.typedef_node(t, info)
     }
 
-    fn composite_stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()> {
+    fn composite_stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()> {
         self.live()?;
         self.stub(t, info)
     }
 
     fn composite_complete(
         &mut self,
-        t: u32,
+        t: TypeIdx,
         members: &[MemberInfo<'_>],
         variant_part: Option<&VariantPartInfo<'_>>,
     ) -> Result<()> {
@@ -97,21 +117,21 @@ impl Backend for LlvmBackend<'_> {
         self.complete(t, members, variant_part)
     }
 
-    fn enumeration(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()> {
+    fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
         self.live()?;
         self.enum_node(t, info)
     }
 
-    fn function(&mut self, f: u32, info: &FunctionInfo<'_>) -> Result<()> {
+    fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
         self.live()?;
         self.subprogram(f, info)
     }
 
     fn lexical_block(
         &mut self,
-        b: u32,
+        b: BlockIdx,
         parent: BlockParent,
-        file: u32,
+        file: FileIdx,
         line: u32,
         col: u32,
     ) -> Result<()> {
@@ -125,12 +145,12 @@ impl Backend for LlvmBackend<'_> {
         Ok(())
     }
 
-    fn variable(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()> {
+    fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {
         self.live()?;
         self.local(v, info)
     }
 
-    fn global(&mut self, g: u32, info: &GlobalInfo<'_>) -> Result<()> {
+    fn global(&mut self, g: GlobalIdx, info: &GlobalInfo<'_>) -> Result<()> {
         self.live()?;
         self.global_var(g, info)
     }
@@ -144,11 +164,11 @@ impl Backend for LlvmBackend<'_> {
         self.apply_location()
     }
 
-    fn function_end(&mut self, f: u32) -> Result<()> {
+    fn function_end(&mut self, f: FunctionIdx) -> Result<()> {
         self.live()?;
         let slot = self
             .functions
-            .get_mut(f as usize)
+            .get_mut(f.index())
             .ok_or_else(|| missing("function", f))?;
         if !slot.finalized {
             // SAFETY: live DIBuilder; `sp` is a subprogram it created.

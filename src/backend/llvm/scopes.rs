@@ -11,13 +11,15 @@ use llvm_sys::LLVMTypeKind;
 
 use super::backend::{missing, ptr, FuncSlot, GlobalSlot, LlvmBackend, TypeSlot, VarSlot};
 use super::ir::{value_function, LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
-use crate::backend::{FunctionInfo, GlobalInfo, ParentScope, VariableInfo};
+use crate::backend::{
+    FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, ParentScope, VarIdx, VariableInfo,
+};
 use crate::error::{err, ErrorKind, Result};
 
 impl LlvmBackend<'_> {
-    pub(super) fn subprogram(&mut self, f: u32, info: &FunctionInfo<'_>) -> Result<()> {
+    pub(super) fn subprogram(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
         Self::next("function", f, self.functions.len())?;
-        let file = self.file_md(info.file)?;
+        let file = self.file_md(info.decl.file)?;
         let scope = match info.scope {
             ParentScope::Unit => file,
             s => self.scope_md(s)?,
@@ -40,11 +42,11 @@ impl LlvmBackend<'_> {
                 l,
                 ll,
                 file,
-                info.line,
+                info.decl.line,
                 ty,
                 (!info.external) as i32,
                 1,
-                info.line,
+                info.decl.line,
                 LLVMDIFlagPrototyped,
                 0,
             )
@@ -58,11 +60,11 @@ impl LlvmBackend<'_> {
         Ok(())
     }
 
-    pub(super) fn local(&mut self, v: u32, info: &VariableInfo<'_>) -> Result<()> {
+    pub(super) fn local(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {
         Self::next("variable", v, self.vars.len())?;
         let func = self
             .functions
-            .get(info.function as usize)
+            .get(info.function.index())
             .ok_or_else(|| missing("function", info.function))?;
         if func.finalized {
             return err(
@@ -71,7 +73,7 @@ impl LlvmBackend<'_> {
             );
         }
         let scope = self.block_md(info.scope)?;
-        let file = self.file_md(info.file)?;
+        let file = self.file_md(info.decl.file)?;
         let ty = self.type_md(info.ty)?;
         let (n, nl) = ptr(info.name);
         // SAFETY: live DIBuilder and nodes. AlwaysPreserve keeps the
@@ -79,10 +81,28 @@ impl LlvmBackend<'_> {
         let md = unsafe {
             match info.arg_no {
                 Some(arg) => LLVMDIBuilderCreateParameterVariable(
-                    self.dib, scope, n, nl, arg, file, info.line, ty, 1, 0,
+                    self.dib,
+                    scope,
+                    n,
+                    nl,
+                    arg,
+                    file,
+                    info.decl.line,
+                    ty,
+                    1,
+                    0,
                 ),
                 None => LLVMDIBuilderCreateAutoVariable(
-                    self.dib, scope, n, nl, file, info.line, ty, 1, 0, 0,
+                    self.dib,
+                    scope,
+                    n,
+                    nl,
+                    file,
+                    info.decl.line,
+                    ty,
+                    1,
+                    0,
+                    0,
                 ),
             }
         };
@@ -90,17 +110,17 @@ impl LlvmBackend<'_> {
             md,
             function: info.function,
             scope: info.scope,
-            line: info.line,
+            line: info.decl.line,
             col: info.col,
             declared: false,
         });
         Ok(())
     }
 
-    pub(super) fn global_var(&mut self, g: u32, info: &GlobalInfo<'_>) -> Result<()> {
+    pub(super) fn global_var(&mut self, g: GlobalIdx, info: &GlobalInfo<'_>) -> Result<()> {
         Self::next("global", g, self.globals.len())?;
         let scope = self.scope_md(info.scope)?;
-        let file = self.file_md(info.file)?;
+        let file = self.file_md(info.decl.file)?;
         let ty = self.type_md(info.ty)?;
         let (n, nl) = ptr(info.name);
         let linkage = if info.linkage_name == info.name {
@@ -121,7 +141,7 @@ impl LlvmBackend<'_> {
                 l,
                 ll,
                 file,
-                info.line,
+                info.decl.line,
                 ty,
                 (!info.external) as i32,
                 expr,
@@ -139,10 +159,10 @@ impl LlvmBackend<'_> {
 
     /// The LLVM function of function `f`: the attached one, else the
     /// module's function named by its linkage name (attached on the way).
-    fn llvm_function(&mut self, f: u32) -> Result<Option<LLVMValueRef>> {
+    fn llvm_function(&mut self, f: FunctionIdx) -> Result<Option<LLVMValueRef>> {
         let slot = self
             .functions
-            .get(f as usize)
+            .get(f.index())
             .ok_or_else(|| missing("function", f))?;
         if let Some(v) = slot.llvm {
             return Ok(Some(v));
@@ -158,12 +178,12 @@ impl LlvmBackend<'_> {
     }
 
     /// Attaches function `f`'s `DISubprogram` to `func` (of this module).
-    pub(super) fn attach_function(&mut self, f: u32, func: LlvmFunction<'_>) -> Result<()> {
+    pub(super) fn attach_function(&mut self, f: FunctionIdx, func: LlvmFunction<'_>) -> Result<()> {
         self.live()?;
         self.module.check_value(func.raw)?;
         let slot = self
             .functions
-            .get(f as usize)
+            .get(f.index())
             .ok_or_else(|| missing("function", f))?;
         if let Some(v) = slot.llvm {
             if v == func.raw {
@@ -185,12 +205,12 @@ impl LlvmBackend<'_> {
         // SAFETY: as above; `sp` is a live subprogram of this module's
         // DIBuilder.
         unsafe { LLVMSetSubprogram(func.raw, slot.sp) };
-        self.functions[f as usize].llvm = Some(func.raw);
+        self.functions[f.index()].llvm = Some(func.raw);
         Ok(())
     }
 
     /// Attaches global `g`'s `DIGlobalVariableExpression` to `global`.
-    pub(super) fn attach_global(&mut self, g: u32, global: LlvmGlobal<'_>) -> Result<()> {
+    pub(super) fn attach_global(&mut self, g: GlobalIdx, global: LlvmGlobal<'_>) -> Result<()> {
         self.live()?;
         self.module.check_value(global.raw)?;
         // SAFETY: `global` is a live value of this module (checked).
@@ -202,14 +222,14 @@ impl LlvmBackend<'_> {
         }
         let slot = self
             .globals
-            .get(g as usize)
+            .get(g.index())
             .ok_or_else(|| missing("global", g))?;
         if slot.llvm.is_some_and(|v| v != global.raw)
             || self
                 .globals
                 .iter()
                 .enumerate()
-                .any(|(i, s)| i != g as usize && s.llvm == Some(global.raw))
+                .any(|(i, s)| i != g.index() && s.llvm == Some(global.raw))
         {
             return err(
                 ErrorKind::InvalidCode,
@@ -220,7 +240,7 @@ impl LlvmBackend<'_> {
         // SAFETY: live global of this module; `gve` is a live node of its
         // context; kind 0 is `!dbg`.
         unsafe { LLVMGlobalSetMetadata(global.raw, 0, gve) };
-        self.globals[g as usize].llvm = Some(global.raw);
+        self.globals[g.index()].llvm = Some(global.raw);
         Ok(())
     }
 
@@ -228,7 +248,7 @@ impl LlvmBackend<'_> {
     /// variable's function) at the end of `block` (also of that function).
     pub(super) fn declare(
         &mut self,
-        v: u32,
+        v: VarIdx,
         storage: LlvmValue<'_>,
         block: LlvmBlock<'_>,
     ) -> Result<()> {
@@ -237,7 +257,7 @@ impl LlvmBackend<'_> {
         let bf = self.module.check_block(block)?;
         let var = self
             .vars
-            .get(v as usize)
+            .get(v.index())
             .ok_or_else(|| missing("variable", v))?;
         if var.declared {
             return err(
@@ -282,7 +302,7 @@ impl LlvmBackend<'_> {
             );
             LLVMDIBuilderInsertDeclareRecordAtEnd(self.dib, storage.raw, md, expr, loc, block.raw);
         }
-        self.vars[v as usize].declared = true;
+        self.vars[v.index()].declared = true;
         Ok(())
     }
 
@@ -299,7 +319,7 @@ impl LlvmBackend<'_> {
         }
         // Functions and globals not attached explicitly: by linkage name.
         for f in 0..self.functions.len() as u32 {
-            self.llvm_function(f)?;
+            self.llvm_function(FunctionIdx(f))?;
         }
         for g in 0..self.globals.len() {
             if self.globals[g].llvm.is_some() {
@@ -312,7 +332,7 @@ impl LlvmBackend<'_> {
             let raw = unsafe { LLVMGetNamedGlobal(self.module.as_raw(), name.as_ptr()) };
             if !raw.is_null() {
                 // SAFETY: `raw` is a live global of this module.
-                self.attach_global(g as u32, unsafe { LlvmGlobal::from_raw(raw) })?;
+                self.attach_global(GlobalIdx(g as u32), unsafe { LlvmGlobal::from_raw(raw) })?;
             }
         }
         // SAFETY: live DIBuilder, finalized once (then `finished` stops

@@ -9,7 +9,8 @@ use llvm_sys::prelude::*;
 use super::backend::{align_bits, bits, missing, ptr, LlvmBackend, StubInfo, TypeSlot};
 use super::shim;
 use crate::backend::{
-    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, TypedefInfo, VariantPartInfo,
+    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, TypeIdx, TypedefInfo,
+    VariantPartInfo,
 };
 use crate::desc::BaseEncoding;
 use crate::error::{err, ErrorKind, Result};
@@ -18,13 +19,19 @@ const DW_TAG_STRUCTURE_TYPE: u32 = 0x13;
 const DW_TAG_UNION_TYPE: u32 = 0x17;
 
 impl LlvmBackend<'_> {
-    pub(super) fn push_type(&mut self, t: u32, md: LLVMMetadataRef) -> Result<()> {
+    pub(super) fn push_type(&mut self, t: TypeIdx, md: LLVMMetadataRef) -> Result<()> {
         Self::next("type", t, self.types.len())?;
         self.types.push(TypeSlot::Done(md));
         Ok(())
     }
 
-    pub(super) fn base(&mut self, t: u32, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
+    pub(super) fn base(
+        &mut self,
+        t: TypeIdx,
+        name: &str,
+        size: u64,
+        enc: BaseEncoding,
+    ) -> Result<()> {
         let encoding: u32 = match enc {
             BaseEncoding::Boolean => 0x02,
             BaseEncoding::Float => 0x04,
@@ -41,7 +48,7 @@ impl LlvmBackend<'_> {
         self.push_type(t, md)
     }
 
-    pub(super) fn pointer(&mut self, t: u32, pointee: u32, size: u64) -> Result<()> {
+    pub(super) fn pointer(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
         let to = self.type_md(pointee)?;
         let size = bits(size)?;
         // SAFETY: live DIBuilder and pointee node (possibly a temporary
@@ -53,8 +60,8 @@ impl LlvmBackend<'_> {
 
     pub(super) fn array(
         &mut self,
-        t: u32,
-        elem: u32,
+        t: TypeIdx,
+        elem: TypeIdx,
         len: u64,
         size: u64,
         align: u32,
@@ -78,8 +85,8 @@ impl LlvmBackend<'_> {
 
     pub(super) fn subroutine(
         &mut self,
-        params: &[u32],
-        ret: Option<u32>,
+        params: &[TypeIdx],
+        ret: Option<TypeIdx>,
         variadic: bool,
     ) -> Result<LLVMMetadataRef> {
         let mut elems = Vec::with_capacity(params.len() + 2);
@@ -106,7 +113,7 @@ impl LlvmBackend<'_> {
         })
     }
 
-    pub(super) fn typedef_node(&mut self, t: u32, info: &TypedefInfo<'_>) -> Result<()> {
+    pub(super) fn typedef_node(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
         let target = self.type_md(info.target)?;
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
@@ -117,7 +124,7 @@ impl LlvmBackend<'_> {
         self.push_type(t, md)
     }
 
-    pub(super) fn enum_node(&mut self, t: u32, info: &EnumInfo<'_>) -> Result<()> {
+    pub(super) fn enum_node(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
         let underlying = self.type_md(info.underlying)?;
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
@@ -159,7 +166,7 @@ impl LlvmBackend<'_> {
         self.push_type(t, md)
     }
 
-    pub(super) fn stub(&mut self, t: u32, info: &CompositeInfo<'_>) -> Result<()> {
+    pub(super) fn stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()> {
         Self::next("type", t, self.types.len())?;
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
@@ -296,16 +303,16 @@ impl LlvmBackend<'_> {
     /// temporary) and overwrites the slot in the same step.
     pub(super) fn complete(
         &mut self,
-        t: u32,
+        t: TypeIdx,
         members: &[MemberInfo<'_>],
         vp: Option<&VariantPartInfo<'_>>,
     ) -> Result<()> {
-        let (temp, info) = match self.types.get(t as usize) {
+        let (temp, info) = match self.types.get(t.index()) {
             Some(TypeSlot::Temp(temp, info)) => (*temp, info),
             Some(TypeSlot::Done(_)) => {
                 return err(
                     ErrorKind::InvalidCode,
-                    format!("LLVM backend: type #{t} is already complete (or is not a struct/union stub); a stub is completed exactly once"),
+                    format!("LLVM backend: type {t} is already complete (or is not a struct/union stub); a stub is completed exactly once"),
                 )
             }
             None => return Err(missing("type", t)),
@@ -376,11 +383,11 @@ impl LlvmBackend<'_> {
                 ),
             };
             LLVMMetadataReplaceAllUsesWith(temp, full);
-            self.types[t as usize] = TypeSlot::Done(full);
+            self.types[t.index()] = TypeSlot::Done(full);
         }
         if top_level {
             // SAFETY: live DIBuilder and final node.
-            unsafe { shim::dwarfsmith_di_retain_type(self.dib, self.types[t as usize].md()) };
+            unsafe { shim::dwarfsmith_di_retain_type(self.dib, self.types[t.index()].md()) };
         }
         Ok(())
     }
