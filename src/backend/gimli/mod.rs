@@ -6,22 +6,28 @@
 
 #![forbid(unsafe_code)]
 
-mod die_helpers;
-mod dies;
-mod write;
+mod lines;
+mod object;
+mod scopes;
+mod types;
 
 use gimli::write::{
-    Address, CieId, CommonInformationEntry, DwarfUnit, FrameDescriptionEntry, FrameTable,
-    LineProgram, LineString, UnitEntryId,
+    Address, AttributeValue, CieId, CommonInformationEntry, DwarfUnit, FrameDescriptionEntry,
+    FrameTable, UnitEntryId,
 };
-use gimli::{Encoding, Format, LineEncoding};
+use gimli::{constants, DwTag, Encoding, Format};
 use indexmap::IndexSet;
 use rustc_hash::FxBuildHasher;
 
-use crate::backend::{CompileUnitInfo, FunctionIdx};
-use crate::error::{err, ErrorKind, Result};
+use crate::backend::{
+    Backend, BlockIdx, BlockParent, CodeInfo, CompileUnitInfo, CompositeInfo, DeclSite, EnumInfo,
+    FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, MemberInfo, NamespaceIdx,
+    ParentScope, TypeIdx, TypedefInfo, VarIdx, VarLocation, VariableInfo, VariantPartInfo,
+};
+use crate::desc::BaseEncoding;
+use crate::error::{err, Error, ErrorKind, Result};
 
-pub use write::DwarfObject;
+pub use object::DwarfObject;
 
 /// Where call-frame information goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -166,24 +172,181 @@ impl GimliBackend {
         Ok(())
     }
 
-    fn line_string(&mut self, bytes: &[u8]) -> LineString {
-        if self.encoding.version >= 5 {
-            LineString::LineStringRef(self.dwarf.line_strings.add(bytes))
-        } else {
-            LineString::String(bytes.to_vec())
+    fn add(&mut self, parent: UnitEntryId, tag: DwTag) -> UnitEntryId {
+        self.dwarf.unit.add(parent, tag)
+    }
+
+    fn set(&mut self, die: UnitEntryId, at: constants::DwAt, v: AttributeValue) {
+        self.dwarf.unit.get_mut(die).set(at, v);
+    }
+
+    fn set_name(&mut self, die: UnitEntryId, name: &str) {
+        if !name.is_empty() {
+            let s = self.dwarf.strings.add(name);
+            self.set(die, constants::DW_AT_name, AttributeValue::StringRef(s));
         }
     }
 
-    fn begin_unit(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()> {
+    fn set_decl(&mut self, die: UnitEntryId, decl: Option<DeclSite>) -> Result<()> {
+        if let Some(DeclSite { file, line }) = decl {
+            let f = self
+                .files
+                .get(file.index())
+                .copied()
+                .ok_or_else(|| missing("file", file))?;
+            self.set(
+                die,
+                constants::DW_AT_decl_file,
+                AttributeValue::FileIndex(Some(f)),
+            );
+            self.set(
+                die,
+                constants::DW_AT_decl_line,
+                AttributeValue::Udata(line.into()),
+            );
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn missing(what: &str, i: impl std::fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::ForeignHandle,
+        format!("gimli backend: {what} {i} was never announced"),
+    )
+}
+
+/// Entry `i` of a table of DIEs indexed by a typed index.
+pub(super) fn get<I: Copy + std::fmt::Display + Into<usize>>(
+    v: &[UnitEntryId],
+    what: &str,
+    i: I,
+) -> Result<UnitEntryId> {
+    v.get(i.into()).copied().ok_or_else(|| missing(what, i))
+}
+
+impl Backend for GimliBackend {
+    type Output = DwarfObject;
+
+    fn tracks_current_location(&self) -> bool {
+        false
+    }
+
+    fn address_size(&self) -> u8 {
+        self.encoding.address_size
+    }
+
+    fn begin(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()> {
         let comp_dir: &[u8] = if cu.comp_dir.is_empty() {
             b"."
         } else {
             cu.comp_dir
         };
-        let wd = self.line_string(comp_dir);
-        let file = self.line_string(cu.name);
-        self.dwarf.unit.line_program =
-            LineProgram::new(self.encoding, LineEncoding::default(), wd, None, file, None);
-        self.dies_begin(cu, comp_dir)
+        self.begin_line_program(cu.name, comp_dir);
+        self.add_unit_die(cu, comp_dir)
+    }
+
+    fn file(
+        &mut self,
+        file: FileIdx,
+        dir: &[u8],
+        name: &[u8],
+        md5: Option<[u8; 16]>,
+    ) -> Result<()> {
+        self.add_file(file, dir, name, md5)
+    }
+
+    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()> {
+        self.add_namespace(ns, parent, name)
+    }
+
+    fn base_type(&mut self, t: TypeIdx, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
+        self.add_base_type(t, name, size, enc)
+    }
+
+    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
+        self.add_pointer_type(t, pointee, size)
+    }
+
+    fn array_type(
+        &mut self,
+        t: TypeIdx,
+        elem: TypeIdx,
+        len: u64,
+        size: u64,
+        align: u32,
+    ) -> Result<()> {
+        self.add_array_type(t, elem, len, size, align)
+    }
+
+    fn subroutine_type(
+        &mut self,
+        t: TypeIdx,
+        params: &[TypeIdx],
+        ret: Option<TypeIdx>,
+        variadic: bool,
+    ) -> Result<()> {
+        self.add_subroutine_type(t, params, ret, variadic)
+    }
+
+    fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
+        self.add_typedef(t, info)
+    }
+
+    fn composite_stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()> {
+        self.add_composite_stub(t, info)
+    }
+
+    fn composite_complete(
+        &mut self,
+        t: TypeIdx,
+        members: &[MemberInfo<'_>],
+        vp: Option<&VariantPartInfo<'_>>,
+    ) -> Result<()> {
+        self.complete_composite(t, members, vp)
+    }
+
+    fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
+        self.add_enumeration(t, info)
+    }
+
+    fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
+        self.add_function(f, info)
+    }
+
+    fn lexical_block(
+        &mut self,
+        b: BlockIdx,
+        parent: BlockParent,
+        file: FileIdx,
+        line: u32,
+        col: u32,
+    ) -> Result<()> {
+        self.add_lexical_block(b, parent, file, line, col)
+    }
+
+    fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {
+        self.add_variable(v, info)
+    }
+
+    fn global(&mut self, g: GlobalIdx, info: &GlobalInfo<'_>) -> Result<()> {
+        self.add_global(g, info)
+    }
+
+    fn function_code(&mut self, f: FunctionIdx, code: &CodeInfo<'_>) -> Result<()> {
+        let low = self.set_code_ranges(f, code)?;
+        self.add_line_sequence(low, code)?;
+        if let Some(func) = self.functions.get_mut(f.index()) {
+            func.size = Some(code.size);
+        }
+        Ok(())
+    }
+
+    fn variable_location(&mut self, v: VarIdx, loc: VarLocation) -> Result<()> {
+        self.set_variable_location(v, loc)
+    }
+
+    fn finish(&mut self) -> Result<DwarfObject> {
+        self.build_output()
     }
 }

@@ -36,18 +36,335 @@
 //! let object: Vec<u8> = module.emit_object()?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Tables
+//!
+//! Every metadata pointer the backend keeps lives in one of its tables
+//! (`types`, `functions`, `blocks`, `vars`, `globals`, `files`,
+//! `namespaces`) and is looked up by the core's dense index at the moment of
+//! use. A stub is a *temporary* node; completion creates the full node and
+//! RAUWs the temporary (which LLVM then deletes) and overwrites the table
+//! slot in the same step, so no copy of a temporary's pointer survives.
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod attach;
-mod backend;
 mod builder;
-mod driver;
 mod ir;
+mod lines;
+mod object;
 mod scopes;
 mod shim;
-mod target;
 mod types;
 
-pub use backend::{LlvmBackend, LlvmOptions};
 pub use builder::{IntCompare, LlvmBuilder};
 pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
+
+use std::ffi::c_char;
+
+use llvm_sys::debuginfo::*;
+use llvm_sys::prelude::*;
+
+use self::scopes::{FuncSlot, GlobalSlot, VarSlot};
+use self::types::TypeSlot;
+use crate::backend::{
+    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeInfo, EnumInfo, FileIdx, FunctionIdx,
+    FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, MemberInfo, NamespaceIdx, ParentScope, TypeIdx,
+    TypedefInfo, VarIdx, VariableInfo, VariantPartInfo,
+};
+use crate::desc::BaseEncoding;
+use crate::error::{err, Error, ErrorKind, Result};
+
+/// Options of the LLVM backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LlvmOptions {
+    /// The `"Dwarf Version"` module flag: 4 or 5.
+    pub dwarf_version: u16,
+}
+
+impl Default for LlvmOptions {
+    fn default() -> Self {
+        LlvmOptions { dwarf_version: 5 }
+    }
+}
+
+/// The LLVM backend: debug-info metadata in the frontend's
+/// [`LlvmModule`], emitted by LLVM's own DWARF writer. It borrows the module
+/// (so its `DIBuilder` can never outlive it) and, once set, the frontend's
+/// [`LlvmBuilder`], whose current debug location it maintains.
+pub struct LlvmBackend<'a> {
+    module: &'a LlvmModule<'a>,
+    dib: LLVMDIBuilderRef,
+    opts: LlvmOptions,
+    cu: LLVMMetadataRef,
+    files: Vec<LLVMMetadataRef>,
+    namespaces: Vec<LLVMMetadataRef>,
+    types: Vec<TypeSlot>,
+    functions: Vec<FuncSlot>,
+    blocks: Vec<LLVMMetadataRef>,
+    vars: Vec<VarSlot>,
+    globals: Vec<GlobalSlot>,
+    builder: Option<&'a LlvmBuilder<'a>>,
+    loc: Option<LineLoc>,
+    finished: bool,
+}
+
+fn missing(what: &str, i: impl std::fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::ForeignHandle,
+        format!("LLVM backend: {what} {i} was never announced"),
+    )
+}
+
+fn bits(bytes: u64) -> Result<u64> {
+    bytes.checked_mul(8).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidLayout,
+            format!("{bytes} bytes do not fit in 64 bits of bit size"),
+        )
+    })
+}
+
+fn align_bits(bytes: u32) -> Result<u32> {
+    bytes.checked_mul(8).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidLayout,
+            format!("alignment {bytes} is too large"),
+        )
+    })
+}
+
+fn ptr(s: &str) -> (*const c_char, usize) {
+    (s.as_ptr().cast(), s.len())
+}
+
+impl<'a> LlvmBackend<'a> {
+    /// A backend writing into `module`. One compile unit per LLVM context:
+    /// a second backend in the same context is refused.
+    pub fn new(module: &'a LlvmModule<'a>, opts: LlvmOptions) -> Result<Self> {
+        if !(4..=5).contains(&opts.dwarf_version) {
+            return err(
+                ErrorKind::Unsupported,
+                format!(
+                    "DWARF version {} is not supported: use 4 or 5",
+                    opts.dwarf_version
+                ),
+            );
+        }
+        if module.context().has_debug_info.replace(true) {
+            return err(
+                ErrorKind::Unsupported,
+                "this LLVM context already holds a dwarfsmith compile unit: use one LlvmContext per DebugContext (metadata is uniqued per context, and a second unit's stub completion could re-unique onto the first unit's nodes; see DESIGN.md)",
+            );
+        }
+        // SAFETY: the module is live for 'a, longer than the DIBuilder,
+        // which Drop disposes.
+        let dib = unsafe { LLVMCreateDIBuilder(module.as_raw()) };
+        Ok(LlvmBackend {
+            module,
+            dib,
+            opts,
+            cu: std::ptr::null_mut(),
+            files: Vec::new(),
+            namespaces: Vec::new(),
+            types: Vec::new(),
+            functions: Vec::new(),
+            blocks: Vec::new(),
+            vars: Vec::new(),
+            globals: Vec::new(),
+            builder: None,
+            loc: None,
+            finished: false,
+        })
+    }
+
+    /// The options this backend was made with.
+    pub fn options(&self) -> LlvmOptions {
+        self.opts
+    }
+
+    /// The module this backend writes into.
+    pub fn module(&self) -> &'a LlvmModule<'a> {
+        self.module
+    }
+
+    fn live(&self) -> Result<()> {
+        if self.finished {
+            return err(
+                ErrorKind::Finalized,
+                "the LLVM backend already finished (its DIBuilder is finalized): start a new DebugContext and module for more debug info",
+            );
+        }
+        if self.cu.is_null() {
+            return err(
+                ErrorKind::InvalidCode,
+                "the LLVM backend has no compile unit yet: it is driven by DebugContext::new, which calls begin",
+            );
+        }
+        Ok(())
+    }
+
+    fn ctx(&self) -> LLVMContextRef {
+        self.module.context().as_raw()
+    }
+
+    /// Checks that `i` is the next index of a table of length `len`.
+    fn next(what: &str, i: impl Into<usize> + std::fmt::Display, len: usize) -> Result<()> {
+        let shown = i.to_string();
+        if i.into() != len {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("LLVM backend: {what} {shown} announced out of order (expected #{len}); each index is announced once, in order"),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for LlvmBackend<'_> {
+    fn drop(&mut self) {
+        if !self.finished && !self.cu.is_null() {
+            // Leave the module consistent: no temporaries, a finalized CU.
+            self.retire_stubs();
+            // SAFETY: the DIBuilder is live and finalized once.
+            unsafe { LLVMDIBuilderFinalize(self.dib) };
+        }
+        // SAFETY: the DIBuilder is owned here and disposed once, before the
+        // module it writes into (which the backend borrows).
+        unsafe { LLVMDisposeDIBuilder(self.dib) };
+    }
+}
+
+impl Backend for LlvmBackend<'_> {
+    type Output = ();
+
+    fn wants_type_identifiers(&self) -> bool {
+        true
+    }
+
+    fn begin(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()> {
+        self.begin_unit(cu)
+    }
+
+    fn file(
+        &mut self,
+        file: FileIdx,
+        dir: &[u8],
+        name: &[u8],
+        _md5: Option<[u8; 16]>,
+    ) -> Result<()> {
+        self.live()?;
+        self.add_file(file, dir, name)
+    }
+
+    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()> {
+        self.live()?;
+        self.namespace_node(ns, parent, name)
+    }
+
+    fn base_type(
+        &mut self,
+        t: TypeIdx,
+        name: &str,
+        size: u64,
+        encoding: BaseEncoding,
+    ) -> Result<()> {
+        self.live()?;
+        self.base(t, name, size, encoding)
+    }
+
+    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
+        self.live()?;
+        self.pointer(t, pointee, size)
+    }
+
+    fn array_type(
+        &mut self,
+        t: TypeIdx,
+        elem: TypeIdx,
+        len: u64,
+        size: u64,
+        align: u32,
+    ) -> Result<()> {
+        self.live()?;
+        self.array(t, elem, len, size, align)
+    }
+
+    fn subroutine_type(
+        &mut self,
+        t: TypeIdx,
+        params: &[TypeIdx],
+        ret: Option<TypeIdx>,
+        variadic: bool,
+    ) -> Result<()> {
+        self.live()?;
+        let md = self.subroutine(params, ret, variadic)?;
+        self.push_type(t, md)
+    }
+
+    fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
+        self.live()?;
+        self.typedef_node(t, info)
+    }
+
+    fn composite_stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()> {
+        self.live()?;
+        self.stub(t, info)
+    }
+
+    fn composite_complete(
+        &mut self,
+        t: TypeIdx,
+        members: &[MemberInfo<'_>],
+        variant_part: Option<&VariantPartInfo<'_>>,
+    ) -> Result<()> {
+        self.live()?;
+        self.complete(t, members, variant_part)
+    }
+
+    fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
+        self.live()?;
+        self.enum_node(t, info)
+    }
+
+    fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
+        self.live()?;
+        self.subprogram(f, info)
+    }
+
+    fn lexical_block(
+        &mut self,
+        b: BlockIdx,
+        parent: BlockParent,
+        file: FileIdx,
+        line: u32,
+        col: u32,
+    ) -> Result<()> {
+        self.live()?;
+        self.lexical_block_node(b, parent, file, line, col)
+    }
+
+    fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {
+        self.live()?;
+        self.local(v, info)
+    }
+
+    fn global(&mut self, g: GlobalIdx, info: &GlobalInfo<'_>) -> Result<()> {
+        self.live()?;
+        self.global_var(g, info)
+    }
+
+    fn current_location(&mut self, loc: Option<&LineLoc>) -> Result<()> {
+        self.live()?;
+        self.set_location(loc)
+    }
+
+    fn function_end(&mut self, f: FunctionIdx) -> Result<()> {
+        self.live()?;
+        self.end_function(f)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.live()?;
+        self.finish_unit()
+    }
+}

@@ -1,22 +1,223 @@
-//! Subprograms, variables and globals, and tying them to the frontend's IR:
-//! `DISubprogram` → function, declare records, `DIGlobalVariableExpression`
-//! → global. Every IR handle is checked to belong to the backend's module.
+//! Scope nodes: the compile unit (and its module flags), namespaces,
+//! subprograms, lexical blocks, variables and globals, and tying them to the
+//! frontend's IR: `DISubprogram` → function, declare records,
+//! `DIGlobalVariableExpression` → global. Every IR handle is checked to
+//! belong to the backend's module.
 
 use std::ffi::CString;
 
 use llvm_sys::core::*;
 use llvm_sys::debuginfo::*;
 use llvm_sys::prelude::*;
-use llvm_sys::LLVMTypeKind;
+use llvm_sys::{LLVMModuleFlagBehavior, LLVMTypeKind};
 
-use super::backend::{missing, ptr, FuncSlot, GlobalSlot, LlvmBackend, TypeSlot, VarSlot};
 use super::ir::{value_function, LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
+use super::types::TypeSlot;
+use super::{missing, ptr, LlvmBackend};
 use crate::backend::{
-    FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, ParentScope, VarIdx, VariableInfo,
+    BlockIdx, BlockParent, CompileUnitInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx,
+    GlobalInfo, Language, NamespaceIdx, ParentScope, VarIdx, VariableInfo,
 };
 use crate::error::{err, ErrorKind, Result};
 
+pub(super) struct FuncSlot {
+    pub(super) sp: LLVMMetadataRef,
+    pub(super) linkage: String,
+    pub(super) finalized: bool,
+    pub(super) llvm: Option<LLVMValueRef>,
+}
+
+pub(super) struct VarSlot {
+    pub(super) md: LLVMMetadataRef,
+    pub(super) function: FunctionIdx,
+    pub(super) scope: BlockParent,
+    pub(super) line: u32,
+    pub(super) col: u32,
+    pub(super) declared: bool,
+}
+
+pub(super) struct GlobalSlot {
+    pub(super) gve: LLVMMetadataRef,
+    pub(super) linkage: String,
+    pub(super) llvm: Option<LLVMValueRef>,
+}
+
+fn language(l: Language) -> Result<LLVMDWARFSourceLanguage> {
+    use LLVMDWARFSourceLanguage::*;
+    Ok(match l.dwarf_code() {
+        0x0001 => LLVMDWARFSourceLanguageC89,
+        0x0002 => LLVMDWARFSourceLanguageC,
+        0x0004 => LLVMDWARFSourceLanguageC_plus_plus,
+        0x000c => LLVMDWARFSourceLanguageC99,
+        0x001a => LLVMDWARFSourceLanguageC_plus_plus_11,
+        0x001c => LLVMDWARFSourceLanguageRust,
+        0x001d => LLVMDWARFSourceLanguageC11,
+        0x0021 => LLVMDWARFSourceLanguageC_plus_plus_14,
+        0x0027 => LLVMDWARFSourceLanguageZig,
+        c => {
+            return err(
+                ErrorKind::Unsupported,
+                format!("DW_LANG 0x{c:04x} is not mapped by the LLVM backend: use C89, C, C99, C11, C++, C++11, C++14, Rust or Zig"),
+            )
+        }
+    })
+}
+
 impl LlvmBackend<'_> {
+    fn add_flag(&self, key: &str, behavior: LLVMModuleFlagBehavior, value: u64) -> Result<()> {
+        let m = self.module.as_raw();
+        let (k, kl) = ptr(key);
+        // SAFETY: module and context are live; the key is pointer + length.
+        unsafe {
+            if !LLVMGetModuleFlag(m, k, kl).is_null() {
+                return err(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "the LLVM module already has a `{key}` module flag: let the backend set it"
+                    ),
+                );
+            }
+            let i32t = LLVMInt32TypeInContext(self.ctx());
+            let md = LLVMValueAsMetadata(LLVMConstInt(i32t, value, 0));
+            LLVMAddModuleFlag(m, behavior, k, kl, md);
+        }
+        Ok(())
+    }
+
+    pub(super) fn begin_unit(&mut self, cu: &CompileUnitInfo<'_>) -> Result<()> {
+        if !self.cu.is_null() || self.finished {
+            return err(ErrorKind::InvalidCode, "LLVM backend: begin called twice");
+        }
+        let lang = language(cu.language)?;
+        self.add_flag(
+            "Debug Info Version",
+            LLVMModuleFlagBehavior::LLVMModuleFlagBehaviorWarning,
+            3,
+        )?;
+        self.add_flag(
+            "Dwarf Version",
+            LLVMModuleFlagBehavior::LLVMModuleFlagBehaviorWarning,
+            u64::from(self.opts.dwarf_version),
+        )?;
+        let dir: &[u8] = if cu.comp_dir.is_empty() {
+            b"."
+        } else {
+            cu.comp_dir
+        };
+        let (p, pl) = ptr(cu.producer);
+        // SAFETY: the DIBuilder is live; every string is pointer + length
+        // and read during the call only.
+        unsafe {
+            let file = LLVMDIBuilderCreateFile(
+                self.dib,
+                cu.name.as_ptr().cast(),
+                cu.name.len(),
+                dir.as_ptr().cast(),
+                dir.len(),
+            );
+            self.cu = LLVMDIBuilderCreateCompileUnit(
+                self.dib,
+                lang,
+                file,
+                p,
+                pl,
+                0,
+                c"".as_ptr(),
+                0,
+                0,
+                c"".as_ptr(),
+                0,
+                LLVMDWARFEmissionKind::LLVMDWARFEmissionKindFull,
+                0,
+                0,
+                0,
+                c"".as_ptr(),
+                0,
+                c"".as_ptr(),
+                0,
+            );
+        }
+        Ok(())
+    }
+
+    /// The scope node of types, namespaces and globals: the compile unit
+    /// itself for `Unit` (so that every node's content names this unit;
+    /// see DESIGN.md on RAUW and uniquing).
+    pub(super) fn scope_md(&self, s: ParentScope) -> Result<LLVMMetadataRef> {
+        match s {
+            ParentScope::Unit => Ok(self.cu),
+            ParentScope::Namespace(n) => self
+                .namespaces
+                .get(n.index())
+                .copied()
+                .ok_or_else(|| missing("namespace", n)),
+            ParentScope::Type(t) => self.type_md(t),
+        }
+    }
+
+    pub(super) fn block_md(&self, p: BlockParent) -> Result<LLVMMetadataRef> {
+        match p {
+            BlockParent::Function(f) => self
+                .functions
+                .get(f.index())
+                .map(|s| s.sp)
+                .ok_or_else(|| missing("function", f)),
+            BlockParent::Block(b) => self
+                .blocks
+                .get(b.index())
+                .copied()
+                .ok_or_else(|| missing("lexical block", b)),
+        }
+    }
+
+    /// A `DINamespace`.
+    pub(super) fn namespace_node(
+        &mut self,
+        ns: NamespaceIdx,
+        parent: ParentScope,
+        name: &str,
+    ) -> Result<()> {
+        Self::next("namespace", ns, self.namespaces.len())?;
+        let scope = self.scope_md(parent)?;
+        let (n, nl) = ptr(name);
+        // SAFETY: live DIBuilder and scope node.
+        let md = unsafe { LLVMDIBuilderCreateNameSpace(self.dib, scope, n, nl, 0) };
+        self.namespaces.push(md);
+        Ok(())
+    }
+
+    /// A `DILexicalBlock`.
+    pub(super) fn lexical_block_node(
+        &mut self,
+        b: BlockIdx,
+        parent: BlockParent,
+        file: FileIdx,
+        line: u32,
+        col: u32,
+    ) -> Result<()> {
+        Self::next("lexical block", b, self.blocks.len())?;
+        let scope = self.block_md(parent)?;
+        let file = self.file_md(file)?;
+        // SAFETY: live DIBuilder, scope and file nodes.
+        let md = unsafe { LLVMDIBuilderCreateLexicalBlock(self.dib, scope, file, line, col) };
+        self.blocks.push(md);
+        Ok(())
+    }
+
+    /// `exit_function`: finalizes the subprogram.
+    pub(super) fn end_function(&mut self, f: FunctionIdx) -> Result<()> {
+        let slot = self
+            .functions
+            .get_mut(f.index())
+            .ok_or_else(|| missing("function", f))?;
+        if !slot.finalized {
+            // SAFETY: live DIBuilder; `sp` is a subprogram it created.
+            unsafe { LLVMDIBuilderFinalizeSubprogram(self.dib, slot.sp) };
+            slot.finalized = true;
+        }
+        Ok(())
+    }
+
     pub(super) fn subprogram(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
         Self::next("function", f, self.functions.len())?;
         let file = self.file_md(info.decl.file)?;

@@ -6,19 +6,56 @@ use llvm_sys::core::{LLVMConstInt, LLVMIntTypeInContext};
 use llvm_sys::debuginfo::*;
 use llvm_sys::prelude::*;
 
-use super::backend::{align_bits, bits, missing, ptr, LlvmBackend, StubInfo, TypeSlot};
 use super::shim;
+use super::{align_bits, bits, missing, ptr, LlvmBackend};
 use crate::backend::{
-    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, ParentScope, TypeIdx, TypedefInfo,
-    VariantPartInfo,
+    CompositeInfo, CompositeKind, DeclSite, EnumInfo, MemberInfo, ParentScope, TypeIdx,
+    TypedefInfo, VariantPartInfo,
 };
 use crate::desc::BaseEncoding;
 use crate::error::{err, ErrorKind, Result};
+
+/// What completion needs of a stub (no metadata pointers: those are looked
+/// up again when used).
+pub(super) struct StubInfo {
+    pub(super) kind: CompositeKind,
+    pub(super) name: String,
+    pub(super) scope: ParentScope,
+    pub(super) size: u64,
+    pub(super) align: u32,
+    pub(super) decl: Option<DeclSite>,
+    pub(super) identifier: String,
+    pub(super) declaration: bool,
+}
+
+/// A type slot: a temporary stub or a final node.
+pub(super) enum TypeSlot {
+    /// A replaceable (temporary) composite; owned by the backend until it
+    /// is RAUW'd by completion (or, if never completed, on drop).
+    Temp(LLVMMetadataRef, Box<StubInfo>),
+    /// A final node.
+    Done(LLVMMetadataRef),
+}
+
+impl TypeSlot {
+    pub(super) fn md(&self) -> LLVMMetadataRef {
+        match self {
+            TypeSlot::Temp(m, _) | TypeSlot::Done(m) => *m,
+        }
+    }
+}
 
 const DW_TAG_STRUCTURE_TYPE: u32 = 0x13;
 const DW_TAG_UNION_TYPE: u32 = 0x17;
 
 impl LlvmBackend<'_> {
+    pub(super) fn type_md(&self, t: TypeIdx) -> Result<LLVMMetadataRef> {
+        self.types
+            .get(t.index())
+            .map(TypeSlot::md)
+            .ok_or_else(|| missing("type", t))
+    }
+
     pub(super) fn push_type(&mut self, t: TypeIdx, md: LLVMMetadataRef) -> Result<()> {
         Self::next("type", t, self.types.len())?;
         self.types.push(TypeSlot::Done(md));
@@ -390,5 +427,62 @@ impl LlvmBackend<'_> {
             unsafe { shim::dwarfsmith_di_retain_type(self.dib, self.types[t.index()].md()) };
         }
         Ok(())
+    }
+
+    /// Replaces every stub still temporary by a forward declaration, so no
+    /// temporary node is leaked or left referenced in the module.
+    pub(super) fn retire_stubs(&mut self) {
+        for slot in &mut self.types {
+            if let TypeSlot::Temp(temp, info) = slot {
+                let (n, nl) = ptr(&info.name);
+                let (id, idl) = ptr(&info.identifier);
+                let scope = self.cu;
+                let null = std::ptr::null_mut();
+                // SAFETY: `temp` is a live temporary owned by this slot; it
+                // is RAUW'd (and deleted by LLVM) and the slot overwritten
+                // at once with the replacement, a non-temporary forward
+                // declaration.
+                unsafe {
+                    let fwd = match info.kind {
+                        CompositeKind::Struct => LLVMDIBuilderCreateStructType(
+                            self.dib,
+                            scope,
+                            n,
+                            nl,
+                            null,
+                            0,
+                            0,
+                            0,
+                            LLVMDIFlagFwdDecl,
+                            null,
+                            std::ptr::null_mut(),
+                            0,
+                            0,
+                            null,
+                            id,
+                            idl,
+                        ),
+                        CompositeKind::Union => LLVMDIBuilderCreateUnionType(
+                            self.dib,
+                            scope,
+                            n,
+                            nl,
+                            null,
+                            0,
+                            0,
+                            0,
+                            LLVMDIFlagFwdDecl,
+                            std::ptr::null_mut(),
+                            0,
+                            0,
+                            id,
+                            idl,
+                        ),
+                    };
+                    LLVMMetadataReplaceAllUsesWith(*temp, fwd);
+                    *slot = TypeSlot::Done(fwd);
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
-//! Turning the gimli unit into section bytes with relocations, and writing
-//! them into an `object` ELF file (plus `.debug_aranges`, which gimli does
-//! not write).
+//! The gimli backend's output: the unit's sections as bytes with
+//! relocations (plus `.debug_aranges`, which gimli does not write), and
+//! their writing into an `object` ELF file.
 
 #![forbid(unsafe_code)]
 
