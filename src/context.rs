@@ -1,24 +1,28 @@
-//! [`DebugContext`]: the per-compile-unit state that owns the backend, the
-//! type map, files, scopes and the source-location state.
+//! [`DebugContext`]: the public API of one compile unit. It checks every
+//! handle the frontend passes (context and range) and hands typed indices to
+//! the parts that own the state — [`Files`], [`TypeMap`], [`Scopes`],
+//! [`Lines`] — which announce what they create to the backend.
 
 #![forbid(unsafe_code)]
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexSet;
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
-
 use crate::backend::{
-    Backend, CompileUnitInfo, FileIdx, Language, NamespaceIdx, ParentScope, TypeIdx,
+    Backend, CompileUnitInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, Language,
+    NamespaceIdx, ParentScope, TypeIdx, VarIdx, VarLocation,
 };
-use crate::desc::{FrontendTy, TypeScope};
-use crate::error::{err, Error, ErrorKind, Result};
-use crate::handles::{next_context_id, FileId, NamespaceId};
-use crate::id::{Interner, Sym, UidTable, UniqueTypeId};
-use crate::location::{FnState, LineScratch, LocKey};
-use crate::scope::{FunctionEntry, ScopeEntry, VarEntry};
-use crate::type_map::{Frame, Node, Pending};
+use crate::check::{check_bytes, check_line_col, check_name};
+use crate::desc::{FrontendTy, TypeSource};
+use crate::error::{err, ErrorKind, Result};
+use crate::files::{path_bytes, Files};
+use crate::handles::{
+    next_context_id, FileId, FunctionId, GlobalId, LocToken, NamespaceId, ScopeId, TypeRef, VarId,
+};
+use crate::id::{stable_hash64, UniqueTypeId};
+use crate::limits::{Diagnostic, Limits};
+use crate::lines::{CodeRow, Lines};
+use crate::scopes::{FunctionDesc, GlobalDesc, Scopes};
+use crate::types::{TypeEnv, TypeMap};
 
 /// Describes the compile unit.
 #[derive(Debug, Clone)]
@@ -33,120 +37,18 @@ pub struct CompileUnit {
     pub comp_dir: PathBuf,
 }
 
-/// Tunable limits.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Generic arguments nested deeper than this (a type whose members name
-    /// ever larger instantiations of itself) are cut off: the type is emitted
-    /// as a complete, member-less placeholder named `NAME (truncated)` and a
-    /// diagnostic is recorded.
-    ///
-    /// Values above [`Limits::GENERIC_DEPTH_CEILING`] are treated as the
-    /// ceiling: an unbounded limit would let an expanding type run until
-    /// memory is exhausted.
-    pub max_generic_depth: u32,
-    /// How deeply namespaces, and lexical blocks inside a function, may nest
-    /// (each counted separately). The DWARF writer recurses once per level of
-    /// the DIE tree, so unbounded nesting would overflow the stack at
-    /// `finish`; deeper nesting is a [`LimitExceeded`](crate::ErrorKind::LimitExceeded)
-    /// error. Default 256.
-    pub max_scope_depth: u32,
-    /// How many types one `resolve_type` may have in progress at once (the
-    /// explicit stack of types waiting for their parts: a pointer to a pointer
-    /// to ... nests one level per pointer). A frontend whose descriptions
-    /// never end (a handle naming a fresh handle forever) is stopped here with
-    /// a [`LimitExceeded`](crate::ErrorKind::LimitExceeded) error. Default
-    /// 1,000,000.
-    pub max_type_nesting: u32,
-}
-
-impl Limits {
-    /// The largest effective [`max_generic_depth`](Self::max_generic_depth).
-    pub const GENERIC_DEPTH_CEILING: u32 = 4096;
-
-    pub(crate) fn generic_depth(&self) -> u32 {
-        self.max_generic_depth.min(Self::GENERIC_DEPTH_CEILING)
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_generic_depth: 64,
-            max_scope_depth: 256,
-            max_type_nesting: 1_000_000,
-        }
-    }
-}
-
-/// A non-fatal finding the frontend may want to show its user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// What happened and what was emitted instead.
-    pub message: String,
-}
-
 /// The debug-info context of one compile unit, driving one backend `B`.
 ///
 /// All handles it returns are tied to it: passing one to another context is
 /// an [`ErrorKind::ForeignHandle`] error. Nothing here panics on misuse.
 pub struct DebugContext<B: Backend> {
-    pub(crate) id: u32,
-    pub(crate) backend: B,
-    pub(crate) names: Interner,
-    pub(crate) uids: UidTable,
-    pub(crate) limits: Limits,
-    pub(crate) diagnostics: Vec<Diagnostic>,
-    /// Definitions (crate hash, def id) already reported as truncated.
-    pub(crate) truncated_keys: rustc_hash::FxHashSet<(u64, u64)>,
-    // Type map.
-    pub(crate) nodes: Vec<Node>,
-    pub(crate) by_handle: FxHashMap<FrontendTy, TypeIdx>,
-    pub(crate) handle_uid: FxHashMap<FrontendTy, UniqueTypeId>,
-    pub(crate) by_uid: FxHashMap<UniqueTypeId, TypeIdx>,
-    pub(crate) fingerprints: FxHashMap<UniqueTypeId, (u64, FrontendTy)>,
-    pub(crate) pending: VecDeque<Pending>,
-    // Files and namespaces.
-    pub(crate) files: IndexSet<Vec<u8>, FxBuildHasher>,
-    pub(crate) namespaces: IndexSet<(Option<u32>, Sym), FxBuildHasher>,
-    /// Nesting depth of each namespace (1 for a top-level one).
-    pub(crate) namespace_depth: Vec<u32>,
-    // Functions, scopes, variables.
-    pub(crate) functions: Vec<FunctionEntry>,
-    pub(crate) scopes: Vec<ScopeEntry>,
-    pub(crate) block_count: u32,
-    pub(crate) vars: Vec<VarEntry>,
-    /// (function, argument number) of every declared parameter.
-    pub(crate) arg_numbers: rustc_hash::FxHashSet<(u32, u32)>,
-    pub(crate) global_count: u32,
-    // Source locations.
-    pub(crate) locs: IndexSet<LocKey, FxBuildHasher>,
-    /// Scratch buffer of `define_function_code`: its rows' resolved locations.
-    pub(crate) row_keys: Vec<Option<LocKey>>,
-    /// Output buffers of `define_function_code`.
-    pub(crate) line_scratch: LineScratch,
-    /// Scratch stack and on-stack set of `resolve_type`'s walk.
-    pub(crate) resolve_scratch: (Vec<Frame>, FxHashSet<FrontendTy>),
-    /// Offset of this context's location tokens (see `location::token_base`).
-    pub(crate) token_base: u32,
-    pub(crate) current_fn: Option<FnState>,
-    pub(crate) finalized: bool,
-}
-
-pub(crate) fn path_bytes(p: &Path) -> Vec<u8> {
-    os_bytes(p.as_os_str())
-}
-
-fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        s.as_bytes().to_vec()
-    }
-    #[cfg(not(unix))]
-    {
-        s.to_string_lossy().into_owned().into_bytes()
-    }
+    id: u32,
+    backend: B,
+    files: Files,
+    types: TypeMap,
+    scopes: Scopes,
+    lines: Lines,
+    finalized: bool,
 }
 
 impl<B: Backend> DebugContext<B> {
@@ -181,32 +83,10 @@ impl<B: Backend> DebugContext<B> {
         Ok(DebugContext {
             id: next_context_id(),
             backend,
-            names: Interner::default(),
-            uids: UidTable::default(),
-            limits,
-            diagnostics: Vec::new(),
-            truncated_keys: Default::default(),
-            nodes: Vec::new(),
-            by_handle: FxHashMap::default(),
-            handle_uid: FxHashMap::default(),
-            by_uid: FxHashMap::default(),
-            fingerprints: FxHashMap::default(),
-            pending: VecDeque::new(),
-            files: IndexSet::default(),
-            namespaces: IndexSet::default(),
-            namespace_depth: Vec::new(),
-            functions: Vec::new(),
-            scopes: Vec::new(),
-            block_count: 0,
-            vars: Vec::new(),
-            arg_numbers: Default::default(),
-            global_count: 0,
-            locs: IndexSet::default(),
-            row_keys: Vec::new(),
-            line_scratch: LineScratch::default(),
-            resolve_scratch: Default::default(),
-            token_base: crate::location::token_base(&name, &comp_dir),
-            current_fn: None,
+            files: Files::default(),
+            types: TypeMap::new(limits),
+            scopes: Scopes::new(limits.max_scope_depth),
+            lines: Lines::new(&name, &comp_dir),
             finalized: false,
         })
     }
@@ -224,7 +104,7 @@ impl<B: Backend> DebugContext<B> {
 
     /// Non-fatal findings so far (e.g. truncated expanding generic types).
     pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+        self.types.diagnostics()
     }
 
     pub(crate) fn live(&self) -> Result<()> {
@@ -247,23 +127,8 @@ impl<B: Backend> DebugContext<B> {
     /// (DWARF 5). The checksum of the first registration wins.
     pub fn file_with_md5(&mut self, path: &Path, md5: Option<[u8; 16]>) -> Result<FileId> {
         self.live()?;
-        let bytes = path_bytes(path);
-        if let Some(i) = self.files.get_index_of(&bytes) {
-            return Ok(FileId::new(self.id, i));
-        }
-        let name = path.file_name().map(os_bytes).unwrap_or_default();
-        check_bytes("file name", &name)?;
-        let dir = path.parent().map(path_bytes).unwrap_or_default();
-        if dir.contains(&0) {
-            return err(
-                ErrorKind::InvalidName,
-                "the file's directory contains a NUL byte",
-            );
-        }
-        let i = self.files.len();
-        self.backend.file(FileIdx(i as u32), &dir, &name, md5)?;
-        self.files.insert(bytes);
-        Ok(FileId::new(self.id, i))
+        let f = self.files.add(&mut self.backend, path, md5)?;
+        Ok(FileId::new(self.id, f.index()))
     }
 
     /// The namespace `name` inside `parent` (the compile unit when `None`);
@@ -272,48 +137,344 @@ impl<B: Backend> DebugContext<B> {
         self.live()?;
         check_name("namespace name", name)?;
         let parent = match parent {
-            Some(p) => Some(p.check(self.id, self.namespaces.len())? as u32),
+            Some(p) => Some(NamespaceIdx(
+                p.check(self.id, self.scopes.namespace_count())? as u32,
+            )),
             None => None,
         };
-        let sym = self.names.intern(name);
-        if let Some(i) = self.namespaces.get_index_of(&(parent, sym)) {
-            return Ok(NamespaceId::new(self.id, i));
-        }
-        let depth = parent.map_or(0, |p| self.namespace_depth[p as usize]) + 1;
-        if depth > self.limits.max_scope_depth {
+        let ns = self.scopes.namespace(&mut self.backend, parent, name)?;
+        Ok(NamespaceId::new(self.id, ns.index()))
+    }
+
+    /// Resolves a frontend type to its debug-info metadata, describing it
+    /// (and everything it reaches) through `source` on first use. When this
+    /// returns `Ok`, every type it created is complete.
+    ///
+    /// Re-entering `resolve_type` from inside [`TypeSource::describe`] is
+    /// impossible: the context is mutably borrowed for the whole call, so a
+    /// source holding the context does not compile.
+    ///
+    /// ```compile_fail,E0499
+    /// use dwarfsmith::{DebugContext, FrontendTy, GimliBackend, TypeDesc, TypeSource};
+    /// struct Reentrant<'a>(&'a mut DebugContext<GimliBackend>);
+    /// impl TypeSource for Reentrant<'_> {
+    ///     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
+    ///         unimplemented!()
+    ///     }
+    /// }
+    /// fn misuse(cx: &mut DebugContext<GimliBackend>) {
+    ///     let mut source = Reentrant(cx);
+    ///     cx.resolve_type(&mut source, FrontendTy(0)); // cx is already borrowed
+    /// }
+    /// ```
+    pub fn resolve_type(&mut self, source: &mut dyn TypeSource, ty: FrontendTy) -> Result<TypeRef> {
+        self.live()?;
+        let mut env = TypeEnv {
+            backend: &mut self.backend,
+            ctx: self.id,
+            files: self.files.len(),
+            namespaces: self.scopes.namespace_count(),
+        };
+        let n = self.types.resolve(&mut env, source, ty)?;
+        Ok(TypeRef::new(self.id, n.index()))
+    }
+
+    /// The unique type ID of a resolved type.
+    pub fn unique_type_id(&self, t: TypeRef) -> Result<UniqueTypeId> {
+        let t = self.types.check(t, self.id)?;
+        Ok(self.types.node(t)?.uid)
+    }
+
+    /// The stable string of a type's unique ID: the same for the same type in
+    /// every compile unit and on every machine (LLVM's ODR identifier).
+    pub fn stable_type_id(&self, t: TypeRef) -> Result<String> {
+        let uid = self.unique_type_id(t)?;
+        Ok(self.types.stable_string(uid))
+    }
+
+    /// A 64-bit hash of [`stable_type_id`](Self::stable_type_id) (DWARF type
+    /// signatures).
+    pub fn type_signature(&self, t: TypeRef) -> Result<u64> {
+        Ok(stable_hash64(self.stable_type_id(t)?.as_bytes()))
+    }
+
+    /// Alignment in bytes of a resolved type (what backends get with members).
+    #[cfg(test)]
+    pub(crate) fn type_align(&self, t: TypeRef) -> Result<u32> {
+        let t = self.types.check(t, self.id)?;
+        Ok(self.types.node(t)?.align)
+    }
+
+    /// Size in bytes of a resolved type.
+    pub fn type_size(&self, t: TypeRef) -> Result<u64> {
+        let t = self.types.check(t, self.id)?;
+        Ok(self.types.node(t)?.size)
+    }
+
+    /// Describes a function; its outermost scope is
+    /// [`function_scope`](Self::function_scope).
+    pub fn define_function(&mut self, f: &FunctionDesc<'_>) -> Result<FunctionId> {
+        self.live()?;
+        check_name("function name", f.name)?;
+        check_name("function linkage name", f.linkage_name)?;
+        check_line_col("define_function", f.line, 0)?;
+        let file = self.check_file(f.file)?;
+        let scope = self.parent_of(f.namespace)?;
+        let ret = f.ret.map(|t| self.types.check(t, self.id)).transpose()?;
+        let params = f
+            .params
+            .iter()
+            .map(|t| self.types.check(*t, self.id))
+            .collect::<Result<Vec<TypeIdx>>>()?;
+        let info = FunctionInfo {
+            name: f.name,
+            linkage_name: f.linkage_name,
+            scope,
+            decl: crate::backend::DeclSite { file, line: f.line },
+            ret,
+            params: &params,
+            external: f.external,
+        };
+        let idx = self.scopes.define_function(&mut self.backend, &info)?;
+        Ok(FunctionId::new(self.id, idx.index()))
+    }
+
+    /// The outermost scope of a function (its parameters' scope).
+    pub fn function_scope(&self, f: FunctionId) -> Result<ScopeId> {
+        let f = self.function_index(f)?;
+        Ok(ScopeId::new(
+            self.id,
+            self.scopes.function(f).scope as usize,
+        ))
+    }
+
+    /// A lexical block nested in `parent`, starting at `line:col` of `file`.
+    pub fn lexical_block(
+        &mut self,
+        parent: ScopeId,
+        file: FileId,
+        line: u32,
+        col: u32,
+    ) -> Result<ScopeId> {
+        self.live()?;
+        let p = parent.check(self.id, self.scopes.scope_count())? as u32;
+        let file = self.check_file(file)?;
+        let open = self.lines.open_function();
+        let s = self
+            .scopes
+            .lexical_block(&mut self.backend, p, file, (line, col), open)?;
+        Ok(ScopeId::new(self.id, s as usize))
+    }
+
+    /// A parameter of `function` (`arg_no` is 1-based), declared at `line:col`.
+    pub fn declare_parameter(
+        &mut self,
+        function: FunctionId,
+        name: &str,
+        arg_no: u32,
+        ty: TypeRef,
+        line: u32,
+        col: u32,
+    ) -> Result<VarId> {
+        let f = self.function_index(function)?;
+        let scope = self.scopes.parameter_scope(f, name, arg_no)?;
+        self.declare(scope, name, Some(arg_no), ty, line, col)
+    }
+
+    /// A local variable declared in `scope` at `line:col`.
+    pub fn declare_local(
+        &mut self,
+        scope: ScopeId,
+        name: &str,
+        ty: TypeRef,
+        line: u32,
+        col: u32,
+    ) -> Result<VarId> {
+        let s = scope.check(self.id, self.scopes.scope_count())? as u32;
+        self.declare(s, name, None, ty, line, col)
+    }
+
+    fn declare(
+        &mut self,
+        scope: u32,
+        name: &str,
+        arg_no: Option<u32>,
+        ty: TypeRef,
+        line: u32,
+        col: u32,
+    ) -> Result<VarId> {
+        self.live()?;
+        check_name("variable name", name)?;
+        check_line_col("variable declaration", line, col)?;
+        let ty = self.types.check(ty, self.id)?;
+        let open = self.lines.open_function();
+        let v = self.scopes.declare(
+            &mut self.backend,
+            scope,
+            name,
+            arg_no,
+            ty,
+            (line, col),
+            open,
+        )?;
+        Ok(VarId::new(self.id, v.index()))
+    }
+
+    /// A global variable whose storage is the symbol `linkage_name`.
+    pub fn define_global(&mut self, g: &GlobalDesc<'_>) -> Result<GlobalId> {
+        self.live()?;
+        check_name("global name", g.name)?;
+        check_name("global linkage name", g.linkage_name)?;
+        check_line_col("define_global", g.line, 0)?;
+        let ty = self.types.check(g.ty, self.id)?;
+        let file = self.check_file(g.file)?;
+        let scope = self.parent_of(g.namespace)?;
+        let info = GlobalInfo {
+            name: g.name,
+            linkage_name: g.linkage_name,
+            scope,
+            ty,
+            decl: crate::backend::DeclSite { file, line: g.line },
+            external: g.external,
+        };
+        let i = self.scopes.define_global(&mut self.backend, &info)?;
+        Ok(GlobalId::new(self.id, i.index()))
+    }
+
+    /// Opens `function`: locations are suppressed until
+    /// [`start_emitting_source_locations`](Self::start_emitting_source_locations).
+    pub fn enter_function(&mut self, function: FunctionId) -> Result<()> {
+        self.live()?;
+        let f = self.function_index(function)?;
+        self.lines
+            .enter_function(&mut self.backend, &self.scopes, f)
+    }
+
+    /// Closes the open function.
+    pub fn exit_function(&mut self) -> Result<()> {
+        self.lines.exit_function(&mut self.backend)
+    }
+
+    /// Ends the prologue: from now on, set locations apply.
+    pub fn start_emitting_source_locations(&mut self) -> Result<()> {
+        self.lines.start_emitting(&mut self.backend, &self.scopes)
+    }
+
+    /// Sets the location for code emitted from now on, in `scope` (a scope of
+    /// the open function) at `line:col` of the scope's file. Returns the
+    /// token to attach to instructions, or `None` while still in the prologue.
+    pub fn set_source_location(
+        &mut self,
+        scope: ScopeId,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<LocToken>> {
+        let s = scope.check(self.id, self.scopes.scope_count())? as u32;
+        let file = self.scopes.scope(s).file;
+        self.lines
+            .set_location(&mut self.backend, &self.scopes, s, file, (line, col))
+    }
+
+    /// Like [`set_source_location`](Self::set_source_location) for code that
+    /// comes from another file than its scope's (macros, includes).
+    pub fn set_source_location_in(
+        &mut self,
+        scope: ScopeId,
+        file: FileId,
+        line: u32,
+        col: u32,
+    ) -> Result<Option<LocToken>> {
+        let s = scope.check(self.id, self.scopes.scope_count())? as u32;
+        let file = self.check_file(file)?;
+        self.lines
+            .set_location(&mut self.backend, &self.scopes, s, file, (line, col))
+    }
+
+    /// Code emitted from now on has no source location.
+    pub fn clear_source_location(&mut self) -> Result<()> {
+        self.lines.clear_location(&mut self.backend, &self.scopes)
+    }
+
+    /// The token that applies to code emitted now: `None` outside a function,
+    /// in the prologue, or after `clear_source_location`.
+    pub fn current_location(&self) -> Option<LocToken> {
+        self.lines.current_location()
+    }
+
+    /// Where a variable lives over its whole scope (backends without codegen).
+    pub fn set_variable_location(&mut self, var: VarId, loc: VarLocation) -> Result<()> {
+        self.live()?;
+        let v = self.var_index(var)?;
+        let open = self.lines.open_function();
+        self.scopes.locate_variable(&mut self.backend, v, loc, open)
+    }
+
+    /// Reports a function's machine code after codegen (backends without
+    /// codegen, e.g. gimli): its size and the location of each code range.
+    /// The core turns this into line rows (a prologue row at the function's
+    /// line, `prologue_end` on the first located row, line 0 for cleared
+    /// locations, `is_stmt` on the first row of each line) and into the
+    /// address ranges of every lexical block.
+    pub fn define_function_code(
+        &mut self,
+        function: FunctionId,
+        size: u64,
+        rows: &[CodeRow],
+    ) -> Result<()> {
+        self.live()?;
+        let f = self.function_index(function)?;
+        if self.scopes.code_defined(f) {
             return err(
-                ErrorKind::LimitExceeded,
+                ErrorKind::InvalidCode,
                 format!(
-                    "namespace `{name}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
-                    self.limits.max_scope_depth
+                    "the code of `{}` was already defined",
+                    self.scopes.function_name(f)
                 ),
             );
         }
-        let i = self.namespaces.len();
-        let p = parent.map_or(ParentScope::Unit, |p| {
-            ParentScope::Namespace(NamespaceIdx(p))
-        });
-        self.backend.namespace(NamespaceIdx(i as u32), p, name)?;
-        self.namespaces.insert((parent, sym));
-        self.namespace_depth.push(depth);
-        Ok(NamespaceId::new(self.id, i))
+        self.lines
+            .function_code(&mut self.backend, &self.scopes, f, size, rows)?;
+        self.scopes.set_code_defined(f);
+        Ok(())
     }
 
-    pub(crate) fn check_file(&self, f: FileId) -> Result<FileIdx> {
+    /// Checks that `f` is a function of this context (not finished); returns
+    /// its dense index. For backend-specific operations on the function
+    /// (e.g. the LLVM backend's `attach_llvm_function`).
+    pub fn function_index(&self, f: FunctionId) -> Result<FunctionIdx> {
+        self.live()?;
+        Ok(FunctionIdx(
+            f.check(self.id, self.scopes.function_count())? as u32
+        ))
+    }
+
+    /// Checks that `v` is a variable of this context (not finished); returns
+    /// its dense index (e.g. for the LLVM backend's `declare_llvm_variable`).
+    pub fn var_index(&self, v: VarId) -> Result<VarIdx> {
+        self.live()?;
+        Ok(VarIdx(v.check(self.id, self.scopes.var_count())? as u32))
+    }
+
+    /// Checks that `g` is a global of this context (not finished); returns its
+    /// dense index (e.g. for the LLVM backend's `attach_llvm_global`).
+    pub fn global_index(&self, g: GlobalId) -> Result<GlobalIdx> {
+        self.live()?;
+        Ok(GlobalIdx(
+            g.check(self.id, self.scopes.global_count())? as u32
+        ))
+    }
+
+    fn check_file(&self, f: FileId) -> Result<FileIdx> {
         Ok(FileIdx(f.check(self.id, self.files.len())? as u32))
     }
 
-    pub(crate) fn type_scope(&self, s: TypeScope) -> Result<ParentScope> {
-        Ok(match s {
-            TypeScope::Unit => ParentScope::Unit,
-            TypeScope::Namespace(ns) => ParentScope::Namespace(NamespaceIdx(
-                ns.check(self.id, self.namespaces.len())? as u32,
+    fn parent_of(&self, ns: Option<NamespaceId>) -> Result<ParentScope> {
+        Ok(match ns {
+            None => ParentScope::Unit,
+            Some(ns) => ParentScope::Namespace(NamespaceIdx(
+                ns.check(self.id, self.scopes.namespace_count())? as u32,
             )),
         })
-    }
-
-    pub(crate) fn parent_of(&self, ns: Option<NamespaceId>) -> Result<ParentScope> {
-        self.type_scope(ns.map_or(TypeScope::Unit, TypeScope::Namespace))
     }
 
     /// Ends the compile unit: checks that every stub was completed and every
@@ -331,60 +492,15 @@ impl<B: Backend> DebugContext<B> {
     /// ```
     pub fn finish(mut self) -> Result<B::Output> {
         self.live()?;
-        if let Some(st) = &self.current_fn {
-            let name = self.function_name(st.function);
+        if let Some(f) = self.lines.open_function() {
+            let name = self.scopes.function_name(f);
             return err(
                 ErrorKind::FunctionAlreadyOpen,
                 format!("function `{name}` is still open at finish: call exit_function() first"),
             );
         }
-        let incomplete: Vec<String> = self
-            .nodes
-            .iter()
-            .filter(|n| !n.complete)
-            .take(5)
-            .map(|n| format!("`{}`", self.names.get(n.name)))
-            .collect();
-        if !incomplete.is_empty() {
-            let total = self.nodes.iter().filter(|n| !n.complete).count();
-            return Err(Error::new(
-                ErrorKind::IncompleteStub,
-                format!(
-                    "{total} type stub(s) were never completed ({}{}): an earlier error interrupted their description; fix that error (resolve_type returned it) before finishing, a debugger cannot show an incomplete type",
-                    incomplete.join(", "),
-                    if total > 5 { ", ..." } else { "" }
-                ),
-            ));
-        }
+        self.types.check_complete()?;
         self.finalized = true;
         self.backend.finish()
     }
-}
-
-/// Names must be non-empty and free of NUL bytes (DWARF strings are
-/// NUL-terminated).
-pub(crate) fn check_name(what: &str, name: &str) -> Result<()> {
-    if name.is_empty() {
-        return err(ErrorKind::InvalidName, format!("the {what} is empty"));
-    }
-    if name.contains('\0') {
-        return err(
-            ErrorKind::InvalidName,
-            format!("the {what} `{}` contains a NUL byte", name.escape_debug()),
-        );
-    }
-    Ok(())
-}
-
-fn check_bytes(what: &str, name: &[u8]) -> Result<()> {
-    if name.is_empty() {
-        return err(ErrorKind::InvalidName, format!("the {what} is empty"));
-    }
-    if name.contains(&0) {
-        return err(
-            ErrorKind::InvalidName,
-            format!("the {what} contains a NUL byte"),
-        );
-    }
-    Ok(())
 }

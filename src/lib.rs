@@ -20,24 +20,24 @@
 #![warn(missing_docs)]
 
 pub mod backend;
-mod composite;
+mod check;
 mod context;
 mod desc;
 mod error;
+mod files;
 mod handles;
 mod id;
-mod location;
+mod limits;
+mod lines;
 #[cfg(test)]
 mod regress_tests;
 pub mod render;
-mod scope;
-mod type_map;
-mod type_parts;
-mod validate;
+mod scopes;
+mod types;
 
 pub use backend::gimli::{DwarfObject, FrameSection, GimliBackend, GimliOptions};
 pub use backend::{Backend, Language, VarLocation};
-pub use context::{CompileUnit, DebugContext, Diagnostic, Limits};
+pub use context::{CompileUnit, DebugContext};
 pub use desc::{
     BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey,
     TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, TypedefDesc,
@@ -46,5 +46,6 @@ pub use desc::{
 pub use error::{Error, ErrorKind, Result};
 pub use handles::{FileId, FunctionId, GlobalId, LocToken, NamespaceId, ScopeId, TypeRef, VarId};
 pub use id::UniqueTypeId;
-pub use location::CodeRow;
-pub use scope::{FunctionDesc, GlobalDesc};
+pub use limits::{Diagnostic, Limits};
+pub use lines::CodeRow;
+pub use scopes::{FunctionDesc, GlobalDesc};

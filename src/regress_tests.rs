@@ -35,6 +35,6 @@ fn odd_sized_base_types_got_non_power_of_two_alignment() {
             encoding: BaseEncoding::Unsigned,
         });
         let t = cx.resolve_type(&mut src, FrontendTy(size)).unwrap();
-        assert_eq!(cx.nodes[t.idx as usize].align, align, "size {size}");
+        assert_eq!(cx.type_align(t).unwrap(), align, "size {size}");
     }
 }

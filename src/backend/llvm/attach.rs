@@ -1,6 +1,7 @@
 //! The frontend's side of the LLVM backend: tying the core's handles to its
 //! IR. These are methods of `DebugContext<LlvmBackend>` so that a handle of
-//! another `DebugContext` is refused before anything reaches LLVM.
+//! another `DebugContext` is refused (by the context's public, checked
+//! `function_index`/`var_index`/`global_index`) before anything reaches LLVM.
 
 use super::builder::LlvmBuilder;
 use super::ir::{LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
@@ -16,7 +17,7 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     /// of the backend's module.
     pub fn set_llvm_builder(&mut self, builder: &'a LlvmBuilder<'a>) -> Result<()> {
         self.live()?;
-        let b = &mut self.backend;
+        let b = self.backend_mut();
         b.live()?;
         if builder.module.as_raw() != b.module.as_raw() {
             return err(
@@ -32,10 +33,8 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
     /// backend's module). Optional when `func` is named by `f`'s linkage
     /// name: such functions are found and attached automatically.
     pub fn attach_llvm_function(&mut self, f: FunctionId, func: LlvmFunction<'_>) -> Result<()> {
-        self.live()?;
-        let i = f.check(self.id, self.functions.len())?;
-        self.backend
-            .attach_function(crate::backend::FunctionIdx(i as u32), func)
+        let f = self.function_index(f)?;
+        self.backend_mut().attach_function(f, func)
     }
 
     /// Describes where variable `v` lives: `storage` (a pointer, normally
@@ -48,19 +47,15 @@ impl<'a> DebugContext<LlvmBackend<'a>> {
         storage: LlvmValue<'_>,
         block: LlvmBlock<'_>,
     ) -> Result<()> {
-        self.live()?;
-        let i = v.check(self.id, self.vars.len())?;
-        self.backend
-            .declare(crate::backend::VarIdx(i as u32), storage, block)
+        let v = self.var_index(v)?;
+        self.backend_mut().declare(v, storage, block)
     }
 
     /// Attaches `g`'s `DIGlobalVariableExpression` to the LLVM global
     /// variable `global`. Optional when `global` is named by `g`'s linkage
     /// name (attached automatically at finish).
     pub fn attach_llvm_global(&mut self, g: GlobalId, global: LlvmGlobal<'_>) -> Result<()> {
-        self.live()?;
-        let i = g.check(self.id, self.global_count as usize)?;
-        self.backend
-            .attach_global(crate::backend::GlobalIdx(i as u32), global)
+        let g = self.global_index(g)?;
+        self.backend_mut().attach_global(g, global)
     }
 }

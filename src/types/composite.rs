@@ -1,96 +1,43 @@
-//! Building and completing struct, union, tuple, enum and tagged-union types
-//! (the stub half of the type map).
+//! Struct, union and tagged-union types: the stub (registered before any
+//! member is described), its queued completion, and the parts a tagged union
+//! synthesises (variant structs, the C++-like tag enum and payload union).
 
 #![forbid(unsafe_code)]
 
+use super::parts::nominal;
+use super::{Pending, TypeEnv, TypeMap};
 use crate::backend::{
     Backend, CompositeInfo, CompositeKind, DeclSite, EnumInfo, MemberInfo, ParentScope, TypeIdx,
     VariantInfo, VariantPartInfo,
 };
-use crate::context::DebugContext;
-use crate::desc::{
-    DeclLoc, EnumDesc, FieldDesc, NominalKey, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc,
-    TypeSource,
-};
+use crate::desc::{FieldDesc, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeSource};
 use crate::error::{err, ErrorKind, Result};
 use crate::id::{UidData, UniqueTypeId};
-use crate::type_map::Pending;
-
-/// Longest name synthesised for a structural type before it is cut with
-/// `...`. Such names contain their parts' names, so tuples of tuples sharing
-/// parts would otherwise have names of exponential length (and a pointer
-/// chain quadratic memory).
-const MAX_SYNTH_NAME: usize = 128;
-
-/// The definition key of a nominal description.
-fn desc_key(d: &TypeDesc) -> Option<NominalKey> {
-    match d {
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => Some(c.key),
-        TypeDesc::TaggedUnion(t) => Some(t.key),
-        TypeDesc::Enum(e) => Some(e.key),
-        TypeDesc::Typedef(t) => Some(t.key),
-        _ => None,
-    }
-}
 
 /// A member whose name is owned (synthesised names) or borrowed.
-struct Member {
-    name: String,
-    ty: TypeIdx,
-    offset: u64,
-    artificial: bool,
+pub(super) struct Member {
+    pub(super) name: String,
+    pub(super) ty: TypeIdx,
+    pub(super) offset: u64,
+    pub(super) artificial: bool,
 }
 
-impl<B: Backend> DebugContext<B> {
-    /// The name of a structural type: `open`, the parts' names separated by
-    /// `, `, `close` (`*T`, `[T; 4]`, `(A, B)`, `fn(A) -> R`), cut at
-    /// [`MAX_SYNTH_NAME`] bytes.
-    pub(crate) fn synth_name(&self, open: &str, parts: &[TypeIdx], close: &str) -> String {
-        let mut name = String::from(open);
-        for (i, p) in parts.iter().enumerate() {
-            if name.len() > MAX_SYNTH_NAME {
-                break;
-            }
-            if i > 0 {
-                name.push_str(", ");
-            }
-            let part = self
-                .nodes
-                .get(p.index())
-                .map_or("?", |n| self.names.get(n.name));
-            name.push_str(part);
-        }
-        if name.len() > MAX_SYNTH_NAME {
-            let mut cut = MAX_SYNTH_NAME;
-            while !name.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            name.truncate(cut);
-            name.push_str("...");
-        }
-        name.push_str(close);
-        name
-    }
-
-    pub(crate) fn decl(&self, d: Option<DeclLoc>) -> Result<Option<DeclSite>> {
-        d.map(|d| {
-            Ok(DeclSite {
-                file: self.check_file(d.file)?,
-                line: d.line,
-            })
-        })
-        .transpose()
-    }
-
-    fn identifier(&self, uid: UniqueTypeId) -> Option<String> {
-        self.backend
+impl TypeMap {
+    /// The unique ID's stable string, when the backend wants identifiers.
+    pub(super) fn identifier<B: Backend>(
+        &self,
+        env: &TypeEnv<'_, B>,
+        uid: UniqueTypeId,
+    ) -> Option<String> {
+        env.backend
             .wants_type_identifiers()
             .then(|| self.uids.stable_string(uid, &self.names))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn stub(
+    pub(super) fn stub<B: Backend>(
         &mut self,
+        env: &mut TypeEnv<'_, B>,
         uid: UniqueTypeId,
         kind: CompositeKind,
         name: &str,
@@ -102,8 +49,8 @@ impl<B: Backend> DebugContext<B> {
     ) -> Result<TypeIdx> {
         let n = self.push_node(uid, name, size, align);
         self.nodes[n.index()].complete = false;
-        let id = self.identifier(uid);
-        self.backend.composite_stub(
+        let id = self.identifier(env, uid);
+        env.backend.composite_stub(
             n,
             &CompositeInfo {
                 kind,
@@ -119,14 +66,15 @@ impl<B: Backend> DebugContext<B> {
         Ok(n)
     }
 
-    fn finish_composite(
+    pub(super) fn finish_composite<B: Backend>(
         &mut self,
+        env: &mut TypeEnv<'_, B>,
         n: TypeIdx,
         members: &[Member],
         vp: Option<&VariantPartInfo<'_>>,
     ) -> Result<()> {
         let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
-        self.backend.composite_complete(n, &infos, vp)?;
+        env.backend.composite_complete(n, &infos, vp)?;
         self.nodes[n.index()].complete = true;
         Ok(())
     }
@@ -145,7 +93,12 @@ impl<B: Backend> DebugContext<B> {
 
     /// Creates the stub of a struct, union or tagged union and queues its
     /// completion (or completes it at once as a placeholder/declaration).
-    pub(crate) fn build_stub(&mut self, uid: UniqueTypeId, d: TypeDesc) -> Result<TypeIdx> {
+    pub(super) fn build_stub<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        uid: UniqueTypeId,
+        d: TypeDesc,
+    ) -> Result<TypeIdx> {
         let (kind, name, scope, size, align, decl, opaque) = match &d {
             TypeDesc::Struct(c) => (
                 CompositeKind::Struct,
@@ -181,99 +134,33 @@ impl<B: Backend> DebugContext<B> {
                 )
             }
         };
-        let scope = self.type_scope(scope)?;
-        let decl = self.decl(decl)?;
+        let scope = env.scope(scope)?;
+        let decl = env.decl(decl)?;
         let too_deep = self.uids.generic_depth(uid) > self.limits.generic_depth();
         let name = if too_deep {
-            self.truncated(name, desc_key(&d))
+            self.truncated(name, nominal(&d).map(|(key, _)| key))
         } else {
             name.clone()
         };
-        let n = self.stub(uid, kind, &name, scope, size, align, decl, opaque)?;
+        let n = self.stub(env, uid, kind, &name, scope, size, align, decl, opaque)?;
         if opaque || too_deep {
-            self.finish_composite(n, &[], None)?;
+            self.finish_composite(env, n, &[], None)?;
         } else {
             self.pending.push_back(Pending { node: n, desc: d });
         }
         Ok(n)
     }
 
-    /// A tuple: an anonymous-identity struct named `(A, B)`, complete at once
-    /// (its elements were built first).
-    pub(crate) fn build_tuple(
+    fn members<B: Backend>(
         &mut self,
-        uid: UniqueTypeId,
-        elems: &[FieldDesc],
-        size: u64,
-        align: u32,
-    ) -> Result<TypeIdx> {
-        let mut members = Vec::with_capacity(elems.len());
-        let mut parts = Vec::with_capacity(elems.len());
-        for (i, f) in elems.iter().enumerate() {
-            let ty = self.node_of(f.ty)?;
-            parts.push(ty);
-            members.push(Member {
-                name: format!("__{i}"),
-                ty,
-                offset: f.offset,
-                artificial: false,
-            });
-        }
-        let name = self.synth_name("(", &parts, ")");
-        let n = self.stub(
-            uid,
-            CompositeKind::Struct,
-            &name,
-            ParentScope::Unit,
-            size,
-            align,
-            None,
-            false,
-        )?;
-        self.check_member_layout(&name, size, &members)?;
-        self.finish_composite(n, &members, None)?;
-        Ok(n)
-    }
-
-    pub(crate) fn build_enum(&mut self, uid: UniqueTypeId, e: &EnumDesc) -> Result<TypeIdx> {
-        let underlying = self.node_of(e.underlying)?;
-        let unsigned = self.nodes[underlying.index()].unsigned;
-        let scope = self.type_scope(e.scope)?;
-        let decl = self.decl(e.decl)?;
-        let n = self.push_node(uid, &e.name, e.size, e.align);
-        self.nodes[n.index()].unsigned = unsigned;
-        let id = self.identifier(uid);
-        let enumerators: Vec<(&str, i64)> = e
-            .enumerators
-            .iter()
-            .map(|(s, v)| (s.as_str(), *v))
-            .collect();
-        self.backend.enumeration(
-            n,
-            &EnumInfo {
-                name: &e.name,
-                scope,
-                underlying,
-                unsigned,
-                size: e.size,
-                align: e.align,
-                enumerators: &enumerators,
-                decl,
-                identifier: id.as_deref(),
-            },
-        )?;
-        Ok(n)
-    }
-
-    fn members(
-        &mut self,
+        env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
         fields: &[FieldDesc],
         base: u64,
     ) -> Result<Vec<Member>> {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
-            let ty = self.member_type(source, f.ty)?;
+            let ty = self.member_type(env, source, f.ty)?;
             out.push(Member {
                 name: f.name.clone(),
                 ty,
@@ -284,7 +171,12 @@ impl<B: Backend> DebugContext<B> {
         Ok(out)
     }
 
-    fn check_member_layout(&self, owner: &str, size: u64, members: &[Member]) -> Result<()> {
+    pub(super) fn check_member_layout(
+        &self,
+        owner: &str,
+        size: u64,
+        members: &[Member],
+    ) -> Result<()> {
         for m in members {
             let msize = self.nodes[m.ty.index()].size;
             match m.offset.checked_add(msize) {
@@ -302,19 +194,26 @@ impl<B: Backend> DebugContext<B> {
 
     /// Completes a queued stub: describes its members (which may create more
     /// stubs) and hands them to the backend.
-    pub(crate) fn complete(&mut self, source: &mut dyn TypeSource, p: Pending) -> Result<()> {
+    pub(super) fn complete<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        p: Pending,
+    ) -> Result<()> {
         let uid = self.nodes[p.node.index()].uid;
         match p.desc {
             TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-                let members = self.members(source, &c.fields, 0)?;
+                let members = self.members(env, source, &c.fields, 0)?;
                 self.check_member_layout(&c.name, c.size, &members)?;
-                self.finish_composite(p.node, &members, None)
+                self.finish_composite(env, p.node, &members, None)
             }
             TypeDesc::TaggedUnion(t) => match t.encoding {
                 TaggedUnionEncoding::VariantPart => {
-                    self.complete_variant_part(source, p.node, uid, &t)
+                    self.complete_variant_part(env, source, p.node, uid, &t)
                 }
-                TaggedUnionEncoding::CppLike => self.complete_cpp_like(source, p.node, uid, &t),
+                TaggedUnionEncoding::CppLike => {
+                    self.complete_cpp_like(env, source, p.node, uid, &t)
+                }
             },
             _ => err(
                 ErrorKind::InvalidLayout,
@@ -323,21 +222,22 @@ impl<B: Backend> DebugContext<B> {
         }
     }
 
-    /// One struct per variant, nested in the tagged union, all members at
-    /// their offsets from `base`.
-    fn variant_structs(
+    /// One struct per variant of `size` bytes, nested in the tagged union,
+    /// all members at their offsets from `base`.
+    fn variant_structs<B: Backend>(
         &mut self,
+        env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
         owner: TypeIdx,
         uid: UniqueTypeId,
         t: &TaggedUnionDesc,
-        base: u64,
-        size: u64,
+        (base, size): (u64, u64),
     ) -> Result<Vec<TypeIdx>> {
         let mut out = Vec::with_capacity(t.variants.len());
         for (i, v) in t.variants.iter().enumerate() {
             let vuid = self.uids.intern(UidData::Derived(uid, 2 + i as u32));
             let n = self.stub(
+                env,
                 vuid,
                 CompositeKind::Struct,
                 &v.name,
@@ -347,23 +247,24 @@ impl<B: Backend> DebugContext<B> {
                 None,
                 false,
             )?;
-            let members = self.members(source, &v.fields, base)?;
+            let members = self.members(env, source, &v.fields, base)?;
             self.check_member_layout(&v.name, size, &members)?;
-            self.finish_composite(n, &members, None)?;
+            self.finish_composite(env, n, &members, None)?;
             out.push(n);
         }
         Ok(out)
     }
 
-    fn complete_variant_part(
+    fn complete_variant_part<B: Backend>(
         &mut self,
+        env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
         n: TypeIdx,
         uid: UniqueTypeId,
         t: &TaggedUnionDesc,
     ) -> Result<()> {
-        let tag = self.member_type(source, t.tag_ty)?;
-        let structs = self.variant_structs(source, n, uid, t, 0, t.size)?;
+        let tag = self.member_type(env, source, t.tag_ty)?;
+        let structs = self.variant_structs(env, source, n, uid, t, (0, t.size))?;
         let members = [Member {
             name: "tag".into(),
             ty: tag,
@@ -396,19 +297,20 @@ impl<B: Backend> DebugContext<B> {
             variants: &variants,
         };
         let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
-        self.backend.composite_complete(n, &infos, Some(&vp))?;
+        env.backend.composite_complete(n, &infos, Some(&vp))?;
         self.nodes[n.index()].complete = true;
         Ok(())
     }
 
-    fn complete_cpp_like(
+    fn complete_cpp_like<B: Backend>(
         &mut self,
+        env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
         n: TypeIdx,
         uid: UniqueTypeId,
         t: &TaggedUnionDesc,
     ) -> Result<()> {
-        let tag_ty = self.member_type(source, t.tag_ty)?;
+        let tag_ty = self.member_type(env, source, t.tag_ty)?;
         let (tag_size, tag_align, unsigned) = {
             let node = &self.nodes[tag_ty.index()];
             (node.size, node.align, node.unsigned)
@@ -423,8 +325,8 @@ impl<B: Backend> DebugContext<B> {
             .iter()
             .map(|v| (v.name.as_str(), v.discriminant as i64))
             .collect();
-        let id = self.identifier(tag_uid);
-        self.backend.enumeration(
+        let id = self.identifier(env, tag_uid);
+        env.backend.enumeration(
             tag_enum,
             &EnumInfo {
                 name: "Tag",
@@ -451,6 +353,7 @@ impl<B: Backend> DebugContext<B> {
         let payload_size = t.size - payload_start.min(t.size);
         let union_uid = self.uids.intern(UidData::Derived(uid, 1));
         let union = self.stub(
+            env,
             union_uid,
             CompositeKind::Union,
             "",
@@ -460,7 +363,8 @@ impl<B: Backend> DebugContext<B> {
             None,
             false,
         )?;
-        let structs = self.variant_structs(source, n, uid, t, payload_start, payload_size)?;
+        let structs =
+            self.variant_structs(env, source, n, uid, t, (payload_start, payload_size))?;
         let umembers: Vec<Member> = t
             .variants
             .iter()
@@ -472,7 +376,7 @@ impl<B: Backend> DebugContext<B> {
                 artificial: false,
             })
             .collect();
-        self.finish_composite(union, &umembers, None)?;
+        self.finish_composite(env, union, &umembers, None)?;
         let members = [
             Member {
                 name: "tag".into(),
@@ -488,6 +392,6 @@ impl<B: Backend> DebugContext<B> {
             },
         ];
         self.check_member_layout(&t.name, t.size, &members)?;
-        self.finish_composite(n, &members, None)
+        self.finish_composite(env, n, &members, None)
     }
 }

@@ -8,36 +8,39 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use crate::desc::{FrontendTy, TypeDesc};
+use crate::desc::{FrontendTy, NominalKey, TypeDesc};
+
+/// The definition key and generic arguments of a nominal description
+/// (struct, union, enum, tagged union; a typedef has no arguments); `None`
+/// for structural types. The one place a description's key is read.
+pub(crate) fn nominal(d: &TypeDesc) -> Option<(NominalKey, &[FrontendTy])> {
+    match d {
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => Some((c.key, &c.generic_args)),
+        TypeDesc::Enum(e) => Some((e.key, &e.generic_args)),
+        TypeDesc::TaggedUnion(t) => Some((t.key, &t.generic_args)),
+        TypeDesc::Typedef(t) => Some((t.key, &[])),
+        TypeDesc::Base { .. }
+        | TypeDesc::Pointer { .. }
+        | TypeDesc::Array { .. }
+        | TypeDesc::Function { .. }
+        | TypeDesc::Tuple { .. } => None,
+    }
+}
 
 /// Whether a description is a nominal type with generic arguments.
 pub(crate) fn is_generic(d: &TypeDesc) -> bool {
-    !matches!(d, TypeDesc::Typedef(_)) && is_nominal(d) && !identity_parts(d).is_empty()
+    nominal(d).is_some_and(|(_, args)| !args.is_empty())
 }
 
-pub(crate) fn is_nominal(d: &TypeDesc) -> bool {
-    matches!(
-        d,
-        TypeDesc::Struct(_)
-            | TypeDesc::Union(_)
-            | TypeDesc::Enum(_)
-            | TypeDesc::TaggedUnion(_)
-            | TypeDesc::Typedef(_)
-    )
-}
-
-/// The handles a description's identity depends on.
+/// The handles a description's identity depends on (with
+/// [`identity_extra`]).
 pub(crate) fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
     match d {
-        TypeDesc::Base { .. } => &[],
         TypeDesc::Pointer { pointee } => std::slice::from_ref(pointee),
         TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
         TypeDesc::Function { params, .. } => params,
-        TypeDesc::Tuple { .. } => &[],
-        TypeDesc::Struct(c) | TypeDesc::Union(c) => &c.generic_args,
-        TypeDesc::Enum(e) => &e.generic_args,
-        TypeDesc::TaggedUnion(t) => &t.generic_args,
-        TypeDesc::Typedef(_) => &[],
+        TypeDesc::Base { .. } | TypeDesc::Tuple { .. } => &[],
+        _ => nominal(d).map_or(&[], |(_, args)| args),
     }
 }
 

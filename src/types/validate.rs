@@ -5,10 +5,10 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::context::check_name;
+use super::parts::desc_name;
+use crate::check::check_name;
 use crate::desc::TypeDesc;
 use crate::error::{err, ErrorKind, Result};
-use crate::type_parts::desc_name;
 
 /// Rejects descriptions no debugger could show.
 pub(crate) fn validate(d: &TypeDesc) -> Result<()> {

@@ -1,0 +1,400 @@
+//! [`Scopes`]: namespaces, functions, lexical blocks, parameters/locals and
+//! globals of one compile unit. It is handed checked indices by the context
+//! and announces each entity to the backend.
+
+#![forbid(unsafe_code)]
+
+use indexmap::IndexSet;
+use rustc_hash::{FxBuildHasher, FxHashSet};
+
+use crate::backend::{
+    Backend, BlockIdx, BlockParent, DeclSite, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx,
+    GlobalInfo, NamespaceIdx, ParentScope, TypeIdx, VarIdx, VarLocation, VariableInfo,
+};
+use crate::check::check_line_col;
+use crate::error::{err, ErrorKind, Result};
+use crate::handles::{FileId, NamespaceId, TypeRef};
+use crate::id::{Interner, Sym};
+
+/// A function to describe.
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionDesc<'a> {
+    /// Name as the debugger shows it, without the namespace (`push`).
+    pub name: &'a str,
+    /// The symbol of its code (`util::push`): linkage name, and how the gimli
+    /// backend finds its address.
+    pub linkage_name: &'a str,
+    /// Enclosing namespace.
+    pub namespace: Option<NamespaceId>,
+    /// File of the definition.
+    pub file: FileId,
+    /// Line of the definition (the prologue's line).
+    pub line: u32,
+    /// Return type, `None` if it returns nothing.
+    pub ret: Option<TypeRef>,
+    /// Parameter types in order.
+    pub params: &'a [TypeRef],
+    /// Visible outside the compile unit.
+    pub external: bool,
+}
+
+/// A global variable to describe.
+#[derive(Debug, Clone, Copy)]
+pub struct GlobalDesc<'a> {
+    /// Name as the debugger shows it, without the namespace.
+    pub name: &'a str,
+    /// The symbol holding its storage.
+    pub linkage_name: &'a str,
+    /// Enclosing namespace.
+    pub namespace: Option<NamespaceId>,
+    /// Type.
+    pub ty: TypeRef,
+    /// File of the definition.
+    pub file: FileId,
+    /// Line of the definition.
+    pub line: u32,
+    /// Visible outside the compile unit.
+    pub external: bool,
+}
+
+/// A defined function.
+pub(crate) struct FunctionEntry {
+    name: Sym,
+    /// Its outermost scope.
+    pub(crate) scope: u32,
+    pub(crate) file: FileIdx,
+    pub(crate) line: u32,
+    code_defined: bool,
+}
+
+/// A function's outermost scope or a lexical block.
+pub(crate) struct ScopeEntry {
+    pub(crate) function: FunctionIdx,
+    pub(crate) parent: Option<u32>,
+    /// Backend block index; `None` for a function's outermost scope.
+    pub(crate) block: Option<BlockIdx>,
+    pub(crate) file: FileIdx,
+    /// Block nesting inside the function (0 for the function's own scope).
+    depth: u32,
+}
+
+struct VarEntry {
+    function: FunctionIdx,
+    located: bool,
+}
+
+/// The scopes and variables of one compile unit.
+pub(crate) struct Scopes {
+    names: Interner,
+    max_depth: u32,
+    namespaces: IndexSet<(Option<NamespaceIdx>, Sym), FxBuildHasher>,
+    /// Nesting depth of each namespace (1 for a top-level one).
+    namespace_depth: Vec<u32>,
+    functions: Vec<FunctionEntry>,
+    scopes: Vec<ScopeEntry>,
+    block_count: u32,
+    vars: Vec<VarEntry>,
+    /// (function, argument number) of every declared parameter.
+    arg_numbers: FxHashSet<(FunctionIdx, u32)>,
+    global_count: u32,
+}
+
+impl Scopes {
+    /// No scopes yet; namespaces and blocks nest at most `max_depth` deep.
+    pub(crate) fn new(max_depth: u32) -> Self {
+        Scopes {
+            names: Interner::default(),
+            max_depth,
+            namespaces: IndexSet::default(),
+            namespace_depth: Vec::new(),
+            functions: Vec::new(),
+            scopes: Vec::new(),
+            block_count: 0,
+            vars: Vec::new(),
+            arg_numbers: FxHashSet::default(),
+            global_count: 0,
+        }
+    }
+
+    /// Number of namespaces.
+    pub(crate) fn namespace_count(&self) -> usize {
+        self.namespaces.len()
+    }
+
+    /// Number of functions.
+    pub(crate) fn function_count(&self) -> usize {
+        self.functions.len()
+    }
+
+    /// Number of scopes (function scopes and blocks).
+    pub(crate) fn scope_count(&self) -> usize {
+        self.scopes.len()
+    }
+
+    /// Number of parameters and locals.
+    pub(crate) fn var_count(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// Number of globals.
+    pub(crate) fn global_count(&self) -> usize {
+        self.global_count as usize
+    }
+
+    /// A function (`f` was checked against [`function_count`](Self::function_count)).
+    pub(crate) fn function(&self, f: FunctionIdx) -> &FunctionEntry {
+        &self.functions[f.index()]
+    }
+
+    /// A scope (`s` was checked against [`scope_count`](Self::scope_count)).
+    pub(crate) fn scope(&self, s: u32) -> &ScopeEntry {
+        &self.scopes[s as usize]
+    }
+
+    /// A function's name, for messages.
+    pub(crate) fn function_name(&self, f: FunctionIdx) -> String {
+        self.functions
+            .get(f.index())
+            .map_or_else(String::new, |e| self.names.get(e.name).to_owned())
+    }
+
+    /// What a scope is to the backend: a function or a block.
+    pub(crate) fn block_parent(&self, s: u32) -> BlockParent {
+        let e = &self.scopes[s as usize];
+        match e.block {
+            Some(b) => BlockParent::Block(b),
+            None => BlockParent::Function(e.function),
+        }
+    }
+
+    /// While a function is open (`open`), a scope or variable of another
+    /// function is refused.
+    pub(crate) fn check_in_open_function(
+        &self,
+        function: FunctionIdx,
+        open: Option<FunctionIdx>,
+        what: &dyn std::fmt::Display,
+    ) -> Result<()> {
+        if let Some(open) = open {
+            if open != function {
+                return err(
+                    ErrorKind::WrongFunction,
+                    format!(
+                        "{what} belongs to function `{}` but function `{}` is open: scopes and variables can only be used inside their own function",
+                        self.function_name(function),
+                        self.function_name(open)
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The namespace `name` inside `parent`; the same pair always gives the
+    /// same namespace.
+    pub(crate) fn namespace<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        parent: Option<NamespaceIdx>,
+        name: &str,
+    ) -> Result<NamespaceIdx> {
+        let sym = self.names.intern(name);
+        if let Some(i) = self.namespaces.get_index_of(&(parent, sym)) {
+            return Ok(NamespaceIdx(i as u32));
+        }
+        let depth = parent.map_or(0, |p| self.namespace_depth[p.index()]) + 1;
+        if depth > self.max_depth {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "namespace `{name}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
+                    self.max_depth
+                ),
+            );
+        }
+        let ns = NamespaceIdx(self.namespaces.len() as u32);
+        let p = parent.map_or(ParentScope::Unit, ParentScope::Namespace);
+        backend.namespace(ns, p, name)?;
+        self.namespaces.insert((parent, sym));
+        self.namespace_depth.push(depth);
+        Ok(ns)
+    }
+
+    /// The next function index.
+    pub(crate) fn next_function(&self) -> FunctionIdx {
+        FunctionIdx(self.functions.len() as u32)
+    }
+
+    /// Defines the function `info` (checked by the context) as
+    /// [`next_function`](Self::next_function).
+    pub(crate) fn define_function<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        info: &FunctionInfo<'_>,
+    ) -> Result<FunctionIdx> {
+        let f = self.next_function();
+        backend.function(f, info)?;
+        let scope = self.scopes.len() as u32;
+        self.scopes.push(ScopeEntry {
+            function: f,
+            parent: None,
+            block: None,
+            file: info.decl.file,
+            depth: 0,
+        });
+        let name = self.names.intern(info.name);
+        self.functions.push(FunctionEntry {
+            name,
+            scope,
+            file: info.decl.file,
+            line: info.decl.line,
+            code_defined: false,
+        });
+        Ok(f)
+    }
+
+    /// Whether `f`'s code was reported.
+    pub(crate) fn code_defined(&self, f: FunctionIdx) -> bool {
+        self.functions
+            .get(f.index())
+            .is_some_and(|e| e.code_defined)
+    }
+
+    /// Records that `f`'s code was reported.
+    pub(crate) fn set_code_defined(&mut self, f: FunctionIdx) {
+        if let Some(e) = self.functions.get_mut(f.index()) {
+            e.code_defined = true;
+        }
+    }
+
+    /// A lexical block in scope `parent` (checked), at `line:col` of `file`.
+    pub(crate) fn lexical_block<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        parent: u32,
+        file: FileIdx,
+        (line, col): (u32, u32),
+        open: Option<FunctionIdx>,
+    ) -> Result<u32> {
+        check_line_col("lexical_block", line, col)?;
+        let function = self.scopes[parent as usize].function;
+        self.check_in_open_function(function, open, &"the parent scope")?;
+        let depth = self.scopes[parent as usize].depth + 1;
+        if depth > self.max_depth {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "a lexical block of `{}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
+                    self.function_name(function),
+                    self.max_depth
+                ),
+            );
+        }
+        let b = BlockIdx(self.block_count);
+        backend.lexical_block(b, self.block_parent(parent), file, line, col)?;
+        self.block_count += 1;
+        let s = self.scopes.len() as u32;
+        self.scopes.push(ScopeEntry {
+            function,
+            parent: Some(parent),
+            block: Some(b),
+            file,
+            depth,
+        });
+        Ok(s)
+    }
+
+    /// Checks a parameter's argument number (1-based, once per function);
+    /// returns the function's scope.
+    pub(crate) fn parameter_scope(&self, f: FunctionIdx, name: &str, arg_no: u32) -> Result<u32> {
+        if arg_no == 0 {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!("parameter `{name}`: argument numbers are 1-based"),
+            );
+        }
+        if self.arg_numbers.contains(&(f, arg_no)) {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "parameter `{name}`: `{}` already has a parameter number {arg_no}; each argument number is declared once (LLVM rejects duplicates)",
+                    self.function_name(f)
+                ),
+            );
+        }
+        Ok(self.functions[f.index()].scope)
+    }
+
+    /// A parameter (`arg_no`) or local of type `ty` in scope `scope` (both
+    /// checked), declared at `line:col`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn declare<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        scope: u32,
+        name: &str,
+        arg_no: Option<u32>,
+        ty: TypeIdx,
+        (line, col): (u32, u32),
+        open: Option<FunctionIdx>,
+    ) -> Result<VarIdx> {
+        let entry = &self.scopes[scope as usize];
+        let (function, file) = (entry.function, entry.file);
+        // The message is formatted only on error (this is a hot path).
+        self.check_in_open_function(function, open, &format_args!("variable `{name}`'s scope"))?;
+        let v = VarIdx(self.vars.len() as u32);
+        backend.variable(
+            v,
+            &VariableInfo {
+                name,
+                ty,
+                scope: self.block_parent(scope),
+                function,
+                arg_no,
+                decl: DeclSite { file, line },
+                col,
+            },
+        )?;
+        self.vars.push(VarEntry {
+            function,
+            located: false,
+        });
+        if let Some(a) = arg_no {
+            self.arg_numbers.insert((function, a));
+        }
+        Ok(v)
+    }
+
+    /// Where variable `v` (checked) lives over its whole scope.
+    pub(crate) fn locate_variable<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        v: VarIdx,
+        loc: VarLocation,
+        open: Option<FunctionIdx>,
+    ) -> Result<()> {
+        let var = &self.vars[v.index()];
+        if var.located {
+            return err(
+                ErrorKind::InvalidCode,
+                "set_variable_location called twice for one variable",
+            );
+        }
+        self.check_in_open_function(var.function, open, &"the variable")?;
+        backend.variable_location(v, loc)?;
+        self.vars[v.index()].located = true;
+        Ok(())
+    }
+
+    /// Defines the global `info` (checked by the context).
+    pub(crate) fn define_global<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        info: &GlobalInfo<'_>,
+    ) -> Result<GlobalIdx> {
+        let g = GlobalIdx(self.global_count);
+        backend.global(g, info)?;
+        self.global_count += 1;
+        Ok(g)
+    }
+}

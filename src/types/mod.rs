@@ -1,0 +1,235 @@
+//! The type map: frontend handle → unique type ID → type node, built
+//! exactly once per unique ID, emitted to the backend as it is built.
+//!
+//! * Fast path: a map keyed by the frontend's handle.
+//! * Truth: a map keyed by the interned [`UniqueTypeId`].
+//! * The walk (`walk.rs`) identifies a type from its parts and builds it:
+//!   structural types and enums completely (`build.rs`), struct, union and
+//!   tagged-union types as **stubs** whose completion is queued
+//!   (`composite.rs`). A member naming a type being built hits the stub.
+//! * Before [`TypeMap::resolve`] returns, the queue is drained.
+//! * Everything runs on explicit stacks and queues: a million-deep chain of
+//!   types never recurses natively.
+
+#![forbid(unsafe_code)]
+
+mod build;
+mod composite;
+mod names;
+mod parts;
+mod validate;
+mod walk;
+
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::backend::{Backend, DeclSite, FileIdx, NamespaceIdx, ParentScope, TypeIdx};
+use crate::desc::{DeclLoc, FrontendTy, TypeDesc, TypeScope, TypeSource};
+use crate::error::{err, Error, ErrorKind, Result};
+use crate::handles::TypeRef;
+use crate::id::{Interner, Sym, UidTable, UniqueTypeId};
+use crate::limits::{Diagnostic, Limits};
+
+/// One built type.
+pub(crate) struct Node {
+    pub(crate) uid: UniqueTypeId,
+    pub(crate) name: Sym,
+    pub(crate) size: u64,
+    pub(crate) align: u32,
+    pub(crate) complete: bool,
+    pub(crate) unsigned: bool,
+}
+
+/// A stub waiting for its members.
+struct Pending {
+    node: TypeIdx,
+    desc: TypeDesc,
+}
+
+/// What the type map needs of its context while building: the backend it
+/// emits to, and how to check the file and namespace handles a description
+/// names (the context's id and table sizes).
+pub(crate) struct TypeEnv<'a, B> {
+    /// The backend that gets every node.
+    pub(crate) backend: &'a mut B,
+    /// The context's id (handles of other contexts are refused).
+    pub(crate) ctx: u32,
+    /// Number of registered files.
+    pub(crate) files: usize,
+    /// Number of registered namespaces.
+    pub(crate) namespaces: usize,
+}
+
+impl<B> TypeEnv<'_, B> {
+    /// The parent scope of a type.
+    fn scope(&self, s: TypeScope) -> Result<ParentScope> {
+        Ok(match s {
+            TypeScope::Unit => ParentScope::Unit,
+            TypeScope::Namespace(ns) => {
+                ParentScope::Namespace(NamespaceIdx(ns.check(self.ctx, self.namespaces)? as u32))
+            }
+        })
+    }
+
+    /// The declaration site of a type.
+    fn decl(&self, d: Option<DeclLoc>) -> Result<Option<DeclSite>> {
+        d.map(|d| {
+            Ok(DeclSite {
+                file: FileIdx(d.file.check(self.ctx, self.files)? as u32),
+                line: d.line,
+            })
+        })
+        .transpose()
+    }
+}
+
+/// The type map of one compile unit.
+pub(crate) struct TypeMap {
+    names: Interner,
+    uids: UidTable,
+    limits: Limits,
+    diagnostics: Vec<Diagnostic>,
+    /// Definitions (crate hash, def id) already reported as truncated.
+    truncated_keys: FxHashSet<(u64, u64)>,
+    nodes: Vec<Node>,
+    by_handle: FxHashMap<FrontendTy, TypeIdx>,
+    handle_uid: FxHashMap<FrontendTy, UniqueTypeId>,
+    by_uid: FxHashMap<UniqueTypeId, TypeIdx>,
+    fingerprints: FxHashMap<UniqueTypeId, (u64, FrontendTy)>,
+    pending: VecDeque<Pending>,
+    /// Scratch stack and on-stack set of the walk, kept between calls.
+    scratch: (Vec<walk::Frame>, FxHashSet<FrontendTy>),
+}
+
+impl TypeMap {
+    /// An empty type map.
+    pub(crate) fn new(limits: Limits) -> Self {
+        TypeMap {
+            names: Interner::default(),
+            uids: UidTable::default(),
+            limits,
+            diagnostics: Vec::new(),
+            truncated_keys: FxHashSet::default(),
+            nodes: Vec::new(),
+            by_handle: FxHashMap::default(),
+            handle_uid: FxHashMap::default(),
+            by_uid: FxHashMap::default(),
+            fingerprints: FxHashMap::default(),
+            pending: VecDeque::new(),
+            scratch: Default::default(),
+        }
+    }
+
+    /// Resolves a frontend type to its node, describing it (and everything
+    /// it reaches) through `source` on first use. When this returns `Ok`,
+    /// every type it created is complete.
+    pub(crate) fn resolve<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        ty: FrontendTy,
+    ) -> Result<TypeIdx> {
+        if let Some(&n) = self.by_handle.get(&ty) {
+            return Ok(n);
+        }
+        let n = self.resolve_inner(env, source, ty)?;
+        self.drain_pending(env, source)?;
+        Ok(n)
+    }
+
+    /// Checks that `t` is a type of context `ctx`; returns its index.
+    pub(crate) fn check(&self, t: TypeRef, ctx: u32) -> Result<TypeIdx> {
+        Ok(TypeIdx(t.check(ctx, self.nodes.len())? as u32))
+    }
+
+    /// A built node (indices come from [`check`](Self::check) or the walk).
+    pub(crate) fn node(&self, t: TypeIdx) -> Result<&Node> {
+        self.nodes.get(t.index()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ForeignHandle,
+                format!("type {t} does not exist in this context"),
+            )
+        })
+    }
+
+    /// The stable string of a unique ID (LLVM's ODR identifier).
+    pub(crate) fn stable_string(&self, uid: UniqueTypeId) -> String {
+        self.uids.stable_string(uid, &self.names)
+    }
+
+    /// Non-fatal findings so far.
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Refuses to finish while a stub is incomplete (only possible after an
+    /// error interrupted a completion), naming up to five of them.
+    pub(crate) fn check_complete(&self) -> Result<()> {
+        let incomplete: Vec<String> = self
+            .nodes
+            .iter()
+            .filter(|n| !n.complete)
+            .take(5)
+            .map(|n| format!("`{}`", self.names.get(n.name)))
+            .collect();
+        if incomplete.is_empty() {
+            return Ok(());
+        }
+        let total = self.nodes.iter().filter(|n| !n.complete).count();
+        Err(Error::new(
+            ErrorKind::IncompleteStub,
+            format!(
+                "{total} type stub(s) were never completed ({}{}): an earlier error interrupted their description; fix that error (resolve_type returned it) before finishing, a debugger cannot show an incomplete type",
+                incomplete.join(", "),
+                if total > 5 { ", ..." } else { "" }
+            ),
+        ))
+    }
+
+    /// Completes queued stubs until none is left.
+    fn drain_pending<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+    ) -> Result<()> {
+        while let Some(p) = self.pending.pop_front() {
+            let node = p.node;
+            if let Err(e) = self.complete(env, source, p) {
+                let name = self.names.get(self.nodes[node.index()].name).to_owned();
+                return Err(Error::new(
+                    e.kind(),
+                    format!("{e} (while completing `{name}`)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A new node for `uid`, registered as complete.
+    fn push_node(&mut self, uid: UniqueTypeId, name: &str, size: u64, align: u32) -> TypeIdx {
+        let n = TypeIdx(self.nodes.len() as u32);
+        let name = self.names.intern(name);
+        self.nodes.push(Node {
+            uid,
+            name,
+            size,
+            align,
+            complete: true,
+            unsigned: false,
+        });
+        self.by_uid.insert(uid, n);
+        n
+    }
+
+    /// The node of a handle whose node was built.
+    fn node_of(&self, ty: FrontendTy) -> Result<TypeIdx> {
+        match self.by_handle.get(&ty) {
+            Some(&n) => Ok(n),
+            None => err(
+                ErrorKind::CyclicType,
+                format!("frontend type #{} was not built", ty.0),
+            ),
+        }
+    }
+}
