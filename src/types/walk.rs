@@ -12,7 +12,7 @@ use super::parts::{
 use super::validate::validate;
 use super::{TypeEnv, TypeMap};
 use crate::backend::{Backend, TypeIdx};
-use crate::desc::{FrontendTy, NominalKey, TypeDesc, TypeSource};
+use crate::desc::{FrontendTy, TypeDesc, TypeSource};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::id::{UidData, UniqueTypeId};
 
@@ -178,18 +178,13 @@ impl TypeMap {
         let generic = is_generic(&desc);
         let generic_run = identity_run.unwrap_or(0) + u32::from(generic);
         let mut uid = None;
-        if generic && generic_run > self.limits.generic_depth() {
-            // `generic` implies a nominal description.
-            let (key, nargs) = nominal(&desc).map_or((None, 0), |(k, a)| (Some(k), a.len()));
-            let key = key.unwrap_or(NominalKey {
-                crate_hash: 0,
-                def_id: 0,
-            });
+        let cut = generic && generic_run > self.limits.generic_depth();
+        if let Some((key, args)) = nominal(&desc).filter(|_| cut) {
             let dots = self.uids.intern(UidData::Truncated);
             let u = self.uids.intern(UidData::Nominal {
                 crate_hash: key.crate_hash,
                 def_id: key.def_id,
-                args: vec![dots; nargs].into_boxed_slice(),
+                args: vec![dots; args.len()].into_boxed_slice(),
             });
             // Every instantiation cut off here shares this identity, so their
             // descriptions are not compared.
