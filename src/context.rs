@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::backend::{
-    Backend, CompileUnitInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, Language,
-    NamespaceIdx, ParentScope, TypeIdx, VarIdx, VarLocation,
+    Backend, CompileUnitInfo, DeclSite, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo,
+    Language, NamespaceIdx, ParentScope, TypeIdx, VarIdx, VarLocation,
 };
 use crate::check::{check_bytes, check_line_col, check_name};
 use crate::desc::{FrontendTy, TypeSource};
@@ -230,7 +230,7 @@ impl<B: Backend> DebugContext<B> {
             name: f.name,
             linkage_name: f.linkage_name,
             scope,
-            decl: crate::backend::DeclSite { file, line: f.line },
+            decl: DeclSite { file, line: f.line },
             ret,
             params: &params,
             external: f.external,
@@ -334,7 +334,7 @@ impl<B: Backend> DebugContext<B> {
             linkage_name: g.linkage_name,
             scope,
             ty,
-            decl: crate::backend::DeclSite { file, line: g.line },
+            decl: DeclSite { file, line: g.line },
             external: g.external,
         };
         let i = self.scopes.define_global(&mut self.backend, &info)?;
