@@ -299,7 +299,8 @@ fn an_interrupted_completion_leaves_a_valid_module() {
     assert_eq!(cx.finish().unwrap_err().kind(), ErrorKind::IncompleteStub);
     let ir = m.print_to_string();
     assert!(!ir.contains("temporary"), "{ir}");
-    m.emit_object().unwrap();
+    let obj = m.emit_object().unwrap();
+    common::check_object("llvm_interrupted.o", &obj);
 }
 
 /// OPERATION: builder calls that LLVM-C would accept and mis-handle: no
