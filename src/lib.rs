@@ -12,7 +12,8 @@
 //! * **Backends** behind one [`Backend`] trait: [`GimliBackend`] (default,
 //!   pure Rust: DWARF 4/5 into relocatable ELF objects) and LLVM (feature
 //!   `llvm`).
-//! * A **stable renderer** ([`render`]) for snapshot tests of emitted DWARF.
+//! * A **stable renderer** (`render`, default feature `render`) for snapshot
+//!   tests of emitted DWARF.
 //!
 //! Misuse returns an [`Error`] saying what to fix; nothing panics.
 
@@ -29,6 +30,7 @@ mod id;
 mod location;
 #[cfg(test)]
 mod regress_tests;
+#[cfg(feature = "render")]
 pub mod render;
 mod scope;
 mod type_map;
