@@ -23,6 +23,7 @@ pub mod backend;
 mod composite;
 mod context;
 mod desc;
+mod desc_builders;
 mod error;
 mod handles;
 mod id;
