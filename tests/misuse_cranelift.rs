@@ -1,0 +1,156 @@
+//! Misuse of the gimli backend's call frames and object output that a
+//! Cranelift frontend can commit, and of the Cranelift glue (feature
+//! `cranelift`). Cases 38-41 (1-37 are in the other `misuse_*.rs` files).
+//! Each of these was silent before: the object was written and the link
+//! or the debugger failed later.
+
+mod common;
+
+use common::*;
+use dwarfsmith::{DwarfObject, ErrorKind};
+use gimli::write::{CallFrameInstruction, CommonInformationEntry, FrameDescriptionEntry};
+use object::write::{Object, StandardSection, Symbol, SymbolSection};
+use object::{SymbolFlags, SymbolKind, SymbolScope};
+
+fn cie() -> CommonInformationEntry {
+    let encoding = gimli::Encoding {
+        format: gimli::Format::Dwarf32,
+        version: 1,
+        address_size: 8,
+    };
+    let mut cie = CommonInformationEntry::new(encoding, 1, -8, gimli::X86_64::RA);
+    cie.add_instruction(CallFrameInstruction::Cfa(gimli::X86_64::RSP, 8));
+    cie
+}
+
+/// Case 38: `add_fde` twice for one symbol. Guards against: two FDEs for
+/// one address range (the link fails: ".eh_frame_hdr refers to overlapping
+/// FDEs"). Expected: `InvalidCode` naming the symbol; one FDE is written.
+#[test]
+fn add_fde_twice_for_one_symbol() {
+    let mut cx = context(5);
+    let f = function(&mut cx, "twice");
+    cx.define_function_code(f, 16, &[]).unwrap();
+    cx.backend_mut().set_cie(cie()).unwrap();
+    cx.backend_mut()
+        .add_fde("twice", |a| FrameDescriptionEntry::new(a, 16))
+        .unwrap();
+    let e = cx
+        .backend_mut()
+        .add_fde("twice", |a| FrameDescriptionEntry::new(a, 16))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert_eq!(
+        e.message(),
+        "add_fde was already called for `twice`: a function has one FDE (two would overlap in the linker's .eh_frame_hdr); call it once per function symbol"
+    );
+    let bytes = object_with(&cx.finish().unwrap(), &["twice"], &[]);
+    verify("misuse_fde_twice", &bytes);
+    let file = object::File::parse(&*bytes).unwrap();
+    use gimli::UnwindSection as _;
+    use object::{Object as _, ObjectSection as _};
+    let eh = file.section_by_name(".eh_frame").unwrap();
+    let eh = gimli::EhFrame::new(eh.data().unwrap(), gimli::LittleEndian);
+    let bases = gimli::BaseAddresses::default();
+    let mut entries = eh.entries(&bases);
+    let mut fdes = 0;
+    while let Some(entry) = entries.next().unwrap() {
+        fdes += matches!(entry, gimli::CieOrFde::Fde(_)) as usize;
+    }
+    assert_eq!(fdes, 1);
+}
+
+/// Case 39: `write_into` twice. Guards against: two copies of every debug
+/// section and FDE in the object (the link fails on the duplicated FDEs).
+/// Expected: `InvalidCode`; the object keeps one copy.
+#[test]
+fn write_into_twice() {
+    let mut cx = context(5);
+    let f = function(&mut cx, "once");
+    cx.define_function_code(f, 16, &[]).unwrap();
+    let dwarf = cx.finish().unwrap();
+    let mut obj = object_defining(&[("once", 16, 16)]);
+    dwarf.write_into(&mut obj).unwrap();
+    let e = dwarf.write_into(&mut obj).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert_eq!(
+        e.message(),
+        "write_into was already called on this DwarfObject: its sections go into one object once (a second copy duplicates .debug_info and the FDEs); finish another DebugContext for another object"
+    );
+    let bytes = obj.write().unwrap();
+    verify("misuse_write_twice", &bytes);
+    use object::Object as _;
+    let file = object::File::parse(&*bytes).unwrap();
+    let infos = file
+        .sections()
+        .filter(|s| {
+            use object::ObjectSection as _;
+            s.name() == Ok(".debug_info")
+        })
+        .count();
+    assert_eq!(infos, 1);
+}
+
+/// An object with `(name, symbol size, code bytes)` functions in `.text`.
+fn object_defining(functions: &[(&str, u64, usize)]) -> Object<'static> {
+    let mut obj = DwarfObject::new_elf_object();
+    let text = obj.section_id(StandardSection::Text);
+    for (name, size, bytes) in functions {
+        let off = obj.append_section_data(text, &vec![0xc3; *bytes], 16);
+        obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: off,
+            size: *size,
+            kind: SymbolKind::Text,
+            scope: SymbolScope::Linkage,
+            weak: false,
+            section: SymbolSection::Section(text),
+            flags: SymbolFlags::None,
+        });
+    }
+    obj
+}
+
+/// Case 40: a code size larger than the function's symbol size. Guards
+/// against: address ranges covering the next function (a debugger shows the
+/// wrong function there). Expected: `InvalidCode` naming both sizes; the
+/// object is unchanged (a corrected DWARF can still be written into it).
+#[test]
+fn code_size_larger_than_the_symbol() {
+    let mut cx = context(5);
+    let f = function(&mut cx, "small");
+    cx.define_function_code(f, 32, &[]).unwrap();
+    let dwarf = cx.finish().unwrap();
+    let mut obj = object_defining(&[("small", 16, 16), ("next", 16, 16)]);
+    let e = dwarf.write_into(&mut obj).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert_eq!(
+        e.message(),
+        "the debug info gives `small` 32 bytes of code but its symbol in the object has 16 bytes: pass define_function_code the function's own code size"
+    );
+    // Nothing was written: the right size still goes in.
+    let mut cx = context(5);
+    let f = function(&mut cx, "small");
+    cx.define_function_code(f, 16, &[]).unwrap();
+    cx.finish().unwrap().write_into(&mut obj).unwrap();
+    verify("misuse_code_size_fixed", &obj.write().unwrap());
+}
+
+/// Case 41: a code size reaching past the end of the function's section
+/// (symbols without a size, as cranelift-object writes them). Guards
+/// against: ranges past the code. Expected: `InvalidCode` with the offset
+/// and the section size.
+#[test]
+fn code_size_past_the_section_end() {
+    let mut cx = context(5);
+    let f = function(&mut cx, "last");
+    cx.define_function_code(f, 40, &[]).unwrap();
+    let dwarf = cx.finish().unwrap();
+    let mut obj = object_defining(&[("first", 0, 16), ("last", 0, 24)]);
+    let e = dwarf.write_into(&mut obj).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert_eq!(
+        e.message(),
+        "the debug info gives `last` 40 bytes of code from offset 16 but its section has only 40 bytes: pass define_function_code the function's own code size, and add the code to the object before writing the DWARF"
+    );
+}
