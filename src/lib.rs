@@ -22,6 +22,8 @@
 pub mod backend;
 mod composite;
 mod context;
+#[cfg(feature = "cranelift")]
+pub mod cranelift;
 mod desc;
 mod desc_builders;
 mod error;

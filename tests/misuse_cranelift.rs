@@ -1,6 +1,6 @@
 //! Misuse of the gimli backend's call frames and object output that a
 //! Cranelift frontend can commit, and of the Cranelift glue (feature
-//! `cranelift`). Cases 38-41 (1-37 are in the other `misuse_*.rs` files).
+//! `cranelift`). Cases 38-44 (1-37 are in the other `misuse_*.rs` files).
 //! Each of these was silent before: the object was written and the link
 //! or the debugger failed later.
 
@@ -153,4 +153,112 @@ fn code_size_past_the_section_end() {
         e.message(),
         "the debug info gives `last` 40 bytes of code from offset 16 but its section has only 40 bytes: pass define_function_code the function's own code size, and add the code to the object before writing the DWARF"
     );
+}
+
+#[cfg(feature = "cranelift")]
+mod with_cranelift {
+    //! Misuse of `DebugContext::define_cranelift_function`.
+
+    use super::*;
+    use cranelift_codegen::ir::{types, AbiParam, Function, InstBuilder, Signature, UserFuncName};
+    use cranelift_codegen::isa::{self, CallConv, TargetIsa};
+    use cranelift_codegen::settings::{self, Configurable};
+    use cranelift_codegen::Context;
+    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+    use std::sync::Arc;
+
+    fn isa() -> Arc<dyn TargetIsa> {
+        let mut fb = settings::builder();
+        fb.set("unwind_info", "true").unwrap();
+        fb.set("preserve_frame_pointers", "true").unwrap();
+        isa::lookup_by_name("x86_64-unknown-linux-gnu")
+            .unwrap()
+            .finish(settings::Flags::new(fb))
+            .unwrap()
+    }
+
+    fn compiled(isa: &dyn TargetIsa) -> Context {
+        let mut func = Function::with_name_signature(
+            UserFuncName::user(0, 0),
+            Signature::new(CallConv::SystemV),
+        );
+        func.signature.returns.push(AbiParam::new(types::I32));
+        let mut fbc = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fbc);
+        let entry = b.create_block();
+        b.switch_to_block(entry);
+        let v = b.ins().iconst(types::I32, 7);
+        b.ins().return_(&[v]);
+        b.seal_all_blocks();
+        b.finalize(isa.frontend_config());
+        let mut ctx = Context::for_function(func);
+        ctx.compile(isa, &mut Default::default()).unwrap();
+        ctx
+    }
+
+    /// Case 42: a symbol other than the function's linkage name. Guards
+    /// against: an FDE for another function (or none) and a subprogram whose
+    /// address is a different symbol. Expected: `InvalidName` naming both.
+    #[test]
+    fn symbol_other_than_the_linkage_name() {
+        let isa = isa();
+        let ctx = compiled(&*isa);
+        let mut cx = context(5);
+        let f = function(&mut cx, "declared_name");
+        cx.set_cranelift_cie(&*isa).unwrap();
+        let e = cx
+            .define_cranelift_function(f, ctx.compiled_code().unwrap(), &*isa, "other", &[])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidName);
+        assert_eq!(
+            e.message(),
+            "define_cranelift_function got symbol `other` for the function whose linkage name is `declared_name`: give the FunctionDesc the name the function was declared with in cranelift-module (dwarfsmith::cranelift::function_symbol)"
+        );
+    }
+
+    /// Case 43: `define_cranelift_function` before `set_cranelift_cie`.
+    /// Guards against: code rows and variables recorded, then the FDE
+    /// refused, so a retry reports "code already defined". Expected: the CIE
+    /// error, nothing recorded; after `set_cranelift_cie` the call succeeds.
+    #[test]
+    fn define_before_the_cie() {
+        let isa = isa();
+        let ctx = compiled(&*isa);
+        let mut cx = context(5);
+        let f = function(&mut cx, "f");
+        let code = ctx.compiled_code().unwrap();
+        let e = cx
+            .define_cranelift_function(f, code, &*isa, "f", &[])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidCode);
+        assert_eq!(
+            e.message(),
+            "add_fde before set_cie: give the backend the CIE first"
+        );
+        cx.set_cranelift_cie(&*isa).unwrap();
+        cx.define_cranelift_function(f, code, &*isa, "f", &[])
+            .unwrap();
+    }
+
+    /// Case 44: `define_cranelift_function` twice for one function. Guards
+    /// against: a second FDE. Expected: `InvalidCode` (one FDE per symbol).
+    #[test]
+    fn define_cranelift_function_twice() {
+        let isa = isa();
+        let ctx = compiled(&*isa);
+        let mut cx = context(5);
+        let f = function(&mut cx, "f");
+        cx.set_cranelift_cie(&*isa).unwrap();
+        let code = ctx.compiled_code().unwrap();
+        cx.define_cranelift_function(f, code, &*isa, "f", &[])
+            .unwrap();
+        let e = cx
+            .define_cranelift_function(f, code, &*isa, "f", &[])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidCode);
+        assert!(
+            e.message().contains("add_fde was already called for `f`"),
+            "{e}"
+        );
+    }
 }

@@ -119,6 +119,13 @@ impl GimliBackend {
         self.opts
     }
 
+    /// The symbol (linkage name) of function `f`, by its dense index.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    pub(crate) fn function_symbol(&self, f: u32) -> Option<&str> {
+        let func = self.functions.get(f as usize)?;
+        self.symbols.get_index(func.symbol).map(String::as_str)
+    }
+
     fn symbol(&mut self, name: &str) -> usize {
         self.symbols.insert_full(name.to_owned()).0
     }
