@@ -12,6 +12,9 @@
 //! * **Backends** behind one [`Backend`] trait: [`GimliBackend`] (default,
 //!   pure Rust: DWARF 4/5 into relocatable ELF objects) and LLVM (feature
 //!   `llvm`).
+//! * **Cranelift glue** (feature `cranelift`, module `cranelift`): code rows,
+//!   stack-slot locations and call-frame information from Cranelift's
+//!   compiled code in one call per function.
 //! * A **stable renderer** ([`render`]) for snapshot tests of emitted DWARF.
 //!
 //! Misuse returns an [`Error`] saying what to fix; nothing panics.
