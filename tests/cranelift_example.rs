@@ -69,6 +69,19 @@ fn the_object_verifies_and_the_program_runs() {
 }
 
 #[test]
+fn the_object_is_byte_identical_when_built_again() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cranelift_list_again");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut objects = Vec::new();
+    for _ in 0..2 {
+        example::build(&dir).unwrap();
+        objects.push(std::fs::read(dir.join("list.o")).unwrap());
+    }
+    assert!(objects[0].len() > 1000);
+    assert!(objects[0] == objects[1], "two builds differ");
+}
+
+#[test]
 fn gdb_shows_frames_locals_the_recursive_struct_and_return_values() {
     let exe = exe().to_str().unwrap();
     let mut args = vec!["-batch", "-nx"];

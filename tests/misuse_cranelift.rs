@@ -1,6 +1,6 @@
 //! Misuse of the gimli backend's call frames and object output that a
 //! Cranelift frontend can commit, and of the Cranelift glue (feature
-//! `cranelift`). Cases 38-44 (1-37 are in the other `misuse_*.rs` files).
+//! `cranelift`). Cases 38-45 (1-37 are in the other `misuse_*.rs` files).
 //! Each of these was silent before: the object was written and the link
 //! or the debugger failed later.
 
@@ -153,6 +153,44 @@ fn code_size_past_the_section_end() {
         e.message(),
         "the debug info gives `last` 40 bytes of code from offset 16 but its section has only 40 bytes: pass define_function_code the function's own code size, and add the code to the object before writing the DWARF"
     );
+}
+
+/// Case 45: `.eh_frame` data already in the object (cranelift-object's
+/// `ObjectBuilder::unwind_info(true)` writes its own). Guards against: two
+/// FDEs per function (the link fails on overlapping FDEs). Expected:
+/// `InvalidCode` saying what to turn off; with `FrameSection::DebugFrame`
+/// the same object takes the debug info.
+#[test]
+fn eh_frame_already_in_the_object() {
+    let dwarf = |frame_section| {
+        let b = dwarfsmith::GimliBackend::new(dwarfsmith::GimliOptions {
+            frame_section,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut cx = dwarfsmith::DebugContext::new(b, &unit()).unwrap();
+        let f = function(&mut cx, "f");
+        cx.define_function_code(f, 16, &[]).unwrap();
+        cx.backend_mut().set_cie(cie()).unwrap();
+        cx.backend_mut()
+            .add_fde("f", |a| FrameDescriptionEntry::new(a, 16))
+            .unwrap();
+        cx.finish().unwrap()
+    };
+    let mut obj = object_defining(&[("f", 16, 16)]);
+    let eh = obj.section_id(StandardSection::EhFrame);
+    obj.append_section_data(eh, &[0; 16], 8);
+    let e = dwarf(dwarfsmith::FrameSection::EhFrame)
+        .write_into(&mut obj)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert_eq!(
+        e.message(),
+        "the object already has .eh_frame data (cranelift-object writes its own when ObjectBuilder::unwind_info is on): turn that off, or use FrameSection::DebugFrame, so each function has one FDE"
+    );
+    dwarf(dwarfsmith::FrameSection::DebugFrame)
+        .write_into(&mut obj)
+        .unwrap();
 }
 
 #[cfg(feature = "cranelift")]

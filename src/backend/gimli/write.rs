@@ -213,7 +213,8 @@ impl DwarfObject {
     /// [`symbols`](Self::symbols). Adds an empty `.note.GNU-stack`
     /// (non-executable stack). Call it once: a second call is an error, as
     /// is a function whose code size reaches past its symbol's size or its
-    /// section's end (the object is unchanged then).
+    /// section's end, and `.eh_frame` data already in the object when this
+    /// writes `.eh_frame` (the object is unchanged then).
     pub fn write_into(&self, obj: &mut Object<'_>) -> Result<()> {
         if self.written.load(Ordering::Relaxed) {
             return Err(Error::new(
@@ -235,6 +236,16 @@ impl DwarfObject {
         }
         for &(sym, size) in &self.functions {
             check_code_size(obj, sym_at(&syms, sym)?, size)?;
+        }
+        if self.sections.iter().any(|s| s.id == SectionId::EhFrame) {
+            // Creates the (empty) section when missing: it is written below.
+            let eh = obj.section_id(StandardSection::EhFrame);
+            if !obj.section(eh).data().is_empty() {
+                return Err(Error::new(
+                    ErrorKind::InvalidCode,
+                    "the object already has .eh_frame data (cranelift-object writes its own when ObjectBuilder::unwind_info is on): turn that off, or use FrameSection::DebugFrame, so each function has one FDE",
+                ));
+            }
         }
         self.written.store(true, Ordering::Relaxed);
         let mut placed = Vec::with_capacity(self.sections.len());
