@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use crate::backend::Language;
 use crate::context::CompileUnit;
 use crate::desc::{
-    BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey, TypeDesc,
-    TypeScope, TypeSource, VariantDesc,
+    BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey,
+    TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, VariantDesc,
 };
 use crate::handles::{FileId, NamespaceId, TypeRef};
 use crate::scope::{FunctionDesc, GlobalDesc};
@@ -258,6 +258,70 @@ impl VariantDesc {
     }
 }
 
+impl TaggedUnionDesc {
+    /// A tagged union `name` (identity `key`) of `size` bytes aligned to
+    /// `align` whose tag of type `tag_ty` is at byte `tag_offset`: no
+    /// generic arguments, in the unit scope, no variants yet, the
+    /// `VariantPart` encoding.
+    ///
+    /// ```
+    /// use dwarfsmith::*;
+    /// // enum OptLong { None, Some(long) }: tag at 0, payload at 8.
+    /// let (tag, long, opt) = (FrontendTy(0), FrontendTy(1), FrontendTy(2));
+    /// let mut types = |t: FrontendTy| {
+    ///     Ok(match t.0 {
+    ///         0 => TypeDesc::base("u8", 1, BaseEncoding::Unsigned),
+    ///         1 => TypeDesc::base("long", 8, BaseEncoding::Signed),
+    ///         _ => TypeDesc::TaggedUnion(
+    ///             TaggedUnionDesc::new(NominalKey::new(1, 9), "OptLong", (16, 8), (0, tag))
+    ///                 .variant(VariantDesc::new("None", 0))
+    ///                 .variant(VariantDesc::new("Some", 1).field("0", long, 8)),
+    ///         ),
+    ///     })
+    /// };
+    /// let mut cx = DebugContext::new(
+    ///     GimliBackend::new(GimliOptions::default())?,
+    ///     &CompileUnit::new("opt.rs", "/src").language(Language::Rust),
+    /// )?;
+    /// let t = cx.resolve_type(&mut types, opt)?;
+    /// assert_eq!(cx.type_size(t)?, 16);
+    /// cx.finish()?;
+    /// # Ok::<(), dwarfsmith::Error>(())
+    /// ```
+    pub fn new(
+        key: NominalKey,
+        name: impl Into<String>,
+        (size, align): (u64, u32),
+        (tag_offset, tag_ty): (u64, FrontendTy),
+    ) -> Self {
+        TaggedUnionDesc {
+            key,
+            generic_args: Vec::new(),
+            name: name.into(),
+            scope: TypeScope::Unit,
+            size,
+            align,
+            tag_offset,
+            tag_ty,
+            variants: Vec::new(),
+            encoding: TaggedUnionEncoding::default(),
+            decl: None,
+        }
+    }
+
+    /// Appends a variant.
+    pub fn variant(mut self, variant: VariantDesc) -> Self {
+        self.variants.push(variant);
+        self
+    }
+
+    /// Chooses the encoding.
+    pub fn encoding(mut self, encoding: TaggedUnionEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+}
+
 impl EnumDesc {
     /// A C-like enum `name` (identity `key`) stored as `underlying`, of
     /// `size` bytes aligned to `align`: no generic arguments, in the unit
@@ -333,5 +397,16 @@ mod tests {
         assert_eq!(e.enumerators, [("A".to_owned(), -1)]);
         let v = VariantDesc::new("Some", 1).field("0", FrontendTy(0), 8);
         assert_eq!((v.discriminant, v.fields.len()), (1, 1));
+        let u = TaggedUnionDesc::new(NominalKey::new(1, 4), "Opt", (16, 8), (0, FrontendTy(5)))
+            .variant(v.clone())
+            .encoding(TaggedUnionEncoding::CppLike);
+        assert_eq!(
+            (u.size, u.align, u.tag_offset, u.tag_ty),
+            (16, 8, 0, FrontendTy(5))
+        );
+        assert_eq!(
+            (u.variants, u.encoding),
+            (vec![v], TaggedUnionEncoding::CppLike)
+        );
     }
 }

@@ -124,6 +124,20 @@ mod tests {
     }
 
     #[test]
+    fn a_replaced_row_equal_to_its_predecessor_is_dropped() {
+        let t = |n| Some(LocToken(n));
+        let rows = rows_from_ranges(8, [(0, 4, t(1)), (4, 4, t(2)), (4, 8, t(1))]);
+        assert_eq!(rows, [row(0, Some(1))]);
+    }
+
+    #[test]
+    fn overlapping_ranges_start_where_the_previous_one_ended() {
+        let t = |n| Some(LocToken(n));
+        let rows = rows_from_ranges(12, [(0, 8, t(1)), (4, 12, t(2))]);
+        assert_eq!(rows, [row(0, Some(1)), row(8, Some(2))]);
+    }
+
+    #[test]
     fn tokens_round_trip_and_the_default_location_is_none() {
         assert_eq!(loc_token(SourceLoc::default()), None);
         assert_eq!(loc_token(srcloc(Some(LocToken(0)))), Some(LocToken(0)));

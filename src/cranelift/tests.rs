@@ -98,6 +98,20 @@ fn code_rows_of_compiled_code_start_unlocated_and_end_inside_the_code() {
 }
 
 #[test]
+fn a_slot_this_function_does_not_have_is_an_error() {
+    use cranelift_codegen::entity::EntityRef;
+    let isa = isa(true);
+    let (ctx, _) = compile(&*isa, [None, None]);
+    let e = super::slot_cfa_offset(code(&ctx), StackSlot::new(7)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert!(
+        e.message()
+            .starts_with("ss7 is not a stack slot of this function"),
+        "{e}"
+    );
+}
+
+#[test]
 fn without_unwind_info_slot_offsets_are_an_error_saying_which_setting() {
     let isa = isa(false);
     let (ctx, slots) = compile(&*isa, [None, None]);
