@@ -29,7 +29,7 @@ pub fn fp_to_cfa_offset(code: &CompiledCode) -> Result<u32> {
         .ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidCode,
-                "the compiled code sets up no frame pointer in its unwind info: build the ISA with the `unwind_info` setting enabled (and `preserve_frame_pointers` for leaf functions)",
+                "the compiled code sets up no frame pointer in its unwind info: build the ISA with the `unwind_info` setting enabled",
             )
         })
 }

@@ -17,10 +17,17 @@ use crate::{
 };
 
 fn isa(unwind_info: bool) -> Arc<dyn TargetIsa> {
+    isa_with(unwind_info, true)
+}
+
+fn isa_with(unwind_info: bool, preserve_frame_pointers: bool) -> Arc<dyn TargetIsa> {
     let mut fb = settings::builder();
-    let unwind = if unwind_info { "true" } else { "false" };
-    for (k, v) in [("preserve_frame_pointers", "true"), ("unwind_info", unwind)] {
-        fb.set(k, v).expect("known Cranelift setting");
+    for (k, v) in [
+        ("preserve_frame_pointers", preserve_frame_pointers),
+        ("unwind_info", unwind_info),
+    ] {
+        fb.set(k, if v { "true" } else { "false" })
+            .expect("known Cranelift setting");
     }
     isa::lookup_by_name("x86_64-unknown-linux-gnu")
         .expect("x86-64 is built into cranelift-codegen")
@@ -79,6 +86,15 @@ fn x86_64_slots_lie_below_the_saved_rbp_at_their_frame_offsets() {
     // (CFA-16): the lower one at CFA-32, the upper one at CFA-24.
     assert_eq!(layout.frame_to_fp_offset, 16);
     let mut got = [a, b];
+    got.sort();
+    assert_eq!(got, [-32, -24]);
+}
+
+#[test]
+fn a_function_with_slots_has_a_frame_even_without_preserve_frame_pointers() {
+    let isa = isa_with(true, false);
+    let (ctx, slots) = compile(&*isa, [None, None]);
+    let mut got = slots.map(|s| super::slot_cfa_offset(code(&ctx), s).unwrap());
     got.sort();
     assert_eq!(got, [-32, -24]);
 }
