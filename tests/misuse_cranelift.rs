@@ -1,6 +1,6 @@
 //! Misuse of the gimli backend's call frames and object output that a
 //! Cranelift frontend can commit, and of the Cranelift glue (feature
-//! `cranelift`). Cases 38-45 (1-37 are in the other `misuse_*.rs` files).
+//! `cranelift`). Cases 38-46 (1-37 are in the other `misuse_*.rs` files).
 //! Each of these was silent before: the object was written and the link
 //! or the debugger failed later.
 
@@ -298,5 +298,35 @@ mod with_cranelift {
             e.message().contains("add_fde was already called for `f`"),
             "{e}"
         );
+    }
+
+    /// Case 46: `write_into_product` on cranelift-object's product built
+    /// with `ObjectBuilder::unwind_info(true)`, which wrote its own
+    /// `.eh_frame`. Guards against: two FDEs per function (a link error).
+    /// Expected: the case-45 error naming the setting.
+    #[test]
+    fn product_with_its_own_eh_frame() {
+        use cranelift_module::{default_libcall_names, Linkage, Module};
+        use cranelift_object::{ObjectBuilder, ObjectModule};
+        let isa = isa();
+        let mut builder = ObjectBuilder::new(isa.clone(), "t", default_libcall_names()).unwrap();
+        builder.unwind_info(true);
+        let mut module = ObjectModule::new(builder);
+        let mut ctx = compiled(&*isa);
+        let id = module
+            .declare_function("f", Linkage::Export, &ctx.func.signature)
+            .unwrap();
+        module.define_function(id, &mut ctx).unwrap();
+        let mut cx = context(5);
+        let f = function(&mut cx, "f");
+        cx.set_cranelift_cie(&*isa).unwrap();
+        let symbol = dwarfsmith::cranelift::function_symbol(&module, id);
+        cx.define_cranelift_function(f, ctx.compiled_code().unwrap(), &*isa, &symbol, &[])
+            .unwrap();
+        let mut product = module.finish();
+        let e = dwarfsmith::cranelift::write_into_product(&cx.finish().unwrap(), &mut product)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidCode);
+        assert!(e.message().contains("ObjectBuilder::unwind_info"), "{e}");
     }
 }
