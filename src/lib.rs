@@ -12,6 +12,9 @@
 //! * **Backends** behind one [`Backend`] trait: [`GimliBackend`] (default,
 //!   pure Rust: DWARF 4/5 into relocatable ELF objects) and LLVM (feature
 //!   `llvm`).
+//! * **Cranelift glue** (feature `cranelift`, module `cranelift`): code rows,
+//!   stack-slot locations and call-frame information from Cranelift's
+//!   compiled code in one call per function.
 //! * A **stable renderer** (`render`, default feature `render`) for snapshot
 //!   tests of emitted DWARF.
 //!
@@ -23,7 +26,10 @@
 pub mod backend;
 mod composite;
 mod context;
+#[cfg(feature = "cranelift")]
+pub mod cranelift;
 mod desc;
+mod desc_builders;
 mod error;
 mod handles;
 mod id;
