@@ -111,7 +111,8 @@ fn a_million_distinct_locations() {
     let sizes = out.section_sizes();
     let line = sizes.iter().find(|(n, _)| *n == ".debug_line").unwrap();
     assert!(line.1 > 1_000_000, "{sizes:?}");
-    check_object("million_locations.o", &object_with(&out, &["f"], &[]));
+    let bytes = object_with_code_sizes(&out, &[("f", 1_000_000)], &[]);
+    check_object("million_locations.o", &bytes);
 }
 
 /// Case 30: `exit_function` with no function open, and a location set while in
