@@ -2,7 +2,7 @@
 //! memory or crash inside LLVM if passed through unchecked, and must be an
 //! `Err` instead (seed 000: exception over crash). Each test names the
 //! operation, the failure it guards against and the expected result.
-#![cfg(feature = "llvm")]
+#![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
 
