@@ -98,7 +98,7 @@ fn emit_zoo(version: u16) -> (Vec<u8>, String) {
     let ctx = LlvmContext::new();
     let module = ctx.create_module("zoo").unwrap();
     let obj = fill_zoo(&module, version);
-    (obj, module.print_to_string())
+    (obj, module.print_to_string().unwrap())
 }
 
 #[test]

@@ -41,6 +41,7 @@
 mod attach;
 mod backend;
 mod builder;
+mod deep_stack;
 mod driver;
 mod ir;
 mod scopes;
