@@ -20,12 +20,14 @@
 //! backend made (an upper bound on any chain's depth); the caller blocks on
 //! it. The object passes `llvm-dwarfdump-19 --verify` and has every struct.
 //! Graphs needing more stack than the documented limit are refused with
-//! `LimitExceeded` instead (see DESIGN.md, "LLVM backend").
+//! `LimitExceeded` instead (see DESIGN.md, "LLVM backend"). A 200,000-struct
+//! ring through pointers (stubs completed while others are still
+//! temporary, the cycle left for the finalize) works the same way.
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
 
-use common::{base, check_object, field, strukt, Table, I64};
+use common::{base, check_object, field, ptr, strukt, Table, I64};
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmModule, LlvmOptions};
 use dwarfsmith::{BaseEncoding, DebugContext, FrontendTy};
 
@@ -46,6 +48,28 @@ fn chain(t: &mut Table, n: u64) -> FrontendTy {
         );
     }
     FrontendTy(10_000)
+}
+
+/// `n` structs in a ring through pointers: `R_i { next: *R_(i+1) }`, the
+/// last pointing at the first (every struct a stub while the others are
+/// resolved, completed innermost first, cycles left for the finalize).
+fn ring(t: &mut Table, n: u64) -> FrontendTy {
+    const R: u64 = 2_000_000;
+    const P: u64 = 4_000_000;
+    for i in 0..n {
+        t.add(P + i, ptr(R + (i + 1) % n));
+        t.add(
+            R + i,
+            strukt(
+                R + i,
+                &format!("R{i}"),
+                8,
+                vec![field("next", P + i, 0)],
+                None,
+            ),
+        );
+    }
+    FrontendTy(R)
 }
 
 /// The chain's depth: `DWARFSMITH_DEEP` or 200,000.
@@ -105,5 +129,26 @@ fn a_deep_chain_dropped_unfinished_is_finalized_without_overflow() {
         ir.matches("DICompositeType(tag: DW_TAG_structure_type")
             .count(),
         depth() as usize
+    );
+}
+
+#[test]
+fn a_200000_struct_ring_through_pointers_finalizes_and_emits() {
+    let n = depth();
+    let ctx = LlvmContext::new();
+    let module = ctx.create_module("ring").unwrap();
+    {
+        let backend = LlvmBackend::new(&module, LlvmOptions::default()).unwrap();
+        let mut cx = DebugContext::new(backend, &common::llvm::cu()).unwrap();
+        let mut t = Table::default();
+        let root = ring(&mut t, n);
+        cx.resolve_type(&mut t, root).unwrap();
+        cx.finish().unwrap();
+    }
+    let bytes = module.emit_object().unwrap();
+    let s = check_object("llvm_deep_ring.o", &bytes);
+    assert_eq!(
+        s.tags.get("DW_TAG_structure_type").copied(),
+        Some(n as usize)
     );
 }
