@@ -22,14 +22,17 @@
 //! Graphs needing more stack than the documented limit are refused with
 //! `LimitExceeded` instead (see DESIGN.md, "LLVM backend"). A 200,000-struct
 //! ring through pointers (stubs completed while others are still
-//! temporary, the cycle left for the finalize) works the same way.
+//! temporary, the cycle left for the finalize) works the same way, and so
+//! does verifying the deep unit before `finish` (an error, not an overflow:
+//! that walk overflowed the runner's base stack until the levels were
+//! recorded on every backend call rather than at finalize).
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
 
 use common::{base, check_object, field, ptr, strukt, Table, I64};
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmModule, LlvmOptions};
-use dwarfsmith::{BaseEncoding, DebugContext, FrontendTy};
+use dwarfsmith::{BaseEncoding, DebugContext, ErrorKind, FrontendTy, FunctionDesc, TypeRef};
 
 /// `n` structs, each holding the next by value; the last holds an `i64`.
 fn chain(t: &mut Table, n: u64) -> FrontendTy {
@@ -151,4 +154,48 @@ fn a_200000_struct_ring_through_pointers_finalizes_and_emits() {
         s.tags.get("DW_TAG_structure_type").copied(),
         Some(n as usize)
     );
+}
+
+/// Verifying and emitting before `finish` walk the deep graph too (the
+/// function's subprogram names the chain): an error (the unit is not
+/// finalized), not an overflow.
+#[test]
+fn verifying_and_emitting_a_deep_unit_before_finish_is_an_error_not_an_overflow() {
+    let ctx = LlvmContext::new();
+    let module = ctx.create_module("deep_early").unwrap();
+    let i32t = ctx.int_type(32).unwrap();
+    let f = module
+        .add_function("f", ctx.function_type(i32t, &[], false).unwrap())
+        .unwrap();
+    let builder = module.create_builder();
+    let backend = LlvmBackend::new(&module, LlvmOptions::default()).unwrap();
+    let mut cx = DebugContext::new(backend, &common::llvm::cu()).unwrap();
+    let file = cx.file("deep.c".as_ref()).unwrap();
+    let mut t = Table::default();
+    let root = chain(&mut t, depth());
+    let r = cx.resolve_type(&mut t, root).unwrap();
+    let params: &'static [TypeRef] = Box::leak(Box::new([r]));
+    let id = cx
+        .define_function(&FunctionDesc {
+            name: "f",
+            linkage_name: "f",
+            namespace: None,
+            file,
+            line: 1,
+            ret: None,
+            params,
+            external: true,
+        })
+        .unwrap();
+    cx.attach_llvm_function(id, f).unwrap();
+    builder
+        .position_at_end(f.append_block("entry").unwrap())
+        .unwrap();
+    builder.ret(Some(ctx.const_int(i32t, 0).unwrap())).unwrap();
+    let e = module.verify().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Backend, "{e}");
+    let e = module.emit_object().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Backend, "{e}");
+    cx.finish().unwrap();
+    module.verify().unwrap();
 }

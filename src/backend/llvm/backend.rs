@@ -206,6 +206,7 @@ impl<'a> LlvmBackend<'a> {
     }
 
     pub(super) fn live(&self) -> Result<()> {
+        self.note_levels();
         if self.finished {
             return err(
                 ErrorKind::Finalized,

@@ -123,11 +123,18 @@ impl LlvmBackend<'_> {
             + self.globals.len()
     }
 
+    /// Records the unit's metadata levels in the context, for walks of the
+    /// module before `finish` (called by every backend call, so it lags
+    /// at most the one call in progress).
+    pub(super) fn note_levels(&self) {
+        self.module.ctx.metadata_levels.set(self.metadata_levels());
+    }
+
     /// `LLVMDIBuilderFinalize` on a stack sized for the unit (recorded in
     /// the context for the verifier and the code generator).
     pub(super) fn finalize_dibuilder(&mut self) -> Result<()> {
+        self.note_levels();
         let levels = self.metadata_levels();
-        self.module.ctx.metadata_levels.set(levels);
         let dib = Raw::new(self.dib);
         // SAFETY: the DIBuilder is live and finalized once (callers set
         // `finished` or are the Drop); the calling thread, which owns the
