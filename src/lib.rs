@@ -11,7 +11,7 @@
 //!   prologue, then `set_source_location` / `clear_source_location`.
 //! * **Backends** behind one [`Backend`] trait: [`GimliBackend`] (default,
 //!   pure Rust: DWARF 4/5 into relocatable ELF objects) and LLVM (feature
-//!   `llvm`).
+//!   `llvm19` or `llvm22`; `llvm` is LLVM 19).
 //! * **Cranelift glue** (feature `cranelift`, module `cranelift`): code rows,
 //!   stack-slot locations and call-frame information from Cranelift's
 //!   compiled code in one call per function.
@@ -22,6 +22,14 @@
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
+
+// The LLVM backend's bindings, under one name whichever LLVM is selected
+// (LLVM 22 when both features are on); re-exported as
+// `backend::llvm::sys`.
+#[cfg(all(feature = "llvm19", not(feature = "llvm22")))]
+extern crate llvm_sys_191 as llvm_sys;
+#[cfg(feature = "llvm22")]
+extern crate llvm_sys_221 as llvm_sys;
 
 pub mod backend;
 mod composite;

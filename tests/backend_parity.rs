@@ -10,7 +10,7 @@
 //! "Inherent differences from the gimli backend's output".
 //!
 //! toyc: `$TOYC`, or built like tests/toy_debuggers.rs does.
-#![cfg(feature = "llvm")]
+#![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
 #[allow(dead_code)]

@@ -15,7 +15,7 @@
 //! time excludes waiting for other jobs on a shared machine; Z = the gimli
 //! backend's peak-RSS growth over its output size). BENCHMARKS.md has the method and the numbers.
 
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm;
 mod raw;
 mod workload;
@@ -91,7 +91,7 @@ fn run_variant(name: &str, n: u64) -> Result<Vec<u8>, String> {
     match name {
         "gimli" => workload::run_gimli(n).map_err(|e| e.to_string()),
         "raw" => Ok(raw::run_raw(n)),
-        #[cfg(feature = "llvm")]
+        #[cfg(any(feature = "llvm19", feature = "llvm22"))]
         "llvm" => llvm::run_llvm(n).map_err(|e| e.to_string()),
         other => Err(format!("unknown variant `{other}`")),
     }
@@ -272,7 +272,7 @@ fn main() {
         if !args.variants.iter().any(|x| x == v) {
             continue;
         }
-        if v == "llvm" && !cfg!(feature = "llvm") {
+        if v == "llvm" && !cfg!(any(feature = "llvm19", feature = "llvm22")) {
             println!("llvm: n/a (build with --features llvm)");
             continue;
         }

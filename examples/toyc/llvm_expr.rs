@@ -1,7 +1,7 @@
 //! LLVM codegen of Toy expressions, places and calls (the counterpart of
 //! `codegen_expr.rs`).
 
-use llvm_sys::{LLVMIntPredicate as IP, LLVMRealPredicate as FP};
+use dwarfsmith::backend::llvm::sys::{LLVMIntPredicate as IP, LLVMRealPredicate as FP};
 
 use crate::abi::RetAbi;
 use crate::codegen_llvm::{LCg, LRepr, LV};

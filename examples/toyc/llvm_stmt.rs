@@ -3,7 +3,7 @@
 //! and of the operators that need more than one instruction (the
 //! counterpart of `codegen_ops.rs`).
 
-use llvm_sys::LLVMIntPredicate as IP;
+use dwarfsmith::backend::llvm::sys::LLVMIntPredicate as IP;
 
 use crate::codegen_llvm::{LCg, LRepr, LV};
 use crate::hir::{

@@ -41,15 +41,15 @@ mod debuginfo;
 mod debuginfo_gimli;
 mod link;
 
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod codegen_llvm;
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod debuginfo_llvm;
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm_expr;
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm_ir;
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm_stmt;
 
 use std::path::PathBuf;
@@ -125,7 +125,7 @@ fn run(cmd: Cmd) -> u8 {
         no_debug,
         save_object,
     } = cmd;
-    if backend == BackendArg::Llvm && !cfg!(feature = "llvm") {
+    if backend == BackendArg::Llvm && !cfg!(any(feature = "llvm19", feature = "llvm22")) {
         eprintln!("error: the llvm backend needs the `llvm` cargo feature");
         return 1;
     }
@@ -187,9 +187,9 @@ fn compile(
 ) -> Result<Vec<u8>, String> {
     match backend {
         BackendArg::Gimli => codegen_cranelift::compile(prog, file, opts),
-        #[cfg(feature = "llvm")]
+        #[cfg(any(feature = "llvm19", feature = "llvm22"))]
         BackendArg::Llvm => codegen_llvm::compile(prog, file, opts),
-        #[cfg(not(feature = "llvm"))]
+        #[cfg(not(any(feature = "llvm19", feature = "llvm22")))]
         BackendArg::Llvm => Err("the llvm backend needs the `llvm` cargo feature".into()),
     }
 }

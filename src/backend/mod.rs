@@ -4,7 +4,7 @@
 //! dense indices of the core's handles.
 
 pub mod gimli;
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 #[allow(unsafe_code)]
 pub mod llvm;
 

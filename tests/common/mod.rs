@@ -3,7 +3,7 @@
 //! (`llvm-dwarfdump-19 --verify` and a gimli read-back).
 #![allow(dead_code)]
 
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 pub mod llvm;
 pub mod model;
 pub mod readback;

@@ -14,12 +14,12 @@ use super::{check_program, dwarf, parse_directives, require_debuggers};
 
 /// Is LLVM-backend testing requested? `DWARFSMITH_TEST_LLVM=1` asks for it,
 /// `DWARFSMITH_TEST_LLVM=0` turns it off; unset, it is on when the tests are
-/// built with the `llvm` feature (as scripts/test does).
+/// built with an LLVM feature (as scripts/test does).
 pub fn llvm_requested() -> bool {
     match std::env::var("DWARFSMITH_TEST_LLVM").as_deref() {
         Ok("1") => true,
         Ok("0") => false,
-        _ => cfg!(feature = "llvm"),
+        _ => cfg!(any(feature = "llvm19", feature = "llvm22")),
     }
 }
 
@@ -33,8 +33,9 @@ pub fn backends() -> Vec<&'static str> {
 }
 
 /// The toyc binary: `$TOYC` if set, otherwise built once with
-/// `$CARGO build --release --example toyc` (plus `--features llvm` when LLVM
-/// testing is requested) in `manifest_dir`.
+/// `$CARGO build --release --example toyc` (plus `--features llvm22` or
+/// `llvm19`, as these tests, when LLVM testing is requested) in
+/// `manifest_dir`.
 pub fn toyc_path(manifest_dir: &Path) -> Result<PathBuf, String> {
     static TOYC: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     TOYC.get_or_init(|| find_or_build_toyc(manifest_dir))
@@ -58,7 +59,13 @@ fn find_or_build_toyc(manifest_dir: &Path) -> Result<PathBuf, String> {
     cmd.args(["build", "--release", "--example", "toyc"])
         .current_dir(manifest_dir);
     if llvm_requested() {
-        cmd.args(["--features", "llvm"]);
+        // The LLVM these tests were built with (LLVM 19 by default).
+        let feature = if cfg!(feature = "llvm22") {
+            "llvm22"
+        } else {
+            "llvm19"
+        };
+        cmd.args(["--features", feature]);
     }
     let output = cmd.output().map_err(|e| {
         format!(

@@ -2,9 +2,11 @@
 //! `SAFETY:` comment relies on).
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-use llvm_sys::core::*;
-use llvm_sys::prelude::*;
-use llvm_sys::{LLVMIntPredicate, LLVMOpcode, LLVMRealPredicate, LLVMTypeKind};
+use dwarfsmith::backend::llvm::sys::core::*;
+use dwarfsmith::backend::llvm::sys::prelude::*;
+use dwarfsmith::backend::llvm::sys::{
+    LLVMIntPredicate, LLVMOpcode, LLVMRealPredicate, LLVMTypeKind,
+};
 
 use std::marker::PhantomData;
 

@@ -26,10 +26,10 @@ mod inst;
 use std::ffi::{c_char, CString};
 use std::marker::PhantomData;
 
+use dwarfsmith::backend::llvm::sys::core::*;
+use dwarfsmith::backend::llvm::sys::prelude::*;
+use dwarfsmith::backend::llvm::sys::{LLVMLinkage, LLVMTypeKind};
 use dwarfsmith::backend::llvm::{LlvmBlock, LlvmBuilder, LlvmFunction, LlvmModule, LlvmValue};
-use llvm_sys::core::*;
-use llvm_sys::prelude::*;
-use llvm_sys::{LLVMLinkage, LLVMTypeKind};
 
 /// Result of IR construction (toyc's errors are strings).
 pub type R<T> = Result<T, String>;
@@ -337,7 +337,10 @@ impl<'m> Ir<'m> {
             LLVMSetAlignment(g, align.clamp(1, 1 << 16) as u32);
             if anon {
                 LLVMSetLinkage(g, LLVMLinkage::LLVMPrivateLinkage);
-                LLVMSetUnnamedAddress(g, llvm_sys::LLVMUnnamedAddr::LLVMGlobalUnnamedAddr);
+                LLVMSetUnnamedAddress(
+                    g,
+                    dwarfsmith::backend::llvm::sys::LLVMUnnamedAddr::LLVMGlobalUnnamedAddr,
+                );
             } else {
                 LLVMSetLinkage(g, LLVMLinkage::LLVMInternalLinkage);
             }

@@ -206,6 +206,7 @@ impl<'a> LlvmBackend<'a> {
     }
 
     pub(super) fn live(&self) -> Result<()> {
+        self.note_levels();
         if self.finished {
             return err(
                 ErrorKind::Finalized,
@@ -452,10 +453,13 @@ impl<'a> LlvmBackend<'a> {
 impl Drop for LlvmBackend<'_> {
     fn drop(&mut self) {
         if !self.finished && !self.cu.is_null() {
-            // Leave the module consistent: no temporaries, a finalized CU.
+            // Leave the module consistent: no temporaries, a finalized CU
+            // (or, if the finalize cannot run, a module marked unusable).
             self.retire_stubs();
-            // SAFETY: the DIBuilder is live and finalized once.
-            unsafe { LLVMDIBuilderFinalize(self.dib) };
+            self.finished = true;
+            // An error is recorded in the context (verify and emit_object
+            // report it); Drop cannot return it.
+            let _ = self.finalize_dibuilder();
         }
         // SAFETY: the DIBuilder is owned here and disposed once, before the
         // module it writes into (which the backend borrows).

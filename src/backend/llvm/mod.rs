@@ -1,6 +1,6 @@
-//! The LLVM backend (cargo feature `llvm`): debug-info metadata built with
-//! LLVM's `DIBuilder` (llvm-sys 191, LLVM 19) in the frontend's module;
-//! LLVM's code generator writes the DWARF.
+//! The LLVM backend (cargo feature `llvm19` or `llvm22`; `llvm` is LLVM 19):
+//! debug-info metadata built with LLVM's `DIBuilder` (llvm-sys 191 or 221)
+//! in the frontend's module; LLVM's code generator writes the DWARF.
 //!
 //! This module is the only place of the crate with `unsafe` code. Every
 //! block carries a `SAFETY:` comment; the invariants they rely on are:
@@ -41,12 +41,24 @@
 mod attach;
 mod backend;
 mod builder;
+mod deep_stack;
 mod driver;
 mod ir;
 mod scopes;
 mod shim;
 mod target;
 mod types;
+
+/// The llvm-sys bindings of the selected LLVM (llvm-sys 191 with feature
+/// `llvm19` alone), so a frontend links the same LLVM as the backend
+/// without its own llvm-sys dependency.
+#[cfg(not(feature = "llvm22"))]
+pub use llvm_sys_191 as sys;
+/// The llvm-sys bindings of the selected LLVM (llvm-sys 221 with feature
+/// `llvm22`), so a frontend links the same LLVM as the backend without its
+/// own llvm-sys dependency.
+#[cfg(feature = "llvm22")]
+pub use llvm_sys_221 as sys;
 
 pub use backend::{LlvmBackend, LlvmOptions};
 pub use builder::{IntCompare, LlvmBuilder};
