@@ -5,9 +5,6 @@
 //! through dwarfsmith) and the link step ([`link::link`]). The `toyc`
 //! binary is the command line over these three.
 
-// The front end's IR has more than this codegen reads.
-#![allow(dead_code)]
-
 pub mod codegen;
 pub(crate) mod debuginfo;
 pub mod front;

@@ -4,8 +4,7 @@
 //! eightbyte (SSE if it holds only floats, else INTEGER); larger: through a
 //! hidden pointer passed first and returned in `rax`.
 
-use cranelift_codegen::ir::{types, Type};
-
+use crate::codegen::repr::{scalar, Scalar};
 use crate::front::hir::{Program, TypeId, TypeKind};
 
 /// How a function returns its result.
@@ -14,11 +13,20 @@ pub enum RetAbi {
     /// Nothing (unit).
     None,
     /// One scalar value.
-    Scalar(Type),
-    /// An aggregate in these registers, one per eightbyte (`I64`/`F64`).
-    Regs(Vec<Type>),
+    Scalar(Scalar),
+    /// An aggregate in these registers, one per eightbyte.
+    Regs(Vec<Eightbyte>),
     /// An aggregate in memory at a hidden pointer (first parameter, returned).
     Memory,
+}
+
+/// The register class of one eightbyte of an aggregate result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eightbyte {
+    /// INTEGER: a 64-bit general-purpose register (`rax`, `rdx`).
+    Int,
+    /// SSE: only floats; a double in `xmm0`/`xmm1`.
+    Sse,
 }
 
 /// Scalar leaves of `t` at byte offsets from `base`: `(offset, is_float)`.
@@ -59,8 +67,8 @@ fn leaves(prog: &Program, t: TypeId, base: u64, out: &mut Vec<(u64, bool)>, dept
 }
 
 /// The return convention of a function returning `t`.
-pub fn ret_abi(prog: &Program, t: TypeId, scalar: Option<Type>) -> RetAbi {
-    if let Some(s) = scalar {
+pub fn ret_abi(prog: &Program, t: TypeId) -> RetAbi {
+    if let Some(s) = scalar(prog, t) {
         return RetAbi::Scalar(s);
     }
     let size = prog.types.size_of(t);
@@ -80,9 +88,9 @@ pub fn ret_abi(prog: &Program, t: TypeId, scalar: Option<Type>) -> RetAbi {
         .map(|eb| {
             let mut it = l.iter().filter(|(o, _)| o / 8 == eb).peekable();
             if it.peek().is_some() && it.all(|(_, f)| *f) {
-                types::F64
+                Eightbyte::Sse
             } else {
-                types::I64
+                Eightbyte::Int
             }
         })
         .collect();

@@ -1,12 +1,16 @@
 //! Code generation: the Cranelift path (`cranelift/`, debug info through
 //! dwarfsmith's gimli backend) and the LLVM path (`llvm/`, cargo feature
-//! `llvm`, debug info through dwarfsmith's LLVM backend), with the calling
-//! convention both share (`abi.rs`).
+//! `llvm`, debug info through dwarfsmith's LLVM backend). Both share the
+//! value representation (`repr.rs`), the calling convention (`abi.rs`) and
+//! the statement lowering (`lower.rs`, over a small trait each codegen
+//! implements); expressions are lowered by each codegen.
 
 pub(crate) mod abi;
 pub(crate) mod cranelift;
 #[cfg(feature = "llvm")]
 pub(crate) mod llvm;
+pub(crate) mod lower;
+pub(crate) mod repr;
 
 use std::path::Path;
 

@@ -71,63 +71,6 @@ impl<'d, 'p, B: Backend> FnDebug<'d, 'p, B> {
         self.d.loc(self.scope, pos)
     }
 
-    /// A `let` of `local` was compiled: it is visible from the next statement.
-    pub fn push_let(&mut self, local: LocalId) {
-        self.pending.push(local);
-    }
-
-    /// Enters a Toy block.
-    pub fn enter_block(&mut self) -> SavedScope {
-        SavedScope {
-            scope: self.scope,
-            pending: std::mem::take(&mut self.pending),
-        }
-    }
-
-    /// Leaves a Toy block (`saved` from the matching `enter_block`).
-    pub fn leave_block(&mut self, saved: SavedScope) {
-        self.scope = saved.scope;
-        self.pending = saved.pending;
-    }
-
-    /// Declares the pending `let` locals in a new lexical block starting at
-    /// `pos`, nested in the current scope, which becomes the current one.
-    /// Returns the new variables (none pending: `None`, no block).
-    pub fn flush(&mut self, pos: Pos) -> Result<Option<Vec<(LocalId, VarId)>>, String> {
-        if self.pending.is_empty() {
-            return Ok(None);
-        }
-        let pending = std::mem::take(&mut self.pending);
-        let blk = self.d.block(self.scope, pos)?;
-        let vars = self.locals(blk, &pending)?;
-        self.scope = blk;
-        Ok(Some(vars))
-    }
-
-    /// Enters the scope of a `match` arm with payload bindings: a lexical
-    /// block at the arm's block holding them. Returns the scope to restore
-    /// after the arm and the new variables.
-    pub fn enter_arm(
-        &mut self,
-        arm: &hir::Arm,
-    ) -> Result<(ScopeId, Vec<(LocalId, VarId)>), String> {
-        let saved = self.scope;
-        let start = self
-            .f
-            .scopes
-            .get(arm.block.scope.idx())
-            .map_or(arm.pos, |s| s.start);
-        let blk = self.d.block(self.scope, start)?;
-        let vars = self.locals(blk, &arm.bindings)?;
-        self.scope = blk;
-        Ok((saved, vars))
-    }
-
-    /// Restores the scope saved by [`enter_arm`](Self::enter_arm).
-    pub fn leave_arm(&mut self, saved: ScopeId) {
-        self.scope = saved;
-    }
-
     fn locals(
         &mut self,
         blk: ScopeId,
@@ -148,5 +91,72 @@ impl<'d, 'p, B: Backend> FnDebug<'d, 'p, B> {
     /// Closes the function.
     pub fn exit(&mut self) -> Result<(), String> {
         self.d.exit_function()
+    }
+}
+
+/// The scope operations of the shared statement lowering
+/// (`codegen/lower.rs`), for [`FnDebug`] of any dwarfsmith backend.
+pub trait Scopes {
+    /// A `let` of `local` was compiled: it is visible from the next statement.
+    fn push_let(&mut self, local: LocalId);
+    /// Enters a Toy block.
+    fn enter_block(&mut self) -> SavedScope;
+    /// Leaves a Toy block (`saved` from the matching `enter_block`).
+    fn leave_block(&mut self, saved: SavedScope);
+    /// Declares the pending `let` locals in a new lexical block starting at
+    /// `pos`, nested in the current scope, which becomes the current one.
+    /// Returns the new variables (none pending: `None`, no block).
+    fn flush(&mut self, pos: Pos) -> Result<Option<Vec<(LocalId, VarId)>>, String>;
+    /// Enters the scope of a `match` arm with payload bindings: a lexical
+    /// block at the arm's block holding them. Returns the scope to restore
+    /// after the arm and the new variables.
+    fn enter_arm(&mut self, arm: &hir::Arm) -> Result<(ScopeId, Vec<(LocalId, VarId)>), String>;
+    /// Restores the scope saved by [`enter_arm`](Self::enter_arm).
+    fn leave_arm(&mut self, saved: ScopeId);
+}
+
+impl<B: Backend> Scopes for FnDebug<'_, '_, B> {
+    fn push_let(&mut self, local: LocalId) {
+        self.pending.push(local);
+    }
+
+    fn enter_block(&mut self) -> SavedScope {
+        SavedScope {
+            scope: self.scope,
+            pending: std::mem::take(&mut self.pending),
+        }
+    }
+
+    fn leave_block(&mut self, saved: SavedScope) {
+        self.scope = saved.scope;
+        self.pending = saved.pending;
+    }
+
+    fn flush(&mut self, pos: Pos) -> Result<Option<Vec<(LocalId, VarId)>>, String> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let blk = self.d.block(self.scope, pos)?;
+        let vars = self.locals(blk, &pending)?;
+        self.scope = blk;
+        Ok(Some(vars))
+    }
+
+    fn enter_arm(&mut self, arm: &hir::Arm) -> Result<(ScopeId, Vec<(LocalId, VarId)>), String> {
+        let saved = self.scope;
+        let start = self
+            .f
+            .scopes
+            .get(arm.block.scope.idx())
+            .map_or(arm.pos, |s| s.start);
+        let blk = self.d.block(self.scope, start)?;
+        let vars = self.locals(blk, &arm.bindings)?;
+        self.scope = blk;
+        Ok((saved, vars))
+    }
+
+    fn leave_arm(&mut self, saved: ScopeId) {
+        self.scope = saved;
     }
 }

@@ -5,7 +5,7 @@ use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signatur
 use cranelift_module::Module;
 
 use crate::codegen::abi::RetAbi;
-use crate::codegen::cranelift::{repr, signature, FnCg, Repr, R, V};
+use crate::codegen::cranelift::{scalar_type, signature, FnCg, R, V};
 use crate::front::hir::{BinOp, Callee, Expr, ExprKind, Place, PlaceKind, TypeId, TypeKind, UnOp};
 
 impl<'a, 'p> FnCg<'a, 'p> {
@@ -13,13 +13,13 @@ impl<'a, 'p> FnCg<'a, 'p> {
     pub fn expr(&mut self, e: &'p Expr) -> R<V> {
         let prog = self.prog;
         Ok(match &e.kind {
-            ExprKind::Int { bits, value } => match repr(prog, e.ty) {
-                Repr::Scalar(t) if t.is_float() => self.fconst(t, *value as f64),
-                Repr::Scalar(t) => V::S(self.b.ins().iconst(t, mask(*bits, t) as i64)),
+            ExprKind::Int { bits, value } => match scalar_type(prog, e.ty) {
+                Some(t) if t.is_float() => self.fconst(t, *value as f64),
+                Some(t) => V::S(self.b.ins().iconst(t, mask(*bits, t) as i64)),
                 _ => return Err("internal: integer literal of a non-scalar type".into()),
             },
-            ExprKind::Float(f) => match repr(prog, e.ty) {
-                Repr::Scalar(t) => self.fconst(t, *f),
+            ExprKind::Float(f) => match scalar_type(prog, e.ty) {
+                Some(t) => self.fconst(t, *f),
                 _ => return Err("internal: float literal of a non-scalar type".into()),
             },
             ExprKind::Bool(b) => V::S(self.b.ins().iconst(types::I8, i64::from(*b))),

@@ -1,6 +1,6 @@
-//! Cranelift codegen for Toy: module setup, functions, statements and
-//! scopes (expressions are in `expr.rs`, operators in `ops.rs`, statements in
-//! `stmt.rs`).
+//! Cranelift codegen for Toy: module setup and functions (expressions are
+//! in `expr.rs`, operators in `ops.rs`; statements go through the shared
+//! `codegen/lower.rs`, with `lower.rs` its Cranelift side).
 //!
 //! Conventions:
 //! * Every Toy variable (parameters too) lives in its own stack slot for its
@@ -19,8 +19,8 @@
 //!   interpose libc's.
 
 mod expr;
+mod lower;
 mod ops;
-mod stmt;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -37,55 +37,48 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use dwarfsmith::{GimliBackend, VarId};
 
-use crate::codegen::abi::{ret_abi, RetAbi};
+use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
+use crate::codegen::lower::Lower;
+use crate::codegen::repr::{ext, repr, scalar, Ext, Repr, Scalar};
 use crate::codegen::Options;
 use crate::debuginfo::cranelift::srcloc;
 use crate::debuginfo::scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
-use crate::front::hir::{self, Pos, Program, TypeId, TypeKind};
+use crate::front::hir::{self, Pos, Program, TypeId};
 
 pub type R<T> = Result<T, String>;
 
-/// How a Toy type is represented in Cranelift.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Repr {
-    /// No value.
-    Unit,
-    /// A Cranelift value of this type.
-    Scalar(Type),
-    /// Memory of this size and alignment, handled by address.
-    Mem { size: u64, align: u64 },
+/// The Cranelift type of a scalar.
+pub fn clif_type(s: Scalar) -> Type {
+    match s {
+        Scalar::Int(bits) => u16::try_from(bits)
+            .ok()
+            .and_then(Type::int)
+            .unwrap_or(types::I64),
+        Scalar::F32 => types::F32,
+        Scalar::F64 => types::F64,
+        Scalar::Ptr => types::I64,
+    }
 }
 
-/// The representation of `t` (aliases resolved).
-pub fn repr(prog: &Program, t: TypeId) -> Repr {
-    let types = &prog.types;
-    match types.rkind(t) {
-        TypeKind::Unit => Repr::Unit,
-        TypeKind::Bool => Repr::Scalar(types::I8),
-        TypeKind::Int { bits, .. } => Repr::Scalar(Type::int(*bits as u16).unwrap_or(types::I64)),
-        TypeKind::F32 => Repr::Scalar(types::F32),
-        TypeKind::F64 => Repr::Scalar(types::F64),
-        TypeKind::Ptr(_) | TypeKind::Fn(..) => Repr::Scalar(types::I64),
-        TypeKind::Enum(e) if prog.enums.get(e.idx()).is_some_and(|e| e.c_like) => {
-            Repr::Scalar(types::I32)
-        }
-        _ => {
-            let l = types.layout(t);
-            Repr::Mem {
-                size: l.size,
-                align: l.align.max(1),
-            }
-        }
+/// The Cranelift type of `t` if it is a scalar.
+pub fn scalar_type(prog: &Program, t: TypeId) -> Option<Type> {
+    scalar(prog, t).map(clif_type)
+}
+
+/// The register type of an eightbyte of an aggregate result.
+pub fn eightbyte_type(e: Eightbyte) -> Type {
+    match e {
+        Eightbyte::Int => types::I64,
+        Eightbyte::Sse => types::F64,
     }
 }
 
 fn abi_param(prog: &Program, t: TypeId, ty: Type) -> AbiParam {
-    match prog.types.int_info(t) {
-        Some((true, b)) if b < 32 => AbiParam::new(ty).sext(),
-        Some((false, b)) if b < 32 => AbiParam::new(ty).uext(),
-        _ if prog.types.rkind(t) == &TypeKind::Bool => AbiParam::new(ty).uext(),
-        _ => AbiParam::new(ty),
+    match ext(prog, t) {
+        Some(Ext::Sign) => AbiParam::new(ty).sext(),
+        Some(Ext::Zero) => AbiParam::new(ty).uext(),
+        None => AbiParam::new(ty),
     }
 }
 
@@ -104,14 +97,12 @@ pub fn signature(
             "extern fn `{what}`: structs, arrays and enums with payloads cannot cross the C ABI in toyc (pass a pointer)"
         ))
     };
-    let scalar = match repr(prog, ret) {
-        Repr::Scalar(t) => Some(t),
-        _ => None,
-    };
-    match ret_abi(prog, ret, scalar) {
+    match ret_abi(prog, ret) {
         RetAbi::None => {}
-        RetAbi::Scalar(t) => sig.returns.push(abi_param(prog, ret, t)),
-        RetAbi::Regs(r) => sig.returns.extend(r.into_iter().map(AbiParam::new)),
+        RetAbi::Scalar(s) => sig.returns.push(abi_param(prog, ret, clif_type(s))),
+        RetAbi::Regs(r) => sig
+            .returns
+            .extend(r.into_iter().map(|e| AbiParam::new(eightbyte_type(e)))),
         RetAbi::Memory => {
             sig.params.push(AbiParam::new(types::I64));
             sig.returns.push(AbiParam::new(types::I64));
@@ -120,7 +111,7 @@ pub fn signature(
     for p in params {
         match repr(prog, *p) {
             Repr::Unit => {}
-            Repr::Scalar(t) => sig.params.push(abi_param(prog, *p, t)),
+            Repr::Scalar(s) => sig.params.push(abi_param(prog, *p, clif_type(s))),
             Repr::Mem { .. } => match c_abi {
                 Some(w) => return agg(w),
                 None => sig.params.push(AbiParam::new(types::I64)),
@@ -371,10 +362,6 @@ pub struct FnCg<'a, 'p> {
     pub func_refs: HashMap<FuncId, ir::FuncRef>,
 }
 
-pub fn slot_flags() -> MemFlagsData {
-    MemFlagsData::trusted()
-}
-
 impl<'a, 'p> FnCg<'a, 'p> {
     /// A fresh stack slot able to hold `t` (at least 1 byte).
     pub fn new_slot(&mut self, t: TypeId) -> StackSlot {
@@ -487,7 +474,11 @@ impl<'a, 'p> FnCg<'a, 'p> {
     pub fn load(&mut self, t: TypeId, addr: Value) -> R<V> {
         Ok(match repr(self.prog, t) {
             Repr::Unit => V::Unit,
-            Repr::Scalar(ty) => V::S(self.b.ins().load(ty, MemFlagsData::new(), addr, 0)),
+            Repr::Scalar(s) => V::S(
+                self.b
+                    .ins()
+                    .load(clif_type(s), MemFlagsData::new(), addr, 0),
+            ),
             Repr::Mem { .. } => V::M(addr),
         })
     }

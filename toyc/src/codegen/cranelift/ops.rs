@@ -4,7 +4,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature, Value};
 
-use crate::codegen::cranelift::{repr, FnCg, Repr, R, V};
+use crate::codegen::cranelift::{scalar_type, FnCg, R, V};
 use crate::front::hir::{BinOp, CastKind, Expr, ExprKind, TypeId, TypeKind};
 
 impl<'a, 'p> FnCg<'a, 'p> {
@@ -54,7 +54,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
     }
 
     pub(crate) fn cast(&mut self, kind: CastKind, v: Value, from: TypeId, to: TypeId) -> R<Value> {
-        let Repr::Scalar(tt) = repr(self.prog, to) else {
+        let Some(tt) = scalar_type(self.prog, to) else {
             return Err("cast to a non-scalar type".into());
         };
         let ft = self.b.func.dfg.value_type(v);

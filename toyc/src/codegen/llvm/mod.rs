@@ -1,6 +1,7 @@
 //! LLVM codegen for Toy (cargo feature `llvm`): module setup, functions,
-//! values in memory and returns (expressions in `expr.rs`, statements
-//! and operators in `stmt.rs`; IR through `ir/`).
+//! values in memory and returns (expressions in `expr.rs`, operators in
+//! `ops.rs`, statements through the shared `codegen/lower.rs` with
+//! `lower.rs`; IR through `ir/`).
 //!
 //! The same conventions as the Cranelift path (`codegen/cranelift/`), so
 //! debuggers see the same program:
@@ -23,22 +24,23 @@
 
 mod expr;
 pub(crate) mod ir;
-mod stmt;
+mod lower;
+mod ops;
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use cranelift_codegen::ir::types;
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext};
 use dwarfsmith::VarId;
 
-use crate::codegen::abi::{ret_abi, RetAbi};
-use crate::codegen::cranelift::{repr, Repr};
+use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
 use crate::codegen::llvm::ir::{Bb, Ir, Ty, Val, R};
+use crate::codegen::lower::Lower;
+use crate::codegen::repr::{ext, repr, Ext, Repr, Scalar};
 use crate::codegen::Options;
 use crate::debuginfo::scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
-use crate::front::hir::{self, Pos, Program, TypeId, TypeKind};
+use crate::front::hir::{self, Pos, Program, TypeId};
 
 /// How a Toy type is represented in LLVM.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,50 +88,46 @@ pub struct LMod<'m, 'p> {
     pub strings: HashMap<Vec<u8>, Val<'m>>,
 }
 
-fn ext(prog: &Program, t: TypeId) -> Option<&'static str> {
-    match prog.types.int_info(t) {
-        Some((true, b)) if b < 32 => Some("signext"),
-        Some((false, b)) if b < 32 => Some("zeroext"),
-        _ if prog.types.rkind(t) == &TypeKind::Bool => Some("zeroext"),
-        _ => None,
-    }
+/// The LLVM attribute of an argument or result widened as `ext` says.
+fn ext_attr(prog: &Program, t: TypeId) -> Option<&'static str> {
+    ext(prog, t).map(|e| match e {
+        Ext::Sign => "signext",
+        Ext::Zero => "zeroext",
+    })
 }
 
 impl<'m, 'p> LMod<'m, 'p> {
     /// The LLVM representation of `t`.
     pub fn repr(&self, t: TypeId) -> LRepr<'m> {
-        let ir = self.ir;
-        match self.prog.types.rkind(t) {
-            TypeKind::Ptr(_) | TypeKind::Fn(..) => return LRepr::Scalar(ir.ptr()),
-            _ => {}
-        }
         match repr(self.prog, t) {
             Repr::Unit => LRepr::Unit,
-            Repr::Scalar(s) if s == types::F32 => LRepr::Scalar(ir.f32()),
-            Repr::Scalar(s) if s == types::F64 => LRepr::Scalar(ir.f64()),
-            Repr::Scalar(s) => LRepr::Scalar(ir.int(s.bits())),
+            Repr::Scalar(s) => LRepr::Scalar(self.scalar_ty(s)),
             Repr::Mem { size, align } => LRepr::Mem { size, align },
+        }
+    }
+
+    /// The LLVM type of a scalar.
+    pub fn scalar_ty(&self, s: Scalar) -> Ty<'m> {
+        let ir = self.ir;
+        match s {
+            Scalar::Int(bits) => ir.int(bits),
+            Scalar::F32 => ir.f32(),
+            Scalar::F64 => ir.f64(),
+            Scalar::Ptr => ir.ptr(),
         }
     }
 
     /// The return convention of a result of type `t` (as Cranelift's).
     pub fn ret_abi(&self, t: TypeId) -> RetAbi {
-        let s = match repr(self.prog, t) {
-            Repr::Scalar(x) => Some(x),
-            _ => None,
-        };
-        ret_abi(self.prog, t, s)
+        ret_abi(self.prog, t)
     }
 
     /// The LLVM type of the registers of a `RetAbi::Regs` result.
-    pub fn regs_type(&self, regs: &[cranelift_codegen::ir::Type]) -> Ty<'m> {
+    pub fn regs_type(&self, regs: &[Eightbyte]) -> Ty<'m> {
         let ir = self.ir;
-        let one = |r: &cranelift_codegen::ir::Type| {
-            if *r == types::F64 {
-                ir.f64()
-            } else {
-                ir.int(64)
-            }
+        let one = |r: &Eightbyte| match r {
+            Eightbyte::Sse => ir.f64(),
+            Eightbyte::Int => ir.int(64),
         };
         match regs {
             [] => ir.void(),
@@ -148,7 +146,7 @@ impl<'m, 'p> LMod<'m, 'p> {
         let (rt, ret_ext) = match &abi {
             RetAbi::None => (ir.void(), None),
             RetAbi::Scalar(_) => match self.repr(ret) {
-                LRepr::Scalar(t) => (t, ext(self.prog, ret)),
+                LRepr::Scalar(t) => (t, ext_attr(self.prog, ret)),
                 _ => return Err("internal: scalar result of a non-scalar type".into()),
             },
             RetAbi::Regs(r) => (self.regs_type(r), None),
@@ -163,7 +161,7 @@ impl<'m, 'p> LMod<'m, 'p> {
                 LRepr::Unit => {}
                 LRepr::Scalar(t) => {
                     ps.push(t);
-                    param_ext.push(ext(self.prog, *p));
+                    param_ext.push(ext_attr(self.prog, *p));
                 }
                 LRepr::Mem { .. } => match c_abi {
                     Some(w) => return Err(format!(
@@ -363,21 +361,6 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
         Ok(())
     }
 
-    /// Ties new debug variables to their slots.
-    pub fn bind_vars(&mut self, vars: Vec<(hir::LocalId, VarId)>) -> R<()> {
-        for (l, v) in vars {
-            let slot = *self
-                .slots
-                .get(l.idx())
-                .ok_or("internal: local without a slot")?;
-            if let Some(d) = self.dbg.as_mut() {
-                d.d.declare(v, self.ir.llvm_value(slot), self.ir.llvm_block(self.entry))?;
-            }
-            self.vars.push((v, slot));
-        }
-        Ok(())
-    }
-
     /// Starts a fresh (unreachable) block after a terminator.
     pub fn after_terminator(&self) {
         let b = self.ir.block(self.func, "dead");
@@ -469,11 +452,7 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
                 let mut vals = Vec::new();
                 for (i, r) in regs.iter().enumerate() {
                     let a = self.ir.offset_c(tmp, 8 * i as u64)?;
-                    let t = if *r == types::F64 {
-                        self.ir.f64()
-                    } else {
-                        self.ir.int(64)
-                    };
+                    let t = self.m.regs_type(std::slice::from_ref(r));
                     vals.push(self.ir.load(t, a, false)?);
                 }
                 match vals.as_slice() {

@@ -179,7 +179,6 @@ impl<'m> Ir<'m> {
             Conv::FpTrunc => LLVMOpcode::LLVMFPTrunc,
             Conv::SiToFp => LLVMOpcode::LLVMSIToFP,
             Conv::UiToFp => LLVMOpcode::LLVMUIToFP,
-            Conv::BitCast => LLVMOpcode::LLVMBitCast,
         };
         // SAFETY: live builder, value and type (a bad pair is invalid IR,
         // reported by the verifier).

@@ -81,7 +81,6 @@ pub enum Conv {
     FpTrunc,
     SiToFp,
     UiToFp,
-    BitCast,
 }
 
 fn name(n: &str) -> CString {
@@ -412,14 +411,5 @@ impl<'m> Ir<'m> {
         }
         self.position(body);
         (entry, body)
-    }
-
-    /// Is the builder's current block terminated?
-    pub fn terminated(&self) -> bool {
-        // SAFETY: live builder; a null block is checked.
-        unsafe {
-            let bb = LLVMGetInsertBlock(self.b);
-            bb.is_null() || !LLVMGetBasicBlockTerminator(bb).is_null()
-        }
     }
 }

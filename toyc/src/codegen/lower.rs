@@ -1,0 +1,296 @@
+//! The statement lowering both codegens share: Toy blocks with their debug
+//! scopes, `let`, assignment, `if`, `while`, `match`, `return` and the end
+//! of a function body, written once over [`Lower`] — the few operations it
+//! needs from a code generator (blocks and branches, slot addresses, loads
+//! and stores, the codegen's own expression lowering). The Cranelift
+//! codegen (`cranelift/`) and the LLVM codegen (`llvm/`) implement it, so
+//! both emit the same control flow, in the same order, with the same
+//! source locations and debug scopes.
+
+use dwarfsmith::VarId;
+
+use crate::codegen::repr::{repr, Repr, Scalar};
+use crate::debuginfo::scopes::Scopes;
+use crate::front::hir::{self, Block, Expr, LocalId, Place, Pos, Program, Stmt, StmtKind, TypeId};
+
+/// Result of code generation (toyc's errors are strings).
+pub type R<T> = Result<T, String>;
+
+/// Trap code of unreachable code after a body that cannot fall through.
+const TRAP_NO_RETURN: u8 = 1;
+/// Trap code of a `match` on a tag no arm names.
+const TRAP_BAD_TAG: u8 = 2;
+
+/// What a code generator provides to the shared statement lowering. The
+/// provided methods are that lowering.
+pub trait Lower<'p> {
+    /// An SSA value: a scalar, an address or a condition.
+    type Val: Copy;
+    /// The value of a Toy expression (unit, a scalar, or an aggregate by
+    /// address).
+    type V;
+    /// A basic block.
+    type Block: Copy;
+
+    /// The program being compiled.
+    fn prog(&self) -> &'p Program;
+    /// The function being compiled.
+    fn func(&self) -> &'p hir::Function;
+    /// Its debug scopes (`None` without debug info).
+    fn scopes(&mut self) -> Option<&mut dyn Scopes>;
+    /// Ties new debug variables to their locals' storage.
+    fn bind_vars(&mut self, vars: Vec<(LocalId, VarId)>) -> R<()>;
+    /// Code emitted from now on has the location `pos` (in the current
+    /// debug scope).
+    fn set_loc(&mut self, pos: Pos) -> R<()>;
+    /// Lowers an expression.
+    fn lower_expr(&mut self, e: &'p Expr) -> R<Self::V>;
+    /// Lowers a `bool` expression to a branch condition.
+    fn lower_cond(&mut self, e: &'p Expr) -> R<Self::Val>;
+    /// Lowers a place to its address.
+    fn lower_place(&mut self, p: &'p Place) -> R<Self::Val>;
+    /// The address of a local's stack slot.
+    fn local_addr(&mut self, l: LocalId) -> R<Self::Val>;
+    /// Loads a value of type `t` from `addr`.
+    fn load_value(&mut self, t: TypeId, addr: Self::Val) -> R<Self::V>;
+    /// Stores `v` (of type `t`) at `addr`.
+    fn store_value(&mut self, t: TypeId, v: Self::V, addr: Self::Val) -> R<()>;
+    /// `base + off`.
+    fn offset(&mut self, base: Self::Val, off: u64) -> R<Self::Val>;
+    /// The unit value.
+    fn unit(&self) -> Self::V;
+    /// The `u32` tag of an enum value (at `tag_offset` of a tagged union)
+    /// and, for a tagged union, its address.
+    fn enum_tag(&mut self, v: Self::V, tag_offset: u64) -> R<(Self::Val, Option<Self::Val>)>;
+    /// `tag == variant`.
+    fn tag_is(&mut self, tag: Self::Val, variant: u32) -> R<Self::Val>;
+    /// A new basic block (`name` for codegens that name blocks).
+    fn new_block(&mut self, name: &'static str) -> Self::Block;
+    /// Emits code into `b` from now on.
+    fn switch_to(&mut self, b: Self::Block);
+    /// Jumps to `to`.
+    fn jump(&mut self, to: Self::Block);
+    /// Branches to `then` if `c`, else to `els`.
+    fn branch(&mut self, c: Self::Val, then: Self::Block, els: Self::Block);
+    /// Traps (`code` identifies the cause where the codegen records it).
+    fn emit_trap(&mut self, code: u8) -> R<()>;
+    /// Calls `abort()` (after flushing stdout) and ends the block.
+    fn emit_abort(&mut self) -> R<()>;
+    /// Returns `v` from the function.
+    fn return_value(&mut self, v: Self::V) -> R<()>;
+    /// Returns from a unit function.
+    fn return_unit(&mut self) -> R<()>;
+    /// Returns `0` of scalar type `s` (the end of `main`).
+    fn return_zero(&mut self, s: Scalar) -> R<()>;
+    /// Emits a kept load of the last declared variable, so that a debug
+    /// scope opened at the end of a block has code.
+    fn keep_scope(&mut self) -> R<()>;
+    /// Starts a fresh (unreachable) block after a terminator.
+    fn start_dead_block(&mut self);
+
+    /// Declares the pending `let` locals in a new debug block nested in the
+    /// current scope (they are visible from the next statement on).
+    /// Returns whether a block was opened.
+    fn flush_pending(&mut self, pos: Pos) -> R<bool> {
+        let Some(d) = self.scopes() else {
+            return Ok(false);
+        };
+        let Some(vars) = d.flush(pos)? else {
+            return Ok(false);
+        };
+        self.bind_vars(vars)?;
+        Ok(true)
+    }
+
+    /// A Toy block: a scope; each `let` opens a nested debug block that
+    /// lasts to the end of the Toy block. `is_body`: the function's body,
+    /// whose end returns.
+    fn block(&mut self, blk: &'p Block, is_body: bool) -> R<()> {
+        let saved = self.scopes().map(|d| d.enter_block());
+        for s in &blk.stmts {
+            self.flush_pending(s.pos)?;
+            self.stmt(s)?;
+        }
+        let f = self.func();
+        let end = f
+            .scopes
+            .get(blk.scope.idx())
+            .map_or(f.body_close, |s| s.end);
+        let opened = self.flush_pending(end)?;
+        if is_body {
+            self.function_end(end)?;
+        } else if opened {
+            // Give the trailing `let`s' scope some code at `}` (LLVM drops
+            // lexical blocks without instructions, and their variables).
+            self.set_loc(end)?;
+            self.keep_scope()?;
+        }
+        if let (Some(d), Some(saved)) = (self.scopes(), saved) {
+            d.leave_block(saved);
+        }
+        Ok(())
+    }
+
+    /// The closing `}` of the body: return (unit), `0` (main) or abort.
+    fn function_end(&mut self, end: Pos) -> R<()> {
+        self.set_loc(end)?;
+        let f = self.func();
+        if !f.falls_through {
+            // The current block is unreachable.
+            return self.emit_trap(TRAP_NO_RETURN);
+        }
+        match repr(self.prog(), f.ret) {
+            Repr::Unit => self.return_unit(),
+            Repr::Scalar(s) if f.is_main => self.return_zero(s),
+            _ => self.emit_abort(),
+        }
+    }
+
+    /// One statement.
+    fn stmt(&mut self, s: &'p Stmt) -> R<()> {
+        match &s.kind {
+            StmtKind::Let { local, init } => {
+                self.set_loc(s.pos)?;
+                let v = self.lower_expr(init)?;
+                let ty = self
+                    .func()
+                    .locals
+                    .get(local.idx())
+                    .ok_or("internal: unknown local")?
+                    .ty;
+                let a = self.local_addr(*local)?;
+                self.store_value(ty, v, a)?;
+                if let Some(d) = self.scopes() {
+                    d.push_let(*local);
+                }
+            }
+            StmtKind::Assign { place, value } => {
+                self.set_loc(s.pos)?;
+                let v = self.lower_expr(value)?;
+                let a = self.lower_place(place)?;
+                self.store_value(place.ty, v, a)?;
+            }
+            StmtKind::If {
+                branches,
+                else_block,
+            } => {
+                let merge = self.new_block("if.end");
+                for (i, br) in branches.iter().enumerate() {
+                    self.set_loc(if i == 0 { s.pos } else { br.cond.pos })?;
+                    let c = self.lower_cond(&br.cond)?;
+                    let then = self.new_block("then");
+                    let next = self.new_block("else");
+                    self.branch(c, then, next);
+                    self.switch_to(then);
+                    self.block(&br.block, false)?;
+                    self.jump(merge);
+                    self.switch_to(next);
+                }
+                if let Some(e) = else_block {
+                    self.block(e, false)?;
+                }
+                self.jump(merge);
+                self.switch_to(merge);
+            }
+            StmtKind::While { cond, body } => {
+                let head = self.new_block("while");
+                let inner = self.new_block("while.body");
+                let exit = self.new_block("while.end");
+                self.set_loc(s.pos)?;
+                self.jump(head);
+                self.switch_to(head);
+                let c = self.lower_cond(cond)?;
+                self.branch(c, inner, exit);
+                self.switch_to(inner);
+                self.block(body, false)?;
+                // The back edge belongs to the `while` line, not to whatever
+                // statement of the body was emitted last (an `else` branch).
+                self.set_loc(s.pos)?;
+                self.jump(head);
+                self.switch_to(exit);
+            }
+            StmtKind::Match {
+                scrutinee,
+                enum_id,
+                arms,
+            } => self.match_stmt(s.pos, scrutinee, *enum_id, arms)?,
+            StmtKind::Return(e) => {
+                self.set_loc(s.pos)?;
+                let v = match e {
+                    Some(e) => self.lower_expr(e)?,
+                    None => self.unit(),
+                };
+                self.return_value(v)?;
+                self.start_dead_block();
+            }
+            StmtKind::Block(b) => self.block(b, false)?,
+            StmtKind::Expr(e) => {
+                self.set_loc(s.pos)?;
+                self.lower_expr(e)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `match`: a chain of tag tests, a trap for a tag no arm names, then
+    /// the arms, each copying its payload bindings into their slots.
+    fn match_stmt(
+        &mut self,
+        pos: Pos,
+        scrutinee: &'p Expr,
+        enum_id: hir::EnumId,
+        arms: &'p [hir::Arm],
+    ) -> R<()> {
+        self.set_loc(pos)?;
+        let v = self.lower_expr(scrutinee)?;
+        let def = self
+            .prog()
+            .enums
+            .get(enum_id.idx())
+            .ok_or("match on an unknown enum")?;
+        let (tag, addr) = self.enum_tag(v, def.tag_offset)?;
+        let merge = self.new_block("match.end");
+        let blocks: Vec<Self::Block> = arms.iter().map(|_| self.new_block("arm")).collect();
+        for (arm, blk) in arms.iter().zip(&blocks) {
+            let next = self.new_block("match.next");
+            let c = self.tag_is(tag, arm.variant)?;
+            self.branch(c, *blk, next);
+            self.switch_to(next);
+        }
+        self.emit_trap(TRAP_BAD_TAG)?;
+        for (arm, blk) in arms.iter().zip(&blocks) {
+            self.switch_to(*blk);
+            let mut saved = None;
+            if !arm.bindings.is_empty() {
+                // The copies into the bindings belong to the enclosing scope,
+                // at the arm's pattern: the bindings become visible (and
+                // valid) only where the arm's block begins.
+                self.set_loc(arm.pos)?;
+                let variant = def
+                    .variants
+                    .get(arm.variant as usize)
+                    .ok_or("match arm of an unknown variant")?;
+                let base = addr.ok_or("payload binding of a C-like enum")?;
+                for (l, p) in arm.bindings.iter().zip(&variant.payload) {
+                    let src = self.offset(base, p.offset)?;
+                    let v = self.load_value(p.ty, src)?;
+                    let dst = self.local_addr(*l)?;
+                    self.store_value(p.ty, v, dst)?;
+                }
+                // The arm's block scope holds its bindings.
+                if let Some(d) = self.scopes() {
+                    let (s, vars) = d.enter_arm(arm)?;
+                    saved = Some(s);
+                    self.bind_vars(vars)?;
+                }
+            }
+            self.block(&arm.block, false)?;
+            if let (Some(d), Some(s)) = (self.scopes(), saved) {
+                d.leave_arm(s);
+            }
+            self.jump(merge);
+        }
+        self.switch_to(merge);
+        Ok(())
+    }
+}
