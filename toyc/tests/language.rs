@@ -1,9 +1,9 @@
 //! The run-time semantics toyc's README.md states, checked by compiling and
 //! running small programs with every backend under test: `print`'s
 //! formatting, wrapping integer arithmetic, division by zero, `main`'s
-//! result as the exit status, literals typed by context, forward
-//! references and lexical path lookup across modules, `new`, `&`, function
-//! pointers and `match`.
+//! result as the exit status, literals typed by context, `else if` and
+//! shadowing, forward references and lexical path lookup across modules,
+//! `new`, `&`, function pointers and `match`.
 
 #[allow(dead_code)] // toyc_path and backends are used here
 mod debugger;
@@ -157,6 +157,30 @@ fn main() -> i32 {
 }
 "#,
         "2 16 12 7\n",
+        0,
+    );
+}
+
+#[test]
+fn else_if_chains_and_shadowing() {
+    check(
+        "shadow",
+        r#"fn grade(n: i64) -> i64 {
+    if n > 10 { return 3; } else if n > 5 { return 2; } else { return 1; }
+}
+fn main() -> i32 {
+    let x = 1;
+    let y = x + 10;
+    let x = y * 2;
+    {
+        let x = 100;
+        print(x);
+    }
+    print(x, " ", grade(11), grade(6), grade(0));
+    return 0;
+}
+"#,
+        "100\n22 321\n",
         0,
     );
 }
