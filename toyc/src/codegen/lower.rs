@@ -1,6 +1,6 @@
 //! The statement lowering both codegens share: Toy blocks with their debug
-//! scopes, `let`, assignment, `if`, `while`, `match`, `return` and the end
-//! of a function body, written once over [`Lower`] — the few operations it
+//! scopes, `let`, assignment, `if`, `while`, `match`, `return`, the end of
+//! a function body and the addresses of places, written once over [`Lower`] — the few operations it
 //! needs from a code generator (blocks and branches, slot addresses, loads
 //! and stores, the codegen's own expression lowering). The Cranelift
 //! codegen (`cranelift/`) and the LLVM codegen (`llvm/`) implement it, so
@@ -11,7 +11,9 @@ use dwarfsmith::VarId;
 
 use crate::codegen::repr::{repr, Repr, Scalar};
 use crate::debuginfo::scopes::Scopes;
-use crate::front::hir::{self, Block, Expr, LocalId, Place, Pos, Program, Stmt, StmtKind, TypeId};
+use crate::front::hir::{
+    self, Block, Expr, GlobalId, LocalId, Place, PlaceKind, Pos, Program, Stmt, StmtKind, TypeId,
+};
 
 /// Result of code generation (toyc's errors are strings).
 pub type R<T> = Result<T, String>;
@@ -47,8 +49,12 @@ pub trait Lower<'p> {
     fn lower_expr(&mut self, e: &'p Expr) -> R<Self::V>;
     /// Lowers a `bool` expression to a branch condition.
     fn lower_cond(&mut self, e: &'p Expr) -> R<Self::Val>;
-    /// Lowers a place to its address.
-    fn lower_place(&mut self, p: &'p Place) -> R<Self::Val>;
+    /// Lowers a scalar expression to its value.
+    fn lower_scalar(&mut self, e: &'p Expr) -> R<Self::Val>;
+    /// The address of global `g`.
+    fn global_addr(&mut self, g: GlobalId) -> R<Self::Val>;
+    /// The address of element `index` (of type `elem`) of the array at `a`.
+    fn elem_addr(&mut self, a: Self::Val, index: &'p Expr, elem: TypeId) -> R<Self::Val>;
     /// The address of a local's stack slot.
     fn local_addr(&mut self, l: LocalId) -> R<Self::Val>;
     /// Loads a value of type `t` from `addr`.
@@ -87,6 +93,30 @@ pub trait Lower<'p> {
     fn keep_scope(&mut self) -> R<()>;
     /// Starts a fresh (unreachable) block after a terminator.
     fn start_dead_block(&mut self);
+
+    /// The address of a place: a local's slot, a global, a field or an
+    /// element of another place, or a dereferenced pointer.
+    fn place(&mut self, p: &'p Place) -> R<Self::Val> {
+        match &p.kind {
+            PlaceKind::Local(l) => self.local_addr(*l),
+            PlaceKind::Global(g) => self.global_addr(*g),
+            PlaceKind::Field(base, sid, fi) => {
+                let a = self.place(base)?;
+                let off = self
+                    .prog()
+                    .structs
+                    .get(sid.idx())
+                    .and_then(|s| s.fields.get(*fi as usize))
+                    .map_or(0, |f| f.offset);
+                self.offset(a, off)
+            }
+            PlaceKind::Index(base, index) => {
+                let a = self.place(base)?;
+                self.elem_addr(a, index, p.ty)
+            }
+            PlaceKind::Deref(e) => self.lower_scalar(e),
+        }
+    }
 
     /// Declares the pending `let` locals in a new debug block nested in the
     /// current scope (they are visible from the next statement on).
@@ -167,7 +197,7 @@ pub trait Lower<'p> {
             StmtKind::Assign { place, value } => {
                 self.set_loc(s.pos)?;
                 let v = self.lower_expr(value)?;
-                let a = self.lower_place(place)?;
+                let a = self.place(place)?;
                 self.store_value(place.ty, v, a)?;
             }
             StmtKind::If {

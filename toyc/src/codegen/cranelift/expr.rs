@@ -6,7 +6,8 @@ use cranelift_module::Module;
 
 use crate::codegen::abi::RetAbi;
 use crate::codegen::cranelift::{scalar_type, signature, FnCg, R, V};
-use crate::front::hir::{BinOp, Callee, Expr, ExprKind, Place, PlaceKind, TypeId, TypeKind, UnOp};
+use crate::codegen::lower::Lower;
+use crate::front::hir::{BinOp, Callee, Expr, ExprKind, TypeId, TypeKind, UnOp};
 
 impl<'a, 'p> FnCg<'a, 'p> {
     /// Evaluates `e`.
@@ -31,7 +32,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 self.load(e.ty, a)?
             }
             ExprKind::Global(g) => {
-                let a = self.global_addr(g.idx())?;
+                let a = self.global_symbol(g.idx())?;
                 self.load(e.ty, a)?
             }
             ExprKind::FnRef(c) => {
@@ -162,7 +163,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 ..
             } => {
                 let a = self.base_addr(base, *through_ptr)?;
-                let ea = self.elem_addr(a, index, e.ty)?;
+                let ea = self.element(a, index, e.ty)?;
                 self.load(e.ty, ea)?
             }
             ExprKind::Cast(kind, x) => {
@@ -195,7 +196,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
         Ok(self.b.ins().symbol_value(types::I64, gv))
     }
 
-    pub(crate) fn global_addr(&mut self, i: usize) -> R<Value> {
+    pub(crate) fn global_symbol(&mut self, i: usize) -> R<Value> {
         let d = *self.cx.globals.get(i).ok_or("unknown global")?;
         let gv = self.cx.module.declare_data_in_func(d, self.b.func);
         Ok(self.b.ins().symbol_value(types::I64, gv))
@@ -312,7 +313,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
     }
 
     /// `a + index * size_of(elem)`.
-    fn elem_addr(&mut self, a: Value, index: &'p Expr, elem: TypeId) -> R<Value> {
+    pub(crate) fn element(&mut self, a: Value, index: &'p Expr, elem: TypeId) -> R<Value> {
         let i = self.scalar(index)?;
         let i = self.widen_i64(i, index.ty);
         let off = self
@@ -331,32 +332,6 @@ impl<'a, 'p> FnCg<'a, 'p> {
             Some((true, _)) => self.b.ins().sextend(types::I64, v),
             _ => self.b.ins().uextend(types::I64, v),
         }
-    }
-
-    /// The address of a place.
-    pub fn place(&mut self, p: &'p Place) -> R<Value> {
-        Ok(match &p.kind {
-            PlaceKind::Local(l) => {
-                let slot = self.slots[l.idx()];
-                self.b.ins().stack_addr(types::I64, slot, 0)
-            }
-            PlaceKind::Global(g) => self.global_addr(g.idx())?,
-            PlaceKind::Field(base, sid, fi) => {
-                let a = self.place(base)?;
-                let off = self
-                    .prog
-                    .structs
-                    .get(sid.idx())
-                    .and_then(|s| s.fields.get(*fi as usize))
-                    .map_or(0, |f| f.offset);
-                self.b.ins().iadd_imm_s(a, off as i64)
-            }
-            PlaceKind::Index(base, index) => {
-                let a = self.place(base)?;
-                self.elem_addr(a, index, p.ty)?
-            }
-            PlaceKind::Deref(e) => self.scalar(e)?,
-        })
     }
 
     fn binary(&mut self, op: BinOp, l: &'p Expr, r: &'p Expr) -> R<V> {

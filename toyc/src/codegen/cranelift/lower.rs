@@ -12,7 +12,7 @@ use crate::codegen::cranelift::{clif_type, eightbyte_type, FnCg, R, V};
 use crate::codegen::lower::Lower;
 use crate::codegen::repr::{repr, Repr, Scalar};
 use crate::debuginfo::scopes::Scopes;
-use crate::front::hir::{self, Expr, LocalId, Place, Pos, Program, TypeId};
+use crate::front::hir::{self, Expr, GlobalId, LocalId, Pos, Program, TypeId};
 
 impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
     type Val = Value;
@@ -54,8 +54,16 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
         self.scalar(e)
     }
 
-    fn lower_place(&mut self, p: &'p Place) -> R<Value> {
-        self.place(p)
+    fn lower_scalar(&mut self, e: &'p Expr) -> R<Value> {
+        self.scalar(e)
+    }
+
+    fn global_addr(&mut self, g: GlobalId) -> R<Value> {
+        self.global_symbol(g.idx())
+    }
+
+    fn elem_addr(&mut self, a: Value, index: &'p Expr, elem: TypeId) -> R<Value> {
+        self.element(a, index, elem)
     }
 
     fn local_addr(&mut self, l: LocalId) -> R<Value> {

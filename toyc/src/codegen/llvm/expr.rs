@@ -6,7 +6,8 @@ use crate::codegen::llvm::ir::{IntPredicate as IP, RealPredicate as FP};
 use crate::codegen::abi::RetAbi;
 use crate::codegen::llvm::ir::{Bin, Conv, Val, R};
 use crate::codegen::llvm::{LCg, LRepr, LV};
-use crate::front::hir::{BinOp, Callee, Expr, ExprKind, Place, PlaceKind, TypeId, TypeKind, UnOp};
+use crate::codegen::lower::Lower;
+use crate::front::hir::{BinOp, Callee, Expr, ExprKind, TypeId, TypeKind, UnOp};
 
 impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
     /// Evaluates `e`.
@@ -155,7 +156,7 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
                 ..
             } => {
                 let a = self.base_addr(base, *through_ptr)?;
-                let ea = self.elem_addr(a, index, e.ty)?;
+                let ea = self.element(a, index, e.ty)?;
                 self.load(e.ty, ea)?
             }
             ExprKind::Cast(kind, x) => {
@@ -310,7 +311,7 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
     }
 
     /// `a + index * size_of(elem)`.
-    fn elem_addr(&mut self, a: Val<'m>, index: &'p Expr, elem: TypeId) -> R<Val<'m>> {
+    pub(crate) fn element(&mut self, a: Val<'m>, index: &'p Expr, elem: TypeId) -> R<Val<'m>> {
         let i = self.scalar(index)?;
         let i = self.widen_i64(i, index.ty);
         let sz = self
@@ -329,30 +330,6 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
             _ => Conv::ZExt,
         };
         self.ir.conv(c, v, self.ir.int(64))
-    }
-
-    /// The address of a place.
-    pub fn place(&mut self, p: &'p Place) -> R<Val<'m>> {
-        Ok(match &p.kind {
-            PlaceKind::Local(l) => *self.slots.get(l.idx()).ok_or("unknown local")?,
-            PlaceKind::Global(g) => *self.m.globals.get(g.idx()).ok_or("unknown global")?,
-            PlaceKind::Field(base, sid, fi) => {
-                let a = self.place(base)?;
-                let off = self
-                    .m
-                    .prog
-                    .structs
-                    .get(sid.idx())
-                    .and_then(|s| s.fields.get(*fi as usize))
-                    .map_or(0, |f| f.offset);
-                self.ir.offset_c(a, off)?
-            }
-            PlaceKind::Index(base, index) => {
-                let a = self.place(base)?;
-                self.elem_addr(a, index, p.ty)?
-            }
-            PlaceKind::Deref(e) => self.scalar(e)?,
-        })
     }
 
     fn binary(&mut self, op: BinOp, l: &'p Expr, r: &'p Expr) -> R<LV<'m>> {

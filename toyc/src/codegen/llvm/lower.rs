@@ -8,7 +8,7 @@ use crate::codegen::llvm::{LCg, LV};
 use crate::codegen::lower::Lower;
 use crate::codegen::repr::Scalar;
 use crate::debuginfo::scopes::Scopes;
-use crate::front::hir::{self, Expr, LocalId, Place, Pos, Program, TypeId};
+use crate::front::hir::{self, Expr, GlobalId, LocalId, Pos, Program, TypeId};
 
 impl<'a, 'm, 'p> Lower<'p> for LCg<'a, 'm, 'p> {
     type Val = Val<'m>;
@@ -53,8 +53,16 @@ impl<'a, 'm, 'p> Lower<'p> for LCg<'a, 'm, 'p> {
         self.cond(e)
     }
 
-    fn lower_place(&mut self, p: &'p Place) -> R<Val<'m>> {
-        self.place(p)
+    fn lower_scalar(&mut self, e: &'p Expr) -> R<Val<'m>> {
+        self.scalar(e)
+    }
+
+    fn global_addr(&mut self, g: GlobalId) -> R<Val<'m>> {
+        Ok(*self.m.globals.get(g.idx()).ok_or("unknown global")?)
+    }
+
+    fn elem_addr(&mut self, a: Val<'m>, index: &'p Expr, elem: TypeId) -> R<Val<'m>> {
+        self.element(a, index, elem)
     }
 
     fn local_addr(&mut self, l: LocalId) -> R<Val<'m>> {
