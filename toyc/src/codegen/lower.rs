@@ -1,6 +1,7 @@
-//! The statement lowering both codegens share: Toy blocks with their debug
-//! scopes, `let`, assignment, `if`, `while`, `match`, `return`, the end of
-//! a function body and the addresses of places, written once over [`Lower`] — the few operations it
+//! The lowering both codegens share: Toy blocks with their debug scopes,
+//! `let`, assignment, `if`, `while`, `match`, `return`, the end of a
+//! function body, the addresses of places and the expressions that only
+//! move data, written once over [`Lower`] — the few operations it
 //! needs from a code generator (blocks and branches, slot addresses, loads
 //! and stores, the codegen's own expression lowering). The Cranelift
 //! codegen (`cranelift/`) and the LLVM codegen (`llvm/`) implement it, so
@@ -12,7 +13,8 @@ use dwarfsmith::VarId;
 use crate::codegen::repr::{repr, Repr, Scalar};
 use crate::debuginfo::scopes::Scopes;
 use crate::front::hir::{
-    self, Block, Expr, GlobalId, LocalId, Place, PlaceKind, Pos, Program, Stmt, StmtKind, TypeId,
+    self, Block, CastKind, Expr, ExprKind, GlobalId, LocalId, Place, PlaceKind, Pos, Program, Stmt,
+    StmtKind, TypeId,
 };
 
 /// Result of code generation (toyc's errors are strings).
@@ -23,14 +25,23 @@ const TRAP_NO_RETURN: u8 = 1;
 /// Trap code of a `match` on a tag no arm names.
 const TRAP_BAD_TAG: u8 = 2;
 
+/// The value of a Toy expression in generated code, over a codegen's SSA
+/// value type `T`.
+#[derive(Clone, Copy, Debug)]
+pub enum ExprValue<T> {
+    /// No value.
+    Unit,
+    /// A scalar.
+    S(T),
+    /// An aggregate at this address.
+    M(T),
+}
+
 /// What a code generator provides to the shared statement lowering. The
 /// provided methods are that lowering.
 pub trait Lower<'p> {
     /// An SSA value: a scalar, an address or a condition.
     type Val: Copy;
-    /// The value of a Toy expression (unit, a scalar, or an aggregate by
-    /// address).
-    type V;
     /// A basic block.
     type Block: Copy;
 
@@ -46,7 +57,7 @@ pub trait Lower<'p> {
     /// debug scope).
     fn set_loc(&mut self, pos: Pos) -> R<()>;
     /// Lowers an expression.
-    fn lower_expr(&mut self, e: &'p Expr) -> R<Self::V>;
+    fn lower_expr(&mut self, e: &'p Expr) -> R<ExprValue<Self::Val>>;
     /// Lowers a `bool` expression to a branch condition.
     fn lower_cond(&mut self, e: &'p Expr) -> R<Self::Val>;
     /// Lowers a scalar expression to its value.
@@ -58,16 +69,40 @@ pub trait Lower<'p> {
     /// The address of a local's stack slot.
     fn local_addr(&mut self, l: LocalId) -> R<Self::Val>;
     /// Loads a value of type `t` from `addr`.
-    fn load_value(&mut self, t: TypeId, addr: Self::Val) -> R<Self::V>;
+    fn load_value(&mut self, t: TypeId, addr: Self::Val) -> R<ExprValue<Self::Val>>;
     /// Stores `v` (of type `t`) at `addr`.
-    fn store_value(&mut self, t: TypeId, v: Self::V, addr: Self::Val) -> R<()>;
+    fn store_value(&mut self, t: TypeId, v: ExprValue<Self::Val>, addr: Self::Val) -> R<()>;
+    /// A fresh stack temporary for a value of type `t`; its address.
+    fn temp(&mut self, t: TypeId) -> R<Self::Val>;
+    /// `malloc(size)`.
+    fn heap_alloc(&mut self, size: u64) -> R<Self::Val>;
+    /// Stores `v` (of type `t`) into `n` consecutive elements of `esz`
+    /// bytes at `a`.
+    fn fill_array(
+        &mut self,
+        a: Self::Val,
+        t: TypeId,
+        v: ExprValue<Self::Val>,
+        esz: u64,
+        n: u64,
+    ) -> R<()>;
+    /// `v as to` (from `from`).
+    fn convert(&mut self, kind: CastKind, v: Self::Val, from: TypeId, to: TypeId) -> R<Self::Val>;
+    /// `print(args)`.
+    fn emit_print(&mut self, args: &'p [Expr]) -> R<()>;
+    /// The `u32` tag value of `variant`.
+    fn tag_const(&mut self, variant: u32) -> R<Self::Val>;
+    /// Stores the `u32` tag of `variant` at `a + tag_offset`.
+    fn store_tag(&mut self, a: Self::Val, tag_offset: u64, variant: u32) -> R<()>;
     /// `base + off`.
     fn offset(&mut self, base: Self::Val, off: u64) -> R<Self::Val>;
-    /// The unit value.
-    fn unit(&self) -> Self::V;
     /// The `u32` tag of an enum value (at `tag_offset` of a tagged union)
     /// and, for a tagged union, its address.
-    fn enum_tag(&mut self, v: Self::V, tag_offset: u64) -> R<(Self::Val, Option<Self::Val>)>;
+    fn enum_tag(
+        &mut self,
+        v: ExprValue<Self::Val>,
+        tag_offset: u64,
+    ) -> R<(Self::Val, Option<Self::Val>)>;
     /// `tag == variant`.
     fn tag_is(&mut self, tag: Self::Val, variant: u32) -> R<Self::Val>;
     /// A new basic block (`name` for codegens that name blocks).
@@ -83,7 +118,7 @@ pub trait Lower<'p> {
     /// Calls `abort()` (after flushing stdout) and ends the block.
     fn emit_abort(&mut self) -> R<()>;
     /// Returns `v` from the function.
-    fn return_value(&mut self, v: Self::V) -> R<()>;
+    fn return_value(&mut self, v: ExprValue<Self::Val>) -> R<()>;
     /// Returns from a unit function.
     fn return_unit(&mut self) -> R<()>;
     /// Returns `0` of scalar type `s` (the end of `main`).
@@ -93,6 +128,131 @@ pub trait Lower<'p> {
     fn keep_scope(&mut self) -> R<()>;
     /// Starts a fresh (unreachable) block after a terminator.
     fn start_dead_block(&mut self);
+
+    /// The expressions both codegens lower alike: locals and globals,
+    /// struct, enum and array values (on the stack or the heap), field and
+    /// element reads, `&`, `*`, `as` and `print`. `None` for the others
+    /// (literals, calls, operators), which each codegen lowers itself.
+    fn common_expr(&mut self, e: &'p Expr) -> R<Option<ExprValue<Self::Val>>> {
+        let prog = self.prog();
+        Ok(Some(match &e.kind {
+            ExprKind::Local(l) => {
+                let a = self.local_addr(*l)?;
+                self.load_value(e.ty, a)?
+            }
+            ExprKind::Global(g) => {
+                let a = self.global_addr(*g)?;
+                self.load_value(e.ty, a)?
+            }
+            ExprKind::StructLit(sid, inits) => {
+                let a = self.temp(e.ty)?;
+                self.init_struct(sid.idx(), inits, a)?;
+                ExprValue::M(a)
+            }
+            ExprKind::NewStruct(sid, inits) => {
+                let size = prog.structs.get(sid.idx()).map_or(1, |s| s.size.max(1));
+                let a = self.heap_alloc(size)?;
+                self.init_struct(sid.idx(), inits, a)?;
+                ExprValue::S(a)
+            }
+            ExprKind::EnumValue(eid, variant, payload) => {
+                let def = prog.enums.get(eid.idx()).ok_or("unknown enum")?;
+                if def.c_like {
+                    ExprValue::S(self.tag_const(*variant)?)
+                } else {
+                    let a = self.temp(e.ty)?;
+                    self.store_tag(a, def.tag_offset, *variant)?;
+                    let fields = def
+                        .variants
+                        .get(*variant as usize)
+                        .ok_or("unknown variant")?;
+                    for (x, f) in payload.iter().zip(&fields.payload) {
+                        let v = self.lower_expr(x)?;
+                        let fa = self.offset(a, f.offset)?;
+                        self.store_value(f.ty, v, fa)?;
+                    }
+                    ExprValue::M(a)
+                }
+            }
+            ExprKind::ArrayLit(elems) => {
+                let a = self.temp(e.ty)?;
+                for (i, x) in elems.iter().enumerate() {
+                    let v = self.lower_expr(x)?;
+                    let ea = self.offset(a, i as u64 * prog.types.size_of(x.ty))?;
+                    self.store_value(x.ty, v, ea)?;
+                }
+                ExprValue::M(a)
+            }
+            ExprKind::NewArray(init, n) => {
+                let esz = prog.types.size_of(init.ty);
+                let v = self.lower_expr(init)?;
+                let a = self.heap_alloc(esz.saturating_mul(*n).max(1))?;
+                self.fill_array(a, init.ty, v, esz, *n)?;
+                ExprValue::S(a)
+            }
+            ExprKind::Field {
+                base,
+                struct_id,
+                field,
+                through_ptr,
+            } => {
+                let a = self.base_addr(base, *through_ptr)?;
+                let off = prog
+                    .structs
+                    .get(struct_id.idx())
+                    .and_then(|s| s.fields.get(*field as usize))
+                    .map_or(0, |f| f.offset);
+                let fa = self.offset(a, off)?;
+                self.load_value(e.ty, fa)?
+            }
+            ExprKind::Index {
+                base,
+                index,
+                through_ptr,
+                ..
+            } => {
+                let a = self.base_addr(base, *through_ptr)?;
+                let ea = self.elem_addr(a, index, e.ty)?;
+                self.load_value(e.ty, ea)?
+            }
+            ExprKind::Cast(kind, x) => {
+                let v = self.lower_scalar(x)?;
+                ExprValue::S(self.convert(*kind, v, x.ty, e.ty)?)
+            }
+            ExprKind::AddrOf(p) => ExprValue::S(self.place(p)?),
+            ExprKind::Deref(p) => {
+                let a = self.lower_scalar(p)?;
+                self.load_value(e.ty, a)?
+            }
+            ExprKind::Print(args) => {
+                self.emit_print(args)?;
+                ExprValue::Unit
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// Stores the initialised fields of a struct value at `a`.
+    fn init_struct(&mut self, sid: usize, inits: &'p [(u32, Expr)], a: Self::Val) -> R<()> {
+        let def = self.prog().structs.get(sid).ok_or("unknown struct")?;
+        for (fi, x) in inits {
+            let v = self.lower_expr(x)?;
+            let f = def.fields.get(*fi as usize).ok_or("unknown field")?;
+            let fa = self.offset(a, f.offset)?;
+            self.store_value(f.ty, v, fa)?;
+        }
+        Ok(())
+    }
+
+    /// The address of a struct/array operand: a pointer's value, or the
+    /// aggregate's address.
+    fn base_addr(&mut self, base: &'p Expr, through_ptr: bool) -> R<Self::Val> {
+        match self.lower_expr(base)? {
+            ExprValue::S(p) if through_ptr => Ok(p),
+            ExprValue::M(a) if !through_ptr => Ok(a),
+            _ => Err("internal: field/index base of the wrong kind".into()),
+        }
+    }
 
     /// The address of a place: a local's slot, a global, a field or an
     /// element of another place, or a dereferenced pointer.
@@ -248,7 +408,7 @@ pub trait Lower<'p> {
                 self.set_loc(s.pos)?;
                 let v = match e {
                     Some(e) => self.lower_expr(e)?,
-                    None => self.unit(),
+                    None => ExprValue::Unit,
                 };
                 self.return_value(v)?;
                 self.start_dead_block();

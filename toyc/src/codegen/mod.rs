@@ -2,8 +2,9 @@
 //! dwarfsmith's gimli backend) and the LLVM path (`llvm/`, cargo feature
 //! `llvm`, debug info through dwarfsmith's LLVM backend). Both share the
 //! value representation (`repr.rs`), the calling convention (`abi.rs`) and
-//! the statement lowering (`lower.rs`, over a small trait each codegen
-//! implements); expressions are lowered by each codegen.
+//! the lowering of statements, places and data-moving expressions
+//! (`lower.rs`, over a small trait each codegen implements); literals,
+//! calls and operators are lowered by each codegen.
 
 pub(crate) mod abi;
 pub(crate) mod cranelift;

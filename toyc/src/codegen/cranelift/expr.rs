@@ -1,7 +1,7 @@
 //! Cranelift codegen of Toy expressions, places, calls and `print`.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value};
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature, Type, Value};
 use cranelift_module::Module;
 
 use crate::codegen::abi::RetAbi;
@@ -10,8 +10,12 @@ use crate::codegen::lower::Lower;
 use crate::front::hir::{BinOp, Callee, Expr, ExprKind, TypeId, TypeKind, UnOp};
 
 impl<'a, 'p> FnCg<'a, 'p> {
-    /// Evaluates `e`.
+    /// Evaluates `e` (the kinds both codegens share through
+    /// [`Lower::common_expr`], the rest here).
     pub fn expr(&mut self, e: &'p Expr) -> R<V> {
+        if let Some(v) = self.common_expr(e)? {
+            return Ok(v);
+        }
         let prog = self.prog;
         Ok(match &e.kind {
             ExprKind::Int { bits, value } => match scalar_type(prog, e.ty) {
@@ -26,15 +30,6 @@ impl<'a, 'p> FnCg<'a, 'p> {
             ExprKind::Bool(b) => V::S(self.b.ins().iconst(types::I8, i64::from(*b))),
             ExprKind::Null => V::S(self.b.ins().iconst(types::I64, 0)),
             ExprKind::Str(bytes) => V::S(self.string_addr(bytes)?),
-            ExprKind::Local(l) => {
-                let slot = self.slots[l.idx()];
-                let a = self.b.ins().stack_addr(types::I64, slot, 0);
-                self.load(e.ty, a)?
-            }
-            ExprKind::Global(g) => {
-                let a = self.global_symbol(g.idx())?;
-                self.load(e.ty, a)?
-            }
             ExprKind::FnRef(c) => {
                 let id = self.callee_id(*c)?;
                 let fr = self.func_ref(id);
@@ -76,59 +71,6 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 let inst = self.b.ins().call_indirect(sr, callee, &args.0);
                 self.call_result(inst, e.ty, args.1)
             }
-            ExprKind::StructLit(sid, inits) => {
-                let slot = self.new_slot(e.ty);
-                let a = self.b.ins().stack_addr(types::I64, slot, 0);
-                self.init_struct(sid.idx(), inits, a)?;
-                V::M(a)
-            }
-            ExprKind::NewStruct(sid, inits) => {
-                let size = prog.structs.get(sid.idx()).map_or(1, |s| s.size.max(1));
-                let a = self.malloc(size)?;
-                self.init_struct(sid.idx(), inits, a)?;
-                V::S(a)
-            }
-            ExprKind::EnumValue(eid, variant, payload) => {
-                let def = prog.enums.get(eid.idx()).ok_or("unknown enum")?;
-                if def.c_like {
-                    V::S(self.b.ins().iconst(types::I32, i64::from(*variant)))
-                } else {
-                    let slot = self.new_slot(e.ty);
-                    let a = self.b.ins().stack_addr(types::I64, slot, 0);
-                    let tag = self.b.ins().iconst(types::I32, i64::from(*variant));
-                    self.b
-                        .ins()
-                        .store(MemFlagsData::new(), tag, a, def.tag_offset as i32);
-                    let fields = def
-                        .variants
-                        .get(*variant as usize)
-                        .ok_or("unknown variant")?;
-                    for (x, f) in payload.iter().zip(&fields.payload) {
-                        let v = self.expr(x)?;
-                        let fa = self.b.ins().iadd_imm_s(a, f.offset as i64);
-                        self.store(f.ty, v, fa)?;
-                    }
-                    V::M(a)
-                }
-            }
-            ExprKind::ArrayLit(elems) => {
-                let slot = self.new_slot(e.ty);
-                let a = self.b.ins().stack_addr(types::I64, slot, 0);
-                for (i, x) in elems.iter().enumerate() {
-                    let v = self.expr(x)?;
-                    let off = i as u64 * prog.types.size_of(x.ty);
-                    let ea = self.b.ins().iadd_imm_s(a, off as i64);
-                    self.store(x.ty, v, ea)?;
-                }
-                V::M(a)
-            }
-            ExprKind::NewArray(init, n) => {
-                let esz = prog.types.size_of(init.ty);
-                let v = self.expr(init)?;
-                let a = self.malloc((esz.saturating_mul(*n)).max(1))?;
-                self.fill(a, init.ty, v, esz, *n)?;
-                V::S(a)
-            }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r)?,
             ExprKind::Unary(op, x) => {
                 let v = self.scalar(x)?;
@@ -141,44 +83,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
                     _ => return Err("unsupported unary operand".into()),
                 })
             }
-            ExprKind::Field {
-                base,
-                struct_id,
-                field,
-                through_ptr,
-            } => {
-                let a = self.base_addr(base, *through_ptr)?;
-                let off = prog
-                    .structs
-                    .get(struct_id.idx())
-                    .and_then(|s| s.fields.get(*field as usize))
-                    .map_or(0, |f| f.offset);
-                let fa = self.b.ins().iadd_imm_s(a, off as i64);
-                self.load(e.ty, fa)?
-            }
-            ExprKind::Index {
-                base,
-                index,
-                through_ptr,
-                ..
-            } => {
-                let a = self.base_addr(base, *through_ptr)?;
-                let ea = self.element(a, index, e.ty)?;
-                self.load(e.ty, ea)?
-            }
-            ExprKind::Cast(kind, x) => {
-                let v = self.scalar(x)?;
-                V::S(self.cast(*kind, v, x.ty, e.ty)?)
-            }
-            ExprKind::AddrOf(p) => V::S(self.place(p)?),
-            ExprKind::Deref(p) => {
-                let a = self.scalar(p)?;
-                self.load(e.ty, a)?
-            }
-            ExprKind::Print(args) => {
-                self.print(args)?;
-                V::Unit
-            }
+            _ => return Err("internal: expression kind not lowered".into()),
         })
     }
 
@@ -255,18 +160,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
         }
     }
 
-    fn init_struct(&mut self, sid: usize, inits: &'p [(u32, Expr)], a: Value) -> R<()> {
-        let def = self.prog.structs.get(sid).ok_or("unknown struct")?;
-        for (fi, x) in inits {
-            let v = self.expr(x)?;
-            let f = def.fields.get(*fi as usize).ok_or("unknown field")?;
-            let fa = self.b.ins().iadd_imm_s(a, f.offset as i64);
-            self.store(f.ty, v, fa)?;
-        }
-        Ok(())
-    }
-
-    fn malloc(&mut self, size: u64) -> R<Value> {
+    pub(crate) fn malloc(&mut self, size: u64) -> R<Value> {
         let mut sig = Signature::new(self.cx.isa.default_call_conv());
         sig.params.push(AbiParam::new(types::I64));
         sig.returns.push(AbiParam::new(types::I64));
@@ -278,7 +172,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
     }
 
     /// Stores `v` into `n` consecutive elements at `a` (a loop).
-    fn fill(&mut self, a: Value, t: TypeId, v: V, esz: u64, n: u64) -> R<()> {
+    pub(crate) fn fill(&mut self, a: Value, t: TypeId, v: V, esz: u64, n: u64) -> R<()> {
         let head = self.b.create_block();
         let body = self.b.create_block();
         let exit = self.b.create_block();
@@ -300,16 +194,6 @@ impl<'a, 'p> FnCg<'a, 'p> {
         self.b.ins().jump(head, &[Self::arg(i2)]);
         self.b.switch_to_block(exit);
         Ok(())
-    }
-
-    /// The address of a struct/array operand: a pointer's value, or the
-    /// aggregate's address.
-    fn base_addr(&mut self, base: &'p Expr, through_ptr: bool) -> R<Value> {
-        match self.expr(base)? {
-            V::S(p) if through_ptr => Ok(p),
-            V::M(a) if !through_ptr => Ok(a),
-            _ => Err("internal: field/index base of the wrong kind".into()),
-        }
     }
 
     /// `a + index * size_of(elem)`.

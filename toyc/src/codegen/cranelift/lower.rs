@@ -12,11 +12,10 @@ use crate::codegen::cranelift::{clif_type, eightbyte_type, FnCg, R, V};
 use crate::codegen::lower::Lower;
 use crate::codegen::repr::{repr, Repr, Scalar};
 use crate::debuginfo::scopes::Scopes;
-use crate::front::hir::{self, Expr, GlobalId, LocalId, Pos, Program, TypeId};
+use crate::front::hir::{self, CastKind, Expr, GlobalId, LocalId, Pos, Program, TypeId};
 
 impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
     type Val = Value;
-    type V = V;
     type Block = ClBlock;
 
     fn prog(&self) -> &'p Program {
@@ -82,12 +81,41 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
         self.store(t, v, addr)
     }
 
-    fn offset(&mut self, base: Value, off: u64) -> R<Value> {
-        Ok(self.b.ins().iadd_imm_s(base, off as i64))
+    fn temp(&mut self, t: TypeId) -> R<Value> {
+        let slot = self.new_slot(t);
+        Ok(self.b.ins().stack_addr(types::I64, slot, 0))
     }
 
-    fn unit(&self) -> V {
-        V::Unit
+    fn heap_alloc(&mut self, size: u64) -> R<Value> {
+        self.malloc(size)
+    }
+
+    fn fill_array(&mut self, a: Value, t: TypeId, v: V, esz: u64, n: u64) -> R<()> {
+        self.fill(a, t, v, esz, n)
+    }
+
+    fn convert(&mut self, kind: CastKind, v: Value, from: TypeId, to: TypeId) -> R<Value> {
+        self.cast(kind, v, from, to)
+    }
+
+    fn emit_print(&mut self, args: &'p [Expr]) -> R<()> {
+        self.print(args)
+    }
+
+    fn tag_const(&mut self, variant: u32) -> R<Value> {
+        Ok(self.b.ins().iconst(types::I32, i64::from(variant)))
+    }
+
+    fn store_tag(&mut self, a: Value, tag_offset: u64, variant: u32) -> R<()> {
+        let tag = self.b.ins().iconst(types::I32, i64::from(variant));
+        self.b
+            .ins()
+            .store(MemFlagsData::new(), tag, a, tag_offset as i32);
+        Ok(())
+    }
+
+    fn offset(&mut self, base: Value, off: u64) -> R<Value> {
+        Ok(self.b.ins().iadd_imm_s(base, off as i64))
     }
 
     fn enum_tag(&mut self, v: V, tag_offset: u64) -> R<(Value, Option<Value>)> {

@@ -38,7 +38,7 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 use dwarfsmith::{GimliBackend, VarId};
 
 use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
-use crate::codegen::lower::Lower;
+use crate::codegen::lower::{ExprValue, Lower};
 use crate::codegen::repr::{ext, repr, scalar, Ext, Repr, Scalar};
 use crate::codegen::Options;
 use crate::debuginfo::cranelift::srcloc;
@@ -335,15 +335,7 @@ fn compile_function<'p>(
 }
 
 /// A Toy expression's value.
-#[derive(Clone, Copy, Debug)]
-pub enum V {
-    /// No value.
-    Unit,
-    /// A scalar.
-    S(Value),
-    /// An aggregate at this address.
-    M(Value),
-}
+pub type V = ExprValue<Value>;
 
 /// Per-function codegen state.
 pub struct FnCg<'a, 'p> {

@@ -10,8 +10,12 @@ use crate::codegen::lower::Lower;
 use crate::front::hir::{BinOp, Callee, Expr, ExprKind, TypeId, TypeKind, UnOp};
 
 impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
-    /// Evaluates `e`.
+    /// Evaluates `e` (the kinds both codegens share through
+    /// [`Lower::common_expr`], the rest here).
     pub fn expr(&mut self, e: &'p Expr) -> R<LV<'m>> {
+        if let Some(v) = self.common_expr(e)? {
+            return Ok(v);
+        }
         let prog = self.m.prog;
         let ir = self.ir;
         Ok(match &e.kind {
@@ -30,14 +34,6 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
             ExprKind::Bool(b) => LV::S(ir.const_int(ir.int(8), u64::from(*b))?),
             ExprKind::Null => LV::S(ir.null()),
             ExprKind::Str(bytes) => LV::S(self.m.string(bytes)?),
-            ExprKind::Local(l) => {
-                let slot = *self.slots.get(l.idx()).ok_or("unknown local")?;
-                self.load(e.ty, slot)?
-            }
-            ExprKind::Global(g) => {
-                let a = *self.m.globals.get(g.idx()).ok_or("unknown global")?;
-                self.load(e.ty, a)?
-            }
             ExprKind::FnRef(c) => LV::S(
                 match c {
                     Callee::Fn(f) => self.m.fns.get(f.idx()).map(|x| x.0),
@@ -72,54 +68,6 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
                 let sig = self.m.signature(&params, ret, None)?;
                 self.call(callee, &sig, args, e.ty)?
             }
-            ExprKind::StructLit(sid, inits) => {
-                let a = self.new_slot(e.ty);
-                self.init_struct(sid.idx(), inits, a)?;
-                LV::M(a)
-            }
-            ExprKind::NewStruct(sid, inits) => {
-                let size = prog.structs.get(sid.idx()).map_or(1, |s| s.size.max(1));
-                let a = self.malloc(size)?;
-                self.init_struct(sid.idx(), inits, a)?;
-                LV::S(a)
-            }
-            ExprKind::EnumValue(eid, variant, payload) => {
-                let def = prog.enums.get(eid.idx()).ok_or("unknown enum")?;
-                let tag = ir.const_int(ir.int(32), u64::from(*variant))?;
-                if def.c_like {
-                    LV::S(tag)
-                } else {
-                    let a = self.new_slot(e.ty);
-                    let ta = ir.offset_c(a, def.tag_offset)?;
-                    ir.store(tag, ta)?;
-                    let fields = def
-                        .variants
-                        .get(*variant as usize)
-                        .ok_or("unknown variant")?;
-                    for (x, f) in payload.iter().zip(&fields.payload) {
-                        let v = self.expr(x)?;
-                        let fa = ir.offset_c(a, f.offset)?;
-                        self.store(f.ty, v, fa)?;
-                    }
-                    LV::M(a)
-                }
-            }
-            ExprKind::ArrayLit(elems) => {
-                let a = self.new_slot(e.ty);
-                for (i, x) in elems.iter().enumerate() {
-                    let v = self.expr(x)?;
-                    let ea = ir.offset_c(a, i as u64 * prog.types.size_of(x.ty))?;
-                    self.store(x.ty, v, ea)?;
-                }
-                LV::M(a)
-            }
-            ExprKind::NewArray(init, n) => {
-                let esz = prog.types.size_of(init.ty);
-                let v = self.expr(init)?;
-                let a = self.malloc(esz.saturating_mul(*n).max(1))?;
-                self.fill(a, init.ty, v, esz, *n)?;
-                LV::S(a)
-            }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r)?,
             ExprKind::Unary(op, x) => {
                 let v = self.scalar(x)?;
@@ -134,44 +82,7 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
                     _ => return Err("unsupported unary operand".into()),
                 })
             }
-            ExprKind::Field {
-                base,
-                struct_id,
-                field,
-                through_ptr,
-            } => {
-                let a = self.base_addr(base, *through_ptr)?;
-                let off = prog
-                    .structs
-                    .get(struct_id.idx())
-                    .and_then(|s| s.fields.get(*field as usize))
-                    .map_or(0, |f| f.offset);
-                let fa = ir.offset_c(a, off)?;
-                self.load(e.ty, fa)?
-            }
-            ExprKind::Index {
-                base,
-                index,
-                through_ptr,
-                ..
-            } => {
-                let a = self.base_addr(base, *through_ptr)?;
-                let ea = self.element(a, index, e.ty)?;
-                self.load(e.ty, ea)?
-            }
-            ExprKind::Cast(kind, x) => {
-                let v = self.scalar(x)?;
-                LV::S(self.cast(*kind, v, x.ty, e.ty)?)
-            }
-            ExprKind::AddrOf(p) => LV::S(self.place(p)?),
-            ExprKind::Deref(p) => {
-                let a = self.scalar(p)?;
-                self.load(e.ty, a)?
-            }
-            ExprKind::Print(args) => {
-                self.print(args)?;
-                LV::Unit
-            }
+            _ => return Err("internal: expression kind not lowered".into()),
         })
     }
 
@@ -247,18 +158,7 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
         })
     }
 
-    fn init_struct(&mut self, sid: usize, inits: &'p [(u32, Expr)], a: Val<'m>) -> R<()> {
-        let def = self.m.prog.structs.get(sid).ok_or("unknown struct")?;
-        for (fi, x) in inits {
-            let v = self.expr(x)?;
-            let f = def.fields.get(*fi as usize).ok_or("unknown field")?;
-            let fa = self.ir.offset_c(a, f.offset)?;
-            self.store(f.ty, v, fa)?;
-        }
-        Ok(())
-    }
-
-    fn malloc(&mut self, size: u64) -> R<Val<'m>> {
+    pub(crate) fn malloc(&mut self, size: u64) -> R<Val<'m>> {
         let ir = self.ir;
         let fty = ir.fn_type(ir.ptr(), &[ir.int(64)], false);
         let n = ir.const_int(ir.int(64), size)?;
@@ -278,7 +178,7 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
 
     /// Stores `v` into `n` consecutive elements at `a` (a loop; the index
     /// lives in a stack slot).
-    fn fill(&mut self, a: Val<'m>, t: TypeId, v: LV<'m>, esz: u64, n: u64) -> R<()> {
+    pub(crate) fn fill(&mut self, a: Val<'m>, t: TypeId, v: LV<'m>, esz: u64, n: u64) -> R<()> {
         let ir = self.ir;
         let i64t = ir.int(64);
         let islot = ir.alloca(8, 8, "i");
@@ -300,14 +200,6 @@ impl<'a, 'm, 'p> LCg<'a, 'm, 'p> {
         ir.br(head);
         ir.position(exit);
         Ok(())
-    }
-
-    fn base_addr(&mut self, base: &'p Expr, through_ptr: bool) -> R<Val<'m>> {
-        match self.expr(base)? {
-            LV::S(p) if through_ptr => Ok(p),
-            LV::M(a) if !through_ptr => Ok(a),
-            _ => Err("internal: field/index base of the wrong kind".into()),
-        }
     }
 
     /// `a + index * size_of(elem)`.

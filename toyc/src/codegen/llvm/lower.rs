@@ -8,11 +8,10 @@ use crate::codegen::llvm::{LCg, LV};
 use crate::codegen::lower::Lower;
 use crate::codegen::repr::Scalar;
 use crate::debuginfo::scopes::Scopes;
-use crate::front::hir::{self, Expr, GlobalId, LocalId, Pos, Program, TypeId};
+use crate::front::hir::{self, CastKind, Expr, GlobalId, LocalId, Pos, Program, TypeId};
 
 impl<'a, 'm, 'p> Lower<'p> for LCg<'a, 'm, 'p> {
     type Val = Val<'m>;
-    type V = LV<'m>;
     type Block = Bb<'m>;
 
     fn prog(&self) -> &'p Program {
@@ -77,12 +76,38 @@ impl<'a, 'm, 'p> Lower<'p> for LCg<'a, 'm, 'p> {
         self.store(t, v, addr)
     }
 
-    fn offset(&mut self, base: Val<'m>, off: u64) -> R<Val<'m>> {
-        self.ir.offset_c(base, off)
+    fn temp(&mut self, t: TypeId) -> R<Val<'m>> {
+        Ok(self.new_slot(t))
     }
 
-    fn unit(&self) -> LV<'m> {
-        LV::Unit
+    fn heap_alloc(&mut self, size: u64) -> R<Val<'m>> {
+        self.malloc(size)
+    }
+
+    fn fill_array(&mut self, a: Val<'m>, t: TypeId, v: LV<'m>, esz: u64, n: u64) -> R<()> {
+        self.fill(a, t, v, esz, n)
+    }
+
+    fn convert(&mut self, kind: CastKind, v: Val<'m>, from: TypeId, to: TypeId) -> R<Val<'m>> {
+        self.cast(kind, v, from, to)
+    }
+
+    fn emit_print(&mut self, args: &'p [Expr]) -> R<()> {
+        self.print(args)
+    }
+
+    fn tag_const(&mut self, variant: u32) -> R<Val<'m>> {
+        self.ir.const_int(self.ir.int(32), u64::from(variant))
+    }
+
+    fn store_tag(&mut self, a: Val<'m>, tag_offset: u64, variant: u32) -> R<()> {
+        let tag = self.ir.const_int(self.ir.int(32), u64::from(variant))?;
+        let ta = self.ir.offset_c(a, tag_offset)?;
+        self.ir.store(tag, ta)
+    }
+
+    fn offset(&mut self, base: Val<'m>, off: u64) -> R<Val<'m>> {
+        self.ir.offset_c(base, off)
     }
 
     fn enum_tag(&mut self, v: LV<'m>, tag_offset: u64) -> R<(Val<'m>, Option<Val<'m>>)> {

@@ -35,7 +35,7 @@ use dwarfsmith::VarId;
 
 use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
 use crate::codegen::llvm::ir::{Bb, Ir, Ty, Val, R};
-use crate::codegen::lower::Lower;
+use crate::codegen::lower::{ExprValue, Lower};
 use crate::codegen::repr::{ext, repr, Ext, Repr, Scalar};
 use crate::codegen::Options;
 use crate::debuginfo::scopes::FnDebug;
@@ -54,15 +54,7 @@ pub enum LRepr<'m> {
 }
 
 /// A Toy expression's value.
-#[derive(Clone, Copy, Debug)]
-pub enum LV<'m> {
-    /// No value.
-    Unit,
-    /// A scalar.
-    S(Val<'m>),
-    /// An aggregate at this address.
-    M(Val<'m>),
-}
+pub type LV<'m> = ExprValue<Val<'m>>;
 
 /// A function signature: its LLVM type, how it returns and the extension
 /// attribute of its result and of each LLVM parameter.
