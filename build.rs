@@ -1,36 +1,45 @@
-//! Compiles the LLVM backend's small C++ shim (feature `llvm` only): the
-//! DIBuilder calls LLVM-C lacks (`DW_TAG_variant_part`, variant members,
-//! enumerations with an ODR identifier). Flags come from `llvm-config`.
+//! Compiles the LLVM backend's small C++ shim (features `llvm19` / `llvm22`
+//! only): the DIBuilder calls LLVM-C lacks (`DW_TAG_variant_part`, variant
+//! members, enumerations with an ODR identifier, `retainType`), against the
+//! headers of the selected LLVM (22 when both features are on, as the crate
+//! root's `llvm_sys` alias). Flags come from that LLVM's `llvm-config`.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    if std::env::var_os("CARGO_FEATURE_LLVM").is_some() {
-        #[cfg(feature = "llvm")]
-        shim::build();
-    }
+    #[cfg(any(feature = "llvm19", feature = "llvm22"))]
+    shim::build();
 }
 
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod shim {
     use std::process::Command;
 
+    /// The selected LLVM: (major version, llvm-sys prefix variable).
+    const LLVM: (u32, &str) = if cfg!(feature = "llvm22") {
+        (22, "LLVM_SYS_221_PREFIX")
+    } else {
+        (19, "LLVM_SYS_191_PREFIX")
+    };
+
     fn llvm_config() -> String {
-        println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
-        match std::env::var("LLVM_SYS_191_PREFIX") {
+        let (major, var) = LLVM;
+        println!("cargo:rerun-if-env-changed={var}");
+        match std::env::var(var) {
             Ok(p) if !p.is_empty() => format!("{p}/bin/llvm-config"),
-            _ => "llvm-config-19".to_owned(),
+            _ => format!("llvm-config-{major}"),
         }
     }
 
     pub fn build() {
         const SRC: &str = "src/backend/llvm/shim.cpp";
         println!("cargo:rerun-if-changed={SRC}");
+        let (major, var) = LLVM;
         let cfg = llvm_config();
         let out = Command::new(&cfg)
             .arg("--cxxflags")
             .output()
             .unwrap_or_else(|e| {
-                panic!("cannot run `{cfg} --cxxflags` ({e}): install llvm-19-dev and set LLVM_SYS_191_PREFIX=/usr/lib/llvm-19")
+                panic!("cannot run `{cfg} --cxxflags` ({e}): install llvm-{major}-dev and set {var}=/usr/lib/llvm-{major}")
             });
         assert!(out.status.success(), "`{cfg} --cxxflags` failed");
         let flags = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -87,8 +87,9 @@ pub struct FieldDesc {
 pub struct CompositeDesc {
     /// Identity of the definition.
     pub key: NominalKey,
-    /// Generic arguments (part of the identity; emitted as template parameters
-    /// where the backend supports them).
+    /// Generic arguments: part of the unique ID only. No backend writes them
+    /// as template parameters yet; put them in `name` (`Vec<i32>`) for the
+    /// debugger to see them.
     pub generic_args: Vec<FrontendTy>,
     /// Name as the debugger shows it (without namespace).
     pub name: String,

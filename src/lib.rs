@@ -11,18 +11,33 @@
 //!   prologue, then `set_source_location` / `clear_source_location`.
 //! * **Backends** behind one [`Backend`] trait: [`GimliBackend`] (default,
 //!   pure Rust: DWARF 4/5 into relocatable ELF objects) and LLVM (feature
-//!   `llvm`).
-//! * A **stable renderer** ([`render`]) for snapshot tests of emitted DWARF.
+//!   `llvm19` or `llvm22`; `llvm` is LLVM 19).
+//! * **Cranelift glue** (feature `cranelift`, module `cranelift`): code rows,
+//!   stack-slot locations and call-frame information from Cranelift's
+//!   compiled code in one call per function.
+//! * A **stable renderer** (`render`, default feature `render`) for snapshot
+//!   tests of emitted DWARF.
 //!
 //! Misuse returns an [`Error`] saying what to fix; nothing panics.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+// The LLVM backend's bindings, under one name whichever LLVM is selected
+// (LLVM 22 when both features are on); re-exported as
+// `backend::llvm::sys`.
+#[cfg(all(feature = "llvm19", not(feature = "llvm22")))]
+extern crate llvm_sys_191 as llvm_sys;
+#[cfg(feature = "llvm22")]
+extern crate llvm_sys_221 as llvm_sys;
+
 pub mod backend;
 mod check;
 mod context;
+#[cfg(feature = "cranelift")]
+pub mod cranelift;
 mod desc;
+mod desc_builders;
 mod error;
 mod files;
 mod handles;
@@ -31,6 +46,7 @@ mod limits;
 mod lines;
 #[cfg(test)]
 mod regress_tests;
+#[cfg(feature = "render")]
 pub mod render;
 mod scopes;
 mod types;

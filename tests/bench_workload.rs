@@ -30,13 +30,13 @@ fn workload_object_verifies() {
     common::check_object("bench_workload.o", &bytes);
 }
 
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 #[path = "../examples/bench_emit/llvm.rs"]
 mod llvm;
 
 /// The LLVM column of `bench_emit` emits the same program: its object
 /// verifies and describes the same functions and variables.
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 #[test]
 fn llvm_variant_verifies_and_describes_the_same_program() {
     let n = 40;

@@ -30,7 +30,7 @@
 //! dwarfsmith compile unit per `LlvmContext`:
 //! `a_second_unit_in_one_context_is_refused` guards that, and
 //! `two_units_in_two_contexts_*` shows the supported way.
-#![cfg(feature = "llvm")]
+#![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
 
@@ -190,7 +190,7 @@ fn uses_of_a_completed_stub_see_the_final_node() {
         .unwrap();
     b.ret(None).unwrap();
     direct_calls(&module);
-    let ir = module.print_to_string();
+    let ir = module.print_to_string().unwrap();
     assert!(!ir.contains("temporary"), "{ir}");
     assert!(ir.contains("name: \"Node\", scope: !"), "{ir}");
     let obj = module.emit_object().unwrap();

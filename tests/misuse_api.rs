@@ -107,9 +107,12 @@ fn a_million_distinct_locations() {
     }
     cx.exit_function().unwrap();
     cx.define_function_code(f, 1_000_000, &rows).unwrap();
-    let sizes = cx.finish().unwrap().section_sizes();
+    let out = cx.finish().unwrap();
+    let sizes = out.section_sizes();
     let line = sizes.iter().find(|(n, _)| *n == ".debug_line").unwrap();
     assert!(line.1 > 1_000_000, "{sizes:?}");
+    let bytes = object_with_code_sizes(&out, &[("f", 1_000_000)], &[]);
+    check_object("million_locations.o", &bytes);
 }
 
 /// Case 30: `exit_function` with no function open, and a location set while in

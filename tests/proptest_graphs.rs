@@ -5,7 +5,8 @@
 //! each named type defined once), and be byte-identical when produced twice.
 //!
 //! 64 cases (one `llvm-dwarfdump` process each); `PROPTEST_CASES=N` runs
-//! more. Failing inputs are persisted under `proptest-regressions/`.
+//! more. Failing inputs are persisted in `tests/proptest_graphs.proptest-regressions`
+//! and replayed before new cases.
 
 mod common;
 
@@ -322,10 +323,10 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
         max_shrink_iters: 256,
+        // Failing seeds are read from and saved to
+        // tests/proptest_graphs.proptest-regressions (beside this file).
         failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::Direct(
-                "proptest-regressions/proptest_graphs.txt",
-            ),
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
         )),
         ..ProptestConfig::default()
     })]

@@ -5,7 +5,7 @@
 
 pub mod gimli;
 mod index;
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 #[allow(unsafe_code)]
 pub mod llvm;
 

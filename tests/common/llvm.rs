@@ -67,7 +67,7 @@ pub fn build_program(version: u16) -> (Vec<u8>, String) {
     let ctx = LlvmContext::new();
     let module = ctx.create_module("prog").unwrap();
     let object = fill_program(&module, version);
-    (object, module.print_to_string())
+    (object, module.print_to_string().unwrap())
 }
 
 pub fn fill_program(module: &LlvmModule<'_>, version: u16) -> Vec<u8> {

@@ -3,7 +3,7 @@
 //! (`llvm-dwarfdump-19 --verify` and a gimli read-back).
 #![allow(dead_code)]
 
-#[cfg(feature = "llvm")]
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
 pub mod llvm;
 pub mod model;
 pub mod readback;
@@ -138,14 +138,27 @@ pub fn object_with(
     functions: &[&str],
     data_symbols: &[(&str, usize)],
 ) -> Vec<u8> {
+    let sized: Vec<(&str, usize)> = functions.iter().map(|f| (*f, CODE.len())).collect();
+    object_with_code_sizes(dwarf, &sized, data_symbols)
+}
+
+/// Like [`object_with`], each function `(name, size)` being `CODE` padded
+/// with `int3` to `size` bytes.
+pub fn object_with_code_sizes(
+    dwarf: &DwarfObject,
+    functions: &[(&str, usize)],
+    data_symbols: &[(&str, usize)],
+) -> Vec<u8> {
     let mut obj: Object<'static> = DwarfObject::new_elf_object();
     let text = obj.section_id(object::write::StandardSection::Text);
-    for f in functions {
-        let off = obj.append_section_data(text, &CODE, 16);
+    for (f, size) in functions {
+        let mut code = CODE.to_vec();
+        code.resize((*size).max(CODE.len()), 0xcc);
+        let off = obj.append_section_data(text, &code, 16);
         obj.add_symbol(Symbol {
             name: f.as_bytes().to_vec(),
             value: off,
-            size: CODE.len() as u64,
+            size: code.len() as u64,
             kind: SymbolKind::Text,
             scope: SymbolScope::Linkage,
             weak: false,

@@ -80,6 +80,8 @@ pub struct GimliBackend {
     symbols: IndexSet<String, FxBuildHasher>,
     frames: FrameTable,
     cie: Option<CieId>,
+    /// Symbols that have an FDE (one each: two overlap in `.eh_frame_hdr`).
+    fde_symbols: rustc_hash::FxHashSet<usize>,
     array_index_type: Option<UnitEntryId>,
 }
 
@@ -113,6 +115,7 @@ impl GimliBackend {
             symbols: IndexSet::default(),
             frames: FrameTable::default(),
             cie: None,
+            fde_symbols: Default::default(),
             array_index_type: None,
         })
     }
@@ -120,6 +123,13 @@ impl GimliBackend {
     /// The options this backend was made with.
     pub fn options(&self) -> GimliOptions {
         self.opts
+    }
+
+    /// The symbol (linkage name) of function `f`, by its dense index.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+    pub(crate) fn function_symbol(&self, f: u32) -> Option<&str> {
+        let func = self.functions.get(f as usize)?;
+        self.symbols.get_index(func.symbol).map(String::as_str)
     }
 
     fn symbol(&mut self, name: &str) -> usize {
@@ -151,6 +161,20 @@ impl GimliBackend {
         symbol: &str,
         make: impl FnOnce(Address) -> FrameDescriptionEntry,
     ) -> Result<()> {
+        let cie = self.check_fde(symbol)?;
+        let s = self.symbol(symbol);
+        let fde = make(Address::Symbol {
+            symbol: s,
+            addend: 0,
+        });
+        self.frames.add_fde(cie, fde);
+        self.fde_symbols.insert(s);
+        Ok(())
+    }
+
+    /// What [`add_fde`](Self::add_fde) checks before it adds anything: a CIE
+    /// was set, `symbol` is a usable name without an FDE yet. Returns the CIE.
+    pub(crate) fn check_fde(&self, symbol: &str) -> Result<CieId> {
         let Some(cie) = self.cie else {
             return err(
                 ErrorKind::InvalidCode,
@@ -163,13 +187,17 @@ impl GimliBackend {
                 "FDE symbol names must be non-empty and free of NUL bytes",
             );
         }
-        let s = self.symbol(symbol);
-        let fde = make(Address::Symbol {
-            symbol: s,
-            addend: 0,
-        });
-        self.frames.add_fde(cie, fde);
-        Ok(())
+        let has_fde = self
+            .symbols
+            .get_index_of(symbol)
+            .is_some_and(|i| self.fde_symbols.contains(&i));
+        if has_fde {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("add_fde was already called for `{symbol}`: a function has one FDE (two would overlap in the linker's .eh_frame_hdr); call it once per function symbol"),
+            );
+        }
+        Ok(cie)
     }
 
     fn add(&mut self, parent: UnitEntryId, tag: DwTag) -> UnitEntryId {

@@ -9,8 +9,9 @@ use gimli::write::{
     RelocationTarget, Sections, Writer,
 };
 use gimli::{constants, LittleEndian, SectionId};
-use object::write::{Object, StandardSection, SymbolId};
+use object::write::{Object, StandardSection, SymbolId, SymbolSection};
 use object::{RelocationEncoding, RelocationFlags, RelocationKind, SectionKind};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{FrameSection, GimliBackend};
 use crate::error::{Error, ErrorKind, Result};
@@ -62,6 +63,10 @@ struct OutSection {
 pub struct DwarfObject {
     sections: Vec<OutSection>,
     symbols: Vec<String>,
+    /// (symbol index, code size) of every function with code.
+    functions: Vec<(usize, u64)>,
+    /// Set by the first `write_into` that changed an object.
+    written: AtomicBool,
 }
 
 impl GimliBackend {
@@ -139,6 +144,8 @@ impl GimliBackend {
         Ok(DwarfObject {
             sections: out,
             symbols: self.symbols.iter().cloned().collect(),
+            functions: funcs,
+            written: AtomicBool::new(false),
         })
     }
 }
@@ -204,8 +211,17 @@ impl DwarfObject {
 
     /// Writes the sections into `obj`, which must define every symbol of
     /// [`symbols`](Self::symbols). Adds an empty `.note.GNU-stack`
-    /// (non-executable stack); call it once per object.
+    /// (non-executable stack). Call it once: a second call is an error, as
+    /// is a function whose code size reaches past its symbol's size or its
+    /// section's end, and `.eh_frame` data already in the object when this
+    /// writes `.eh_frame` (the object is unchanged then).
     pub fn write_into(&self, obj: &mut Object<'_>) -> Result<()> {
+        if self.written.load(Ordering::Relaxed) {
+            return Err(Error::new(
+                ErrorKind::InvalidCode,
+                "write_into was already called on this DwarfObject: its sections go into one object once (a second copy duplicates .debug_info and the FDEs); finish another DebugContext for another object",
+            ));
+        }
         let mut syms = Vec::with_capacity(self.symbols.len());
         for s in &self.symbols {
             match obj.symbol_id(s.as_bytes()) {
@@ -218,6 +234,20 @@ impl DwarfObject {
                 }
             }
         }
+        for &(sym, size) in &self.functions {
+            check_code_size(obj, sym_at(&syms, sym)?, size)?;
+        }
+        if self.sections.iter().any(|s| s.id == SectionId::EhFrame) {
+            // Creates the (empty) section when missing: it is written below.
+            let eh = obj.section_id(StandardSection::EhFrame);
+            if !obj.section(eh).data().is_empty() {
+                return Err(Error::new(
+                    ErrorKind::InvalidCode,
+                    "the object already has .eh_frame data (cranelift-object writes its own when ObjectBuilder::unwind_info is on): turn that off, or use FrameSection::DebugFrame, so each function has one FDE",
+                ));
+            }
+        }
+        self.written.store(true, Ordering::Relaxed);
         let mut placed = Vec::with_capacity(self.sections.len());
         for s in &self.sections {
             let (sid, align) = if s.id == SectionId::EhFrame {
@@ -283,6 +313,31 @@ impl DwarfObject {
         );
         Ok(())
     }
+}
+
+/// A function's code size must fit in its symbol (when the object gives the
+/// symbol a size) and in its section: otherwise its address ranges overlap
+/// the next function's.
+fn check_code_size(obj: &Object<'_>, id: SymbolId, size: u64) -> Result<()> {
+    let sym = obj.symbol(id);
+    let name = String::from_utf8_lossy(&sym.name);
+    if sym.size != 0 && size > sym.size {
+        return Err(Error::new(
+            ErrorKind::InvalidCode,
+            format!("the debug info gives `{name}` {size} bytes of code but its symbol in the object has {} bytes: pass define_function_code the function's own code size", sym.size),
+        ));
+    }
+    if let SymbolSection::Section(sec) = sym.section {
+        let section = obj.section(sec);
+        let len = section.data().len() as u64;
+        if !section.is_bss() && sym.value.checked_add(size).is_none_or(|end| end > len) {
+            return Err(Error::new(
+                ErrorKind::InvalidCode,
+                format!("the debug info gives `{name}` {size} bytes of code from offset {} but its section has only {len} bytes: pass define_function_code the function's own code size, and add the code to the object before writing the DWARF", sym.value),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn sym_at(syms: &[SymbolId], i: usize) -> Result<SymbolId> {

@@ -20,6 +20,7 @@ use llvm_sys::prelude::*;
 use llvm_sys::LLVMTypeKind;
 
 use super::builder::LlvmBuilder;
+use super::deep_stack::{self, Raw};
 
 use crate::error::{err, Error, ErrorKind, Result};
 
@@ -48,6 +49,13 @@ pub struct LlvmContext {
     /// Whether a dwarfsmith compile unit was ever built in this context
     /// (one per context: see DESIGN.md, "RAUW and uniquing").
     pub(super) has_debug_info: Cell<bool>,
+    /// Metadata levels of that unit (see `deep_stack.rs`): sizes the stack
+    /// of the verifier and the code generator.
+    pub(super) metadata_levels: Cell<usize>,
+    /// The unit's backend was dropped unfinished and could not finalize
+    /// (no thread for the walk): the module must not be verified or
+    /// compiled.
+    pub(super) unfinalized: Cell<bool>,
 }
 
 impl Default for LlvmContext {
@@ -64,6 +72,8 @@ impl LlvmContext {
         LlvmContext {
             raw,
             has_debug_info: Cell::new(false),
+            metadata_levels: Cell::new(0),
+            unfinalized: Cell::new(false),
         }
     }
 
@@ -346,18 +356,27 @@ impl<'ctx> LlvmModule<'ctx> {
         LlvmBuilder { raw, module: self }
     }
 
-    /// Runs LLVM's verifier; its report is the error message.
+    /// Runs LLVM's verifier; its report is the error message. The verifier
+    /// runs on a thread with a stack sized for the unit's metadata (see
+    /// DESIGN.md, "LLVM backend").
     pub fn verify(&self) -> Result<()> {
-        let mut msg = std::ptr::null_mut();
-        // SAFETY: the module is live; the message is disposed below.
-        let broken = unsafe {
-            llvm_sys::analysis::LLVMVerifyModule(
-                self.raw,
-                llvm_sys::analysis::LLVMVerifierFailureAction::LLVMReturnStatusAction,
-                &mut msg,
-            )
-        };
-        let text = take_message(msg);
+        self.check_finalized()?;
+        let module = Raw::new(self.raw);
+        let levels = self.ctx.metadata_levels.get();
+        let (broken, msg) = deep_stack::run(levels, "verifying the module", move || {
+            let mut msg = std::ptr::null_mut();
+            // SAFETY: the module is live (borrowed by `self` while the
+            // caller waits); the message is disposed below.
+            let broken = unsafe {
+                llvm_sys::analysis::LLVMVerifyModule(
+                    module.get(),
+                    llvm_sys::analysis::LLVMVerifierFailureAction::LLVMReturnStatusAction,
+                    &mut msg,
+                )
+            };
+            (broken, Raw::new(msg))
+        })?;
+        let text = take_message(msg.get());
         if broken != 0 {
             return err(
                 ErrorKind::Backend,
@@ -367,10 +386,20 @@ impl<'ctx> LlvmModule<'ctx> {
         Ok(())
     }
 
-    /// The module as LLVM IR text.
-    pub fn print_to_string(&self) -> String {
-        // SAFETY: the module is live; the returned string is disposed.
-        take_message(unsafe { LLVMPrintModuleToString(self.raw) })
+    /// The module as LLVM IR text. LLVM's printer numbers metadata
+    /// recursively, so it runs on a thread with a stack sized for the
+    /// unit's metadata (see DESIGN.md, "LLVM backend"); `Err` if that
+    /// thread cannot run.
+    pub fn print_to_string(&self) -> Result<String> {
+        let module = Raw::new(self.raw);
+        let levels = self.ctx.metadata_levels.get();
+        let text = deep_stack::run(levels, "printing the module", move || {
+            // SAFETY: the module is live (borrowed by `self` while the
+            // caller waits); the returned string is disposed by
+            // `take_message` on the caller's side.
+            Raw::new(unsafe { LLVMPrintModuleToString(module.get()) })
+        })?;
+        Ok(take_message(text.get()))
     }
 }
 

@@ -1,6 +1,6 @@
-//! The LLVM backend (cargo feature `llvm`): debug-info metadata built with
-//! LLVM's `DIBuilder` (llvm-sys 191, LLVM 19) in the frontend's module;
-//! LLVM's code generator writes the DWARF.
+//! The LLVM backend (cargo feature `llvm19` or `llvm22`; `llvm` is LLVM 19):
+//! debug-info metadata built with LLVM's `DIBuilder` (llvm-sys 191 or 221)
+//! in the frontend's module; LLVM's code generator writes the DWARF.
 //!
 //! This module is the only place of the crate with `unsafe` code. Every
 //! block carries a `SAFETY:` comment; the invariants they rely on are:
@@ -49,12 +49,24 @@
 
 mod attach;
 mod builder;
+mod deep_stack;
 mod ir;
 mod lines;
 mod object;
 mod scopes;
 mod shim;
 mod types;
+
+/// The llvm-sys bindings of the selected LLVM (llvm-sys 191 with feature
+/// `llvm19` alone), so a frontend links the same LLVM as the backend
+/// without its own llvm-sys dependency.
+#[cfg(not(feature = "llvm22"))]
+pub use llvm_sys_191 as sys;
+/// The llvm-sys bindings of the selected LLVM (llvm-sys 221 with feature
+/// `llvm22`), so a frontend links the same LLVM as the backend without its
+/// own llvm-sys dependency.
+#[cfg(feature = "llvm22")]
+pub use llvm_sys_221 as sys;
 
 pub use builder::{IntCompare, LlvmBuilder};
 pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
@@ -188,6 +200,7 @@ impl<'a> LlvmBackend<'a> {
     }
 
     fn live(&self) -> Result<()> {
+        self.note_levels();
         if self.finished {
             return err(
                 ErrorKind::Finalized,
@@ -223,10 +236,13 @@ impl<'a> LlvmBackend<'a> {
 impl Drop for LlvmBackend<'_> {
     fn drop(&mut self) {
         if !self.finished && !self.cu.is_null() {
-            // Leave the module consistent: no temporaries, a finalized CU.
+            // Leave the module consistent: no temporaries, a finalized CU
+            // (or, if the finalize cannot run, a module marked unusable).
             self.retire_stubs();
-            // SAFETY: the DIBuilder is live and finalized once.
-            unsafe { LLVMDIBuilderFinalize(self.dib) };
+            self.finished = true;
+            // An error is recorded in the context (verify and emit_object
+            // report it); Drop cannot return it.
+            let _ = self.finalize_dibuilder();
         }
         // SAFETY: the DIBuilder is owned here and disposed once, before the
         // module it writes into (which the backend borrows).

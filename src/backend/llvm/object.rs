@@ -12,9 +12,11 @@ use std::sync::Once;
 use llvm_sys::core::{
     LLVMDisposeMemoryBuffer, LLVMDisposeModule, LLVMGetBufferSize, LLVMGetBufferStart,
 };
+use llvm_sys::prelude::LLVMModuleRef;
 use llvm_sys::target::*;
 use llvm_sys::target_machine::*;
 
+use super::deep_stack::{run, Raw};
 use super::ir::{take_message, LlvmModule};
 use crate::error::{err, ErrorKind, Result};
 
@@ -44,7 +46,7 @@ impl Drop for Machine {
 }
 
 /// Owns a cloned module.
-struct Clone(llvm_sys::prelude::LLVMModuleRef);
+struct Clone(LLVMModuleRef);
 
 impl Drop for Clone {
     fn drop(&mut self) {
@@ -57,71 +59,82 @@ impl LlvmModule<'_> {
     /// Compiles the module to an x86-64 Linux ELF relocatable object (PIC,
     /// no optimisation), with its debug info. The module must verify: in
     /// particular the `DebugContext` driving it must have finished.
+    ///
+    /// LLVM's DWARF writer recurses through nested types, so code generation
+    /// runs on a thread with a stack sized for the unit's metadata (see
+    /// DESIGN.md, "LLVM backend").
     pub fn emit_object(&self) -> Result<Vec<u8>> {
         self.verify()?;
-        init_x86();
-        let mut target = std::ptr::null_mut();
-        let mut msg = std::ptr::null_mut();
-        // SAFETY: the triple is NUL-terminated; out-pointers are valid.
-        let failed = unsafe { LLVMGetTargetFromTriple(TRIPLE.as_ptr(), &mut target, &mut msg) };
-        let text = take_message(msg);
-        if failed != 0 {
-            return err(
-                ErrorKind::Backend,
-                format!("LLVM has no x86-64 target: {text}"),
-            );
-        }
-        // SAFETY: `target` was found above; strings are NUL-terminated.
-        let tm = Machine(unsafe {
-            LLVMCreateTargetMachine(
-                target,
-                TRIPLE.as_ptr(),
-                CPU.as_ptr(),
-                c"".as_ptr(),
-                LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
-                LLVMRelocMode::LLVMRelocPIC,
-                LLVMCodeModel::LLVMCodeModelDefault,
-            )
-        });
-        // SAFETY: the module is live and verified; the clone is owned by
-        // `Clone` and gets the machine's triple and data layout.
-        let clone = Clone(unsafe { llvm_sys::core::LLVMCloneModule(self.as_raw()) });
-        // SAFETY: clone and machine are live; the data layout is disposed
-        // after being copied into the module.
-        unsafe {
-            llvm_sys::core::LLVMSetTarget(clone.0, TRIPLE.as_ptr());
-            let dl = LLVMCreateTargetDataLayout(tm.0);
-            LLVMSetModuleDataLayout(clone.0, dl);
-            LLVMDisposeTargetData(dl);
-        }
-        let mut buf = std::ptr::null_mut();
-        let mut msg = std::ptr::null_mut();
-        // SAFETY: machine and clone are live; out-pointers are valid.
-        let failed = unsafe {
-            LLVMTargetMachineEmitToMemoryBuffer(
-                tm.0,
-                clone.0,
-                LLVMCodeGenFileType::LLVMObjectFile,
-                &mut msg,
-                &mut buf,
-            )
-        };
-        let text = take_message(msg);
-        if failed != 0 || buf.is_null() {
-            return err(
-                ErrorKind::Backend,
-                format!("LLVM code generation failed: {text}"),
-            );
-        }
-        // SAFETY: `buf` is a live memory buffer of `size` bytes; it is
-        // copied, then disposed once.
-        let bytes = unsafe {
-            let start = LLVMGetBufferStart(buf) as *const u8;
-            let size = LLVMGetBufferSize(buf);
-            let v = std::slice::from_raw_parts(start, size).to_vec();
-            LLVMDisposeMemoryBuffer(buf);
-            v
-        };
-        Ok(bytes)
+        let module = Raw::new(self.as_raw());
+        let levels = self.context().metadata_levels.get();
+        run(levels, "emitting the object", move || emit(module.get()))?
     }
+}
+
+/// [`LlvmModule::emit_object`] after the verifier, on the walking thread.
+fn emit(module: LLVMModuleRef) -> Result<Vec<u8>> {
+    init_x86();
+    let mut target = std::ptr::null_mut();
+    let mut msg = std::ptr::null_mut();
+    // SAFETY: the triple is NUL-terminated; out-pointers are valid.
+    let failed = unsafe { LLVMGetTargetFromTriple(TRIPLE.as_ptr(), &mut target, &mut msg) };
+    let text = take_message(msg);
+    if failed != 0 {
+        return err(
+            ErrorKind::Backend,
+            format!("LLVM has no x86-64 target: {text}"),
+        );
+    }
+    // SAFETY: `target` was found above; strings are NUL-terminated.
+    let tm = Machine(unsafe {
+        LLVMCreateTargetMachine(
+            target,
+            TRIPLE.as_ptr(),
+            CPU.as_ptr(),
+            c"".as_ptr(),
+            LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
+            LLVMRelocMode::LLVMRelocPIC,
+            LLVMCodeModel::LLVMCodeModelDefault,
+        )
+    });
+    // SAFETY: the module is live and verified; the clone is owned by
+    // `Clone` and gets the machine's triple and data layout.
+    let clone = Clone(unsafe { llvm_sys::core::LLVMCloneModule(module) });
+    // SAFETY: clone and machine are live; the data layout is disposed
+    // after being copied into the module.
+    unsafe {
+        llvm_sys::core::LLVMSetTarget(clone.0, TRIPLE.as_ptr());
+        let dl = LLVMCreateTargetDataLayout(tm.0);
+        LLVMSetModuleDataLayout(clone.0, dl);
+        LLVMDisposeTargetData(dl);
+    }
+    let mut buf = std::ptr::null_mut();
+    let mut msg = std::ptr::null_mut();
+    // SAFETY: machine and clone are live; out-pointers are valid.
+    let failed = unsafe {
+        LLVMTargetMachineEmitToMemoryBuffer(
+            tm.0,
+            clone.0,
+            LLVMCodeGenFileType::LLVMObjectFile,
+            &mut msg,
+            &mut buf,
+        )
+    };
+    let text = take_message(msg);
+    if failed != 0 || buf.is_null() {
+        return err(
+            ErrorKind::Backend,
+            format!("LLVM code generation failed: {text}"),
+        );
+    }
+    // SAFETY: `buf` is a live memory buffer of `size` bytes; it is
+    // copied, then disposed once.
+    let bytes = unsafe {
+        let start = LLVMGetBufferStart(buf) as *const u8;
+        let size = LLVMGetBufferSize(buf);
+        let v = std::slice::from_raw_parts(start, size).to_vec();
+        LLVMDisposeMemoryBuffer(buf);
+        v
+    };
+    Ok(bytes)
 }

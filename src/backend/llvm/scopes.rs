@@ -536,10 +536,9 @@ impl LlvmBackend<'_> {
                 self.attach_global(GlobalIdx(g as u32), unsafe { LlvmGlobal::from_raw(raw) })?;
             }
         }
-        // SAFETY: live DIBuilder, finalized once (then `finished` stops
-        // every further call).
-        unsafe { LLVMDIBuilderFinalize(self.dib) };
+        // Finalized once: `finished` stops every further call, even if the
+        // finalize could not run (then the error says why).
         self.finished = true;
-        Ok(())
+        self.finalize_dibuilder()
     }
 }

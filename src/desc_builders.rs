@@ -1,0 +1,412 @@
+//! Constructors and builder methods for the descriptions a frontend writes,
+//! so that only what differs from the common case has to be spelled out.
+//! Every field stays public; these only fill in defaults.
+
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+
+use crate::backend::Language;
+use crate::context::CompileUnit;
+use crate::desc::{
+    BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey,
+    TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, VariantDesc,
+};
+use crate::handles::{FileId, NamespaceId, TypeRef};
+use crate::scopes::{FunctionDesc, GlobalDesc};
+
+/// A closure describing types is a [`TypeSource`] (small frontends, tests).
+///
+/// ```
+/// use dwarfsmith::*;
+/// let mut cx = DebugContext::new(
+///     GimliBackend::new(GimliOptions::default())?,
+///     &CompileUnit::new("a.c", "/tmp"),
+/// )?;
+/// let mut types = |_: FrontendTy| Ok(TypeDesc::base("long", 8, BaseEncoding::Signed));
+/// let long = cx.resolve_type(&mut types, FrontendTy(0))?;
+/// assert_eq!(cx.type_size(long)?, 8);
+/// # Ok::<(), dwarfsmith::Error>(())
+/// ```
+impl<F> TypeSource for F
+where
+    F: FnMut(FrontendTy) -> Result<TypeDesc, String>,
+{
+    fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
+        self(ty)
+    }
+}
+
+impl CompileUnit {
+    /// A compile unit for the primary source file `name` compiled in
+    /// `comp_dir`, language C11, producer `dwarfsmith VERSION`; change them
+    /// with [`language`](Self::language) and [`producer`](Self::producer).
+    pub fn new(name: impl Into<PathBuf>, comp_dir: impl Into<PathBuf>) -> Self {
+        CompileUnit {
+            producer: concat!("dwarfsmith ", env!("CARGO_PKG_VERSION")).to_owned(),
+            language: Language::C11,
+            name: name.into(),
+            comp_dir: comp_dir.into(),
+        }
+    }
+
+    /// Sets `DW_AT_language` (`CPlusPlus14` makes debuggers qualify names by
+    /// namespace).
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
+    }
+
+    /// Sets `DW_AT_producer`.
+    pub fn producer(mut self, producer: impl Into<String>) -> Self {
+        self.producer = producer.into();
+        self
+    }
+}
+
+impl<'a> FunctionDesc<'a> {
+    /// A function `name` whose code has the symbol `linkage_name`, defined
+    /// at `file:line`: no namespace, no return value, no parameters,
+    /// external. Add the rest with the builder methods.
+    ///
+    /// ```
+    /// use dwarfsmith::*;
+    /// let mut cx = DebugContext::new(
+    ///     GimliBackend::new(GimliOptions::default())?,
+    ///     &CompileUnit::new("list.c", "/src"),
+    /// )?;
+    /// let file = cx.file("list.c".as_ref())?;
+    /// let mut types = |_: FrontendTy| Ok(TypeDesc::base("int", 4, BaseEncoding::Signed));
+    /// let int = cx.resolve_type(&mut types, FrontendTy(0))?;
+    /// let params = [int, int];
+    /// let f = cx.define_function(
+    ///     &FunctionDesc::new("add", "add", file, 3).returns(int).params(&params).local(),
+    /// )?;
+    /// cx.function_scope(f)?;
+    /// # Ok::<(), dwarfsmith::Error>(())
+    /// ```
+    pub fn new(name: &'a str, linkage_name: &'a str, file: FileId, line: u32) -> Self {
+        FunctionDesc {
+            name,
+            linkage_name,
+            namespace: None,
+            file,
+            line,
+            ret: None,
+            params: &[],
+            external: true,
+        }
+    }
+
+    /// Sets the return type.
+    pub fn returns(mut self, ty: TypeRef) -> Self {
+        self.ret = Some(ty);
+        self
+    }
+
+    /// Sets the parameter types, in order.
+    pub fn params(mut self, params: &'a [TypeRef]) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// Puts the function in a namespace.
+    pub fn namespace(mut self, ns: NamespaceId) -> Self {
+        self.namespace = Some(ns);
+        self
+    }
+
+    /// Marks the function as not visible outside the compile unit.
+    pub fn local(mut self) -> Self {
+        self.external = false;
+        self
+    }
+}
+
+impl<'a> GlobalDesc<'a> {
+    /// A global `name` of type `ty` stored at symbol `linkage_name`, defined
+    /// at `file:line`: no namespace, external.
+    pub fn new(name: &'a str, linkage_name: &'a str, ty: TypeRef, file: FileId, line: u32) -> Self {
+        GlobalDesc {
+            name,
+            linkage_name,
+            namespace: None,
+            ty,
+            file,
+            line,
+            external: true,
+        }
+    }
+
+    /// Puts the global in a namespace.
+    pub fn namespace(mut self, ns: NamespaceId) -> Self {
+        self.namespace = Some(ns);
+        self
+    }
+
+    /// Marks the global as not visible outside the compile unit.
+    pub fn local(mut self) -> Self {
+        self.external = false;
+        self
+    }
+}
+
+impl NominalKey {
+    /// The definition `def_id` of the crate or module hashed to `crate_hash`.
+    pub fn new(crate_hash: u64, def_id: u64) -> Self {
+        NominalKey { crate_hash, def_id }
+    }
+}
+
+impl FieldDesc {
+    /// A field `name` of type `ty` at byte `offset`.
+    pub fn new(name: impl Into<String>, ty: FrontendTy, offset: u64) -> Self {
+        FieldDesc {
+            name: name.into(),
+            ty,
+            offset,
+        }
+    }
+}
+
+impl CompositeDesc {
+    /// A struct or union `name` (identity `key`) of `size` bytes aligned to
+    /// `align`: no generic arguments, in the unit scope, no declaration
+    /// location, no fields yet, not opaque.
+    ///
+    /// ```
+    /// use dwarfsmith::*;
+    /// // struct Node { long value; struct Node *next; }
+    /// let (long, node, node_ptr) = (FrontendTy(0), FrontendTy(1), FrontendTy(2));
+    /// let desc = CompositeDesc::new(NominalKey::new(1, 1), "Node", 16, 8)
+    ///     .field("value", long, 0)
+    ///     .field("next", node_ptr, 8);
+    /// let mut types = |t: FrontendTy| {
+    ///     Ok(match t {
+    ///         t if t == long => TypeDesc::base("long", 8, BaseEncoding::Signed),
+    ///         t if t == node => TypeDesc::Struct(desc.clone()),
+    ///         _ => TypeDesc::pointer(node),
+    ///     })
+    /// };
+    /// let mut cx = DebugContext::new(
+    ///     GimliBackend::new(GimliOptions::default())?,
+    ///     &CompileUnit::new("node.c", "/src"),
+    /// )?;
+    /// let t = cx.resolve_type(&mut types, node)?;
+    /// assert_eq!(cx.type_size(t)?, 16);
+    /// # Ok::<(), dwarfsmith::Error>(())
+    /// ```
+    pub fn new(key: NominalKey, name: impl Into<String>, size: u64, align: u32) -> Self {
+        CompositeDesc {
+            key,
+            generic_args: Vec::new(),
+            name: name.into(),
+            scope: TypeScope::Unit,
+            size,
+            align,
+            decl: None,
+            fields: Vec::new(),
+            opaque: false,
+        }
+    }
+
+    /// Appends a field.
+    pub fn field(mut self, name: impl Into<String>, ty: FrontendTy, offset: u64) -> Self {
+        self.fields.push(FieldDesc::new(name, ty, offset));
+        self
+    }
+
+    /// Sets the generic arguments (part of the type's identity).
+    pub fn generic_args(mut self, args: Vec<FrontendTy>) -> Self {
+        self.generic_args = args;
+        self
+    }
+
+    /// Sets the enclosing scope.
+    pub fn scope(mut self, scope: TypeScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Sets where the type is declared.
+    pub fn declared_at(mut self, file: FileId, line: u32) -> Self {
+        self.decl = Some(DeclLoc { file, line });
+        self
+    }
+
+    /// Makes the type opaque: a declaration without members.
+    pub fn opaque(mut self) -> Self {
+        self.opaque = true;
+        self
+    }
+}
+
+impl VariantDesc {
+    /// A variant `name` selected by tag value `discriminant`, no fields yet.
+    pub fn new(name: impl Into<String>, discriminant: u64) -> Self {
+        VariantDesc {
+            name: name.into(),
+            discriminant,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Appends a payload field.
+    pub fn field(mut self, name: impl Into<String>, ty: FrontendTy, offset: u64) -> Self {
+        self.fields.push(FieldDesc::new(name, ty, offset));
+        self
+    }
+}
+
+impl TaggedUnionDesc {
+    /// A tagged union `name` (identity `key`) of `size` bytes aligned to
+    /// `align` whose tag of type `tag_ty` is at byte `tag_offset`: no
+    /// generic arguments, in the unit scope, no variants yet, the
+    /// `VariantPart` encoding.
+    ///
+    /// ```
+    /// use dwarfsmith::*;
+    /// // enum OptLong { None, Some(long) }: tag at 0, payload at 8.
+    /// let (tag, long, opt) = (FrontendTy(0), FrontendTy(1), FrontendTy(2));
+    /// let mut types = |t: FrontendTy| {
+    ///     Ok(match t.0 {
+    ///         0 => TypeDesc::base("u8", 1, BaseEncoding::Unsigned),
+    ///         1 => TypeDesc::base("long", 8, BaseEncoding::Signed),
+    ///         _ => TypeDesc::TaggedUnion(
+    ///             TaggedUnionDesc::new(NominalKey::new(1, 9), "OptLong", (16, 8), (0, tag))
+    ///                 .variant(VariantDesc::new("None", 0))
+    ///                 .variant(VariantDesc::new("Some", 1).field("0", long, 8)),
+    ///         ),
+    ///     })
+    /// };
+    /// let mut cx = DebugContext::new(
+    ///     GimliBackend::new(GimliOptions::default())?,
+    ///     &CompileUnit::new("opt.rs", "/src").language(Language::Rust),
+    /// )?;
+    /// let t = cx.resolve_type(&mut types, opt)?;
+    /// assert_eq!(cx.type_size(t)?, 16);
+    /// cx.finish()?;
+    /// # Ok::<(), dwarfsmith::Error>(())
+    /// ```
+    pub fn new(
+        key: NominalKey,
+        name: impl Into<String>,
+        (size, align): (u64, u32),
+        (tag_offset, tag_ty): (u64, FrontendTy),
+    ) -> Self {
+        TaggedUnionDesc {
+            key,
+            generic_args: Vec::new(),
+            name: name.into(),
+            scope: TypeScope::Unit,
+            size,
+            align,
+            tag_offset,
+            tag_ty,
+            variants: Vec::new(),
+            encoding: TaggedUnionEncoding::default(),
+            decl: None,
+        }
+    }
+
+    /// Appends a variant.
+    pub fn variant(mut self, variant: VariantDesc) -> Self {
+        self.variants.push(variant);
+        self
+    }
+
+    /// Chooses the encoding.
+    pub fn encoding(mut self, encoding: TaggedUnionEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+}
+
+impl EnumDesc {
+    /// A C-like enum `name` (identity `key`) stored as `underlying`, of
+    /// `size` bytes aligned to `align`: no generic arguments, in the unit
+    /// scope, no enumerators yet.
+    pub fn new(
+        key: NominalKey,
+        name: impl Into<String>,
+        underlying: FrontendTy,
+        size: u64,
+        align: u32,
+    ) -> Self {
+        EnumDesc {
+            key,
+            generic_args: Vec::new(),
+            name: name.into(),
+            scope: TypeScope::Unit,
+            underlying,
+            size,
+            align,
+            enumerators: Vec::new(),
+            decl: None,
+        }
+    }
+
+    /// Appends an enumerator.
+    pub fn enumerator(mut self, name: impl Into<String>, value: i64) -> Self {
+        self.enumerators.push((name.into(), value));
+        self
+    }
+}
+
+impl TypeDesc {
+    /// A primitive type.
+    pub fn base(name: impl Into<String>, size: u64, encoding: BaseEncoding) -> Self {
+        TypeDesc::Base {
+            name: name.into(),
+            size,
+            encoding,
+        }
+    }
+
+    /// A pointer to `pointee`.
+    pub fn pointer(pointee: FrontendTy) -> Self {
+        TypeDesc::Pointer { pointee }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builders_fill_every_field() {
+        let d = CompositeDesc::new(NominalKey::new(1, 2), "S", 8, 4)
+            .field("a", FrontendTy(3), 4)
+            .generic_args(vec![FrontendTy(9)])
+            .opaque();
+        assert_eq!(
+            d.key,
+            NominalKey {
+                crate_hash: 1,
+                def_id: 2
+            }
+        );
+        assert_eq!((d.size, d.align, d.opaque), (8, 4, true));
+        assert_eq!(d.fields, [FieldDesc::new("a", FrontendTy(3), 4)]);
+        assert_eq!(d.generic_args, [FrontendTy(9)]);
+        let cu = CompileUnit::new("a.c", "/d")
+            .language(Language::Rust)
+            .producer("p");
+        assert_eq!((cu.producer.as_str(), cu.language), ("p", Language::Rust));
+        let e = EnumDesc::new(NominalKey::new(1, 3), "E", FrontendTy(0), 4, 4).enumerator("A", -1);
+        assert_eq!(e.enumerators, [("A".to_owned(), -1)]);
+        let v = VariantDesc::new("Some", 1).field("0", FrontendTy(0), 8);
+        assert_eq!((v.discriminant, v.fields.len()), (1, 1));
+        let u = TaggedUnionDesc::new(NominalKey::new(1, 4), "Opt", (16, 8), (0, FrontendTy(5)))
+            .variant(v.clone())
+            .encoding(TaggedUnionEncoding::CppLike);
+        assert_eq!(
+            (u.size, u.align, u.tag_offset, u.tag_ty),
+            (16, 8, 0, FrontendTy(5))
+        );
+        assert_eq!(
+            (u.variants, u.encoding),
+            (vec![v], TaggedUnionEncoding::CppLike)
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! toyc: compiles a Toy program (the language is described in toyc's
+//! README.md) to a native x86-64 Linux executable with Cranelift (or, with
+//! the `llvm` feature, LLVM), all debug info through dwarfsmith.
+//!
+//! ```text
+//! toyc build FILE.toy -o OUT [--backend gimli|llvm] [--dwarf 4|5] [--no-debug]
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use toyc::codegen::{self, Backend, Options};
+use toyc::{front, link};
+
+#[derive(Parser)]
+#[command(
+    name = "toyc",
+    version,
+    about = "The Toy compiler (dwarfsmith's reference frontend)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendArg {
+    /// Cranelift codegen, gimli DWARF.
+    Gimli,
+    /// LLVM codegen and DIBuilder (cargo feature `llvm`).
+    Llvm,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Compile and link one Toy file into an executable.
+    Build {
+        /// The Toy source file.
+        file: PathBuf,
+        /// The executable to write.
+        #[arg(short = 'o', value_name = "OUT")]
+        out: PathBuf,
+        /// Code generator and debug-info backend.
+        #[arg(long, value_enum, default_value = "gimli")]
+        backend: BackendArg,
+        /// DWARF version.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(4..=5))]
+        dwarf: u16,
+        /// Emit no debug info.
+        #[arg(long)]
+        no_debug: bool,
+        /// Also write the relocatable object (before linking) to this path.
+        #[arg(long, value_name = "OBJ")]
+        save_object: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("toyc: internal compiler error: {info}");
+    }));
+    // Deeply nested programs recurse deeply: run on a big stack.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || run(cli.cmd));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => ExitCode::from(1),
+    }
+}
+
+/// Runs one command; returns the exit code.
+fn run(cmd: Cmd) -> u8 {
+    let Cmd::Build {
+        file,
+        out,
+        backend,
+        dwarf,
+        no_debug,
+        save_object,
+    } = cmd;
+    if backend == BackendArg::Llvm && !cfg!(any(feature = "llvm19", feature = "llvm22")) {
+        eprintln!("error: the llvm backend needs the `llvm` cargo feature");
+        return 1;
+    }
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(&file), std::fs::canonicalize(&out)) {
+        if a == b {
+            eprintln!(
+                "{}: error: the output file is the source file; choose another -o",
+                file.display()
+            );
+            return 1;
+        }
+    }
+    let src = match std::fs::read(&file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}: error: cannot read the file: {e}", file.display());
+            return 1;
+        }
+    };
+    let prog = match front::compile_front(&file, &src) {
+        Ok(p) => p,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
+    };
+    let opts = Options {
+        debug: !no_debug,
+        dwarf_version: dwarf,
+    };
+    let backend = match backend {
+        BackendArg::Gimli => Backend::Gimli,
+        BackendArg::Llvm => Backend::Llvm,
+    };
+    let object = match codegen::compile(backend, &prog, &file, &opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{}: error: {e}", file.display());
+            return 1;
+        }
+    };
+    if let Some(p) = save_object {
+        if let Err(e) = std::fs::write(&p, &object) {
+            eprintln!("{}: error: cannot write the object: {e}", p.display());
+            return 1;
+        }
+    }
+    match link::link(&object, &out) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
