@@ -35,13 +35,13 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
+use dwarfsmith::cranelift::srcloc;
 use dwarfsmith::{GimliBackend, VarId};
 
 use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
 use crate::codegen::lower::{ExprValue, Lower};
 use crate::codegen::repr::{ext, repr, scalar, Ext, Repr, Scalar};
 use crate::codegen::Options;
-use crate::debuginfo::cranelift::srcloc;
 use crate::debuginfo::scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
 use crate::front::hir::{self, Pos, Program, TypeId};
