@@ -21,7 +21,7 @@ use crate::handles::{
 use crate::id::{stable_hash64, UniqueTypeId};
 use crate::limits::{Diagnostic, Limits};
 use crate::lines::{CodeRow, Lines};
-use crate::scopes::{FunctionDesc, GlobalDesc, Scopes};
+use crate::scopes::{CodeState, FunctionDesc, GlobalDesc, Scopes};
 use crate::types::{TypeEnv, TypeMap};
 
 /// Describes the compile unit.
@@ -352,7 +352,7 @@ impl<B: Backend> DebugContext<B> {
 
     /// Closes the open function.
     pub fn exit_function(&mut self) -> Result<()> {
-        self.lines.exit_function(&mut self.backend)
+        self.lines.exit_function(&mut self.backend, &self.scopes)
     }
 
     /// Ends the prologue: from now on, set locations apply.
@@ -423,19 +423,47 @@ impl<B: Backend> DebugContext<B> {
     ) -> Result<()> {
         self.live()?;
         let f = self.function_index(function)?;
-        if self.scopes.code_defined(f) {
-            return err(
-                ErrorKind::InvalidCode,
-                format!(
-                    "the code of `{}` was already defined",
-                    self.scopes.function_name(f)
-                ),
-            );
-        }
+        self.check_code_unknown(f)?;
         self.lines
             .function_code(&mut self.backend, &self.scopes, f, size, rows)?;
-        self.scopes.set_code_defined(f);
+        self.scopes.set_code_state(f, CodeState::Defined);
         Ok(())
+    }
+
+    /// Says that `function` has no machine code in this unit (it was
+    /// discarded, or every call was inlined): it is emitted without
+    /// addresses. Backends without codegen (gimli) otherwise refuse to
+    /// [`finish`](Self::finish) while a defined function has no code, since
+    /// a debugger could not break in it or show its frames.
+    ///
+    /// ```
+    /// # use dwarfsmith::*;
+    /// # use std::path::Path;
+    /// let mut cx = DebugContext::new(GimliBackend::new(GimliOptions::default())?,
+    ///                                &CompileUnit::new("a.c", "/src"))?;
+    /// let file = cx.file(Path::new("a.c"))?;
+    /// let f = cx.define_function(&FunctionDesc::new("unused", "unused", file, 3))?;
+    /// assert!(cx.define_function_without_code(f).is_ok());
+    /// cx.finish()?;
+    /// # Ok::<(), dwarfsmith::Error>(())
+    /// ```
+    pub fn define_function_without_code(&mut self, function: FunctionId) -> Result<()> {
+        let f = self.function_index(function)?;
+        self.check_code_unknown(f)?;
+        self.scopes.set_code_state(f, CodeState::None);
+        Ok(())
+    }
+
+    fn check_code_unknown(&self, f: FunctionIdx) -> Result<()> {
+        let what = match self.scopes.code_state(f) {
+            CodeState::Unknown => return Ok(()),
+            CodeState::Defined => "was already defined",
+            CodeState::None => "was declared absent (define_function_without_code)",
+        };
+        err(
+            ErrorKind::InvalidCode,
+            format!("the code of `{}` {what}", self.scopes.function_name(f)),
+        )
     }
 
     /// Checks that `f` is a function of this context (not finished); returns
@@ -500,6 +528,22 @@ impl<B: Backend> DebugContext<B> {
             );
         }
         self.types.check_complete()?;
+        if self.backend.needs_function_code() {
+            if let Some((f, n)) = self.scopes.functions_without_code() {
+                let name = self.scopes.function_name(f);
+                let others = if n > 1 {
+                    format!(" (and {} other function(s))", n - 1)
+                } else {
+                    String::new()
+                };
+                return err(
+                    ErrorKind::InvalidCode,
+                    format!(
+                        "function `{name}`{others} was defined but never given code: call define_function_code() with its code after codegen, or define_function_without_code() if it has none in this unit"
+                    ),
+                );
+            }
+        }
         self.finalized = true;
         self.backend.finish()
     }

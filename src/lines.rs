@@ -48,6 +48,8 @@ struct FnState {
     function: FunctionIdx,
     emitting: bool,
     current: Option<LocToken>,
+    /// `set_source_location` calls before `start_emitting_source_locations`.
+    set_while_suppressed: u32,
 }
 
 /// The source-location state of one compile unit: the interned locations
@@ -142,16 +144,37 @@ impl Lines {
             function: f,
             emitting: false,
             current: None,
+            set_while_suppressed: 0,
         });
         backend.current_location(None)
     }
 
     /// Closes the open function.
-    pub(crate) fn exit_function<B: Backend>(&mut self, backend: &mut B) -> Result<()> {
-        let f = self.open_fn("exit_function")?.function;
+    ///
+    /// A function in which locations were set but emission never started
+    /// is closed all the same, and reported: none of its code would get a
+    /// line row after the prologue.
+    pub(crate) fn exit_function<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        scopes: &Scopes,
+    ) -> Result<()> {
+        let st = self.open_fn("exit_function")?;
+        let (f, never_started) = (st.function, !st.emitting && st.set_while_suppressed > 0);
+        let sets = st.set_while_suppressed;
         self.current_fn = None;
         backend.current_location(None)?;
-        backend.function_end(f)
+        backend.function_end(f)?;
+        if never_started {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "function `{}` was closed with {sets} source location(s) set but start_emitting_source_locations() never called: its code has no line rows after the prologue (the debugger cannot step through it); call start_emitting_source_locations() where the prologue ends",
+                    scopes.function_name(f)
+                ),
+            );
+        }
+        Ok(())
     }
 
     fn open_fn(&mut self, op: &str) -> Result<&mut FnState> {
@@ -206,6 +229,9 @@ impl Lines {
         let st = self.open_fn("set_source_location")?;
         st.current = Some(tok);
         let emitting = st.emitting;
+        if !emitting {
+            st.set_while_suppressed = st.set_while_suppressed.saturating_add(1);
+        }
         self.notify(backend, scopes)?;
         Ok(emitting.then_some(tok))
     }

@@ -64,7 +64,18 @@ pub(crate) struct FunctionEntry {
     pub(crate) scope: u32,
     pub(crate) file: FileIdx,
     pub(crate) line: u32,
-    code_defined: bool,
+    code: CodeState,
+}
+
+/// What is known of a function's machine code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CodeState {
+    /// Not reported yet.
+    Unknown,
+    /// Reported with `define_function_code`.
+    Defined,
+    /// Declared to have none in this unit (`define_function_without_code`).
+    None,
 }
 
 /// A function's outermost scope or a lexical block.
@@ -248,23 +259,35 @@ impl Scopes {
             scope,
             file: info.decl.file,
             line: info.decl.line,
-            code_defined: false,
+            code: CodeState::Unknown,
         });
         Ok(f)
     }
 
-    /// Whether `f`'s code was reported.
-    pub(crate) fn code_defined(&self, f: FunctionIdx) -> bool {
+    /// What is known of `f`'s code.
+    pub(crate) fn code_state(&self, f: FunctionIdx) -> CodeState {
         self.functions
             .get(f.index())
-            .is_some_and(|e| e.code_defined)
+            .map_or(CodeState::Unknown, |e| e.code)
     }
 
-    /// Records that `f`'s code was reported.
-    pub(crate) fn set_code_defined(&mut self, f: FunctionIdx) {
+    /// Records what is known of `f`'s code.
+    pub(crate) fn set_code_state(&mut self, f: FunctionIdx, state: CodeState) {
         if let Some(e) = self.functions.get_mut(f.index()) {
-            e.code_defined = true;
+            e.code = state;
         }
+    }
+
+    /// The first function (in definition order) whose code was never
+    /// reported nor declared absent, and how many there are.
+    pub(crate) fn functions_without_code(&self) -> Option<(FunctionIdx, usize)> {
+        let mut missing = self
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.code == CodeState::Unknown);
+        let (first, _) = missing.next()?;
+        Some((FunctionIdx(first as u32), 1 + missing.count()))
     }
 
     /// A lexical block in scope `parent` (checked), at `line:col` of `file`.

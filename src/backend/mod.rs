@@ -386,6 +386,12 @@ pub trait Backend {
     fn function_end(&mut self, _f: FunctionIdx) -> Result<()> {
         Ok(())
     }
+    /// Whether every defined function must be given its code
+    /// ([`function_code`](Self::function_code)) or be declared to have none
+    /// before `finish`: true for backends without codegen of their own.
+    fn needs_function_code(&self) -> bool {
+        false
+    }
     /// The code of a function, for backends that do not do codegen.
     fn function_code(&mut self, _f: FunctionIdx, _code: &CodeInfo<'_>) -> Result<()> {
         err(

@@ -15,6 +15,7 @@
 
 mod build;
 mod composite;
+mod containment;
 mod names;
 mod parts;
 mod validate;
@@ -100,6 +101,8 @@ pub(crate) struct TypeMap {
     pending: VecDeque<Pending>,
     /// Scratch stack and on-stack set of the walk, kept between calls.
     scratch: (Vec<walk::Frame>, FxHashSet<FrontendTy>),
+    /// By-value containment, to refuse infinitely large types.
+    containment: containment::Containment,
 }
 
 impl TypeMap {
@@ -118,6 +121,7 @@ impl TypeMap {
             fingerprints: FxHashMap::default(),
             pending: VecDeque::new(),
             scratch: Default::default(),
+            containment: Default::default(),
         }
     }
 
@@ -135,6 +139,7 @@ impl TypeMap {
         }
         let n = self.resolve_inner(env, source, ty)?;
         self.drain_pending(env, source)?;
+        self.containment.settled = self.nodes.len();
         Ok(n)
     }
 

@@ -260,6 +260,10 @@ impl Backend for GimliBackend {
         false
     }
 
+    fn needs_function_code(&self) -> bool {
+        true
+    }
+
     fn address_size(&self) -> u8 {
         self.encoding.address_size
     }
