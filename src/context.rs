@@ -41,6 +41,58 @@ pub struct CompileUnit {
 ///
 /// All handles it returns are tied to it: passing one to another context is
 /// an [`ErrorKind::ForeignHandle`] error. Nothing here panics on misuse.
+///
+/// A whole unit: a recursive struct, a function with a parameter and its
+/// 16 bytes of code, written into an ELF object.
+///
+/// ```
+/// use dwarfsmith::*;
+/// use std::path::Path;
+///
+/// let backend = GimliBackend::new(GimliOptions::default())?;
+/// let mut cx = DebugContext::new(backend, &CompileUnit::new("list.c", "/src"))?;
+/// let file = cx.file(Path::new("list.c"))?;
+///
+/// // Handles: 0 = long, 1 = struct Node { long value; Node *next; }, 2 = Node *.
+/// let mut types = |h: FrontendTy| Ok(match h.0 {
+///     0 => TypeDesc::base("long", 8, BaseEncoding::Signed),
+///     1 => TypeDesc::Struct(
+///         CompositeDesc::new(NominalKey::new(1, 1), "Node", 16, 8)
+///             .field("value", FrontendTy(0), 0)
+///             .field("next", FrontendTy(2), 8),
+///     ),
+///     _ => TypeDesc::pointer(FrontendTy(1)),
+/// });
+/// let node_ptr = cx.resolve_type(&mut types, FrontendTy(2))?; // the stub breaks the cycle
+/// let long = cx.resolve_type(&mut types, FrontendTy(0))?;
+///
+/// let params = [node_ptr];
+/// let f = cx.define_function(&FunctionDesc::new("len", "len", file, 3).returns(long).params(&params))?;
+/// let body = cx.function_scope(f)?;
+/// cx.enter_function(f)?;
+/// let list = cx.declare_parameter(f, "list", 1, node_ptr, 3, 16)?;
+/// cx.start_emitting_source_locations()?; // the prologue ends here
+/// let line4 = cx.set_source_location(body, 4, 5)?;
+/// cx.exit_function()?;
+/// cx.define_function_code(f, 16, &[
+///     CodeRow { offset: 0, loc: None },   // the prologue
+///     CodeRow { offset: 4, loc: line4 },
+/// ])?;
+/// cx.set_variable_location(list, VarLocation::FrameOffset(-24))?;
+///
+/// let dwarf = cx.finish()?;
+/// let mut obj = DwarfObject::new_elf_object();
+/// let text = obj.section_id(object::write::StandardSection::Text);
+/// let off = obj.append_section_data(text, &[0xc3; 16], 16);
+/// obj.add_symbol(object::write::Symbol {
+///     name: b"len".to_vec(), value: off, size: 16,
+///     kind: object::SymbolKind::Text, scope: object::SymbolScope::Linkage, weak: false,
+///     section: object::write::SymbolSection::Section(text), flags: object::SymbolFlags::None,
+/// });
+/// dwarf.write_into(&mut obj)?;
+/// assert!(obj.write().is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DebugContext<B: Backend> {
     id: u32,
     backend: B,

@@ -17,6 +17,37 @@ use crate::handles::{FileId, NamespaceId};
 pub struct FrontendTy(pub u64);
 
 /// Implemented by the frontend: describes one of its types on request.
+///
+/// `describe` is called at most once per handle, only for handles the
+/// context has not seen; the parts a description names (fields, pointees,
+/// generic arguments) are described in turn, through the same source.
+///
+/// ```
+/// use dwarfsmith::*;
+///
+/// /// A frontend's type table: `Int` or a pointer to another entry.
+/// enum Ty { Int, Ptr(u64) }
+/// struct Table(Vec<Ty>);
+///
+/// impl TypeSource for Table {
+///     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
+///         match self.0.get(ty.0 as usize) {
+///             Some(Ty::Int) => Ok(TypeDesc::base("int", 4, BaseEncoding::Signed)),
+///             Some(Ty::Ptr(to)) => Ok(TypeDesc::pointer(FrontendTy(*to))),
+///             None => Err(format!("no type #{}", ty.0)),
+///         }
+///     }
+/// }
+///
+/// let mut cx = DebugContext::new(GimliBackend::new(GimliOptions::default())?,
+///                                &CompileUnit::new("a.c", "/src"))?;
+/// let mut table = Table(vec![Ty::Int, Ty::Ptr(0), Ty::Ptr(1)]);
+/// let pp = cx.resolve_type(&mut table, FrontendTy(2))?;
+/// assert_eq!(cx.stable_type_id(pp)?, "**int");
+/// let e = cx.resolve_type(&mut table, FrontendTy(7)).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::DescribeFailed);
+/// # Ok::<(), dwarfsmith::Error>(())
+/// ```
 pub trait TypeSource {
     /// Describes the type behind `ty`. An `Err` message is reported back as an
     /// [`ErrorKind::DescribeFailed`](crate::ErrorKind::DescribeFailed) error.

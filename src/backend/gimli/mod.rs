@@ -67,6 +67,19 @@ struct FuncState {
 /// The gimli backend. Create it, give it to
 /// [`DebugContext::new`](crate::DebugContext::new), and get a
 /// [`DwarfObject`] from [`DebugContext::finish`](crate::DebugContext::finish).
+///
+/// ```
+/// use dwarfsmith::{CompileUnit, DebugContext, FrameSection, GimliBackend, GimliOptions};
+/// let backend = GimliBackend::new(GimliOptions {
+///     dwarf_version: 4,
+///     frame_section: FrameSection::DebugFrame,
+///     ..GimliOptions::default()
+/// })?;
+/// let cx = DebugContext::new(backend, &CompileUnit::new("a.c", "/src"))?;
+/// let dwarf = cx.finish()?;
+/// assert!(dwarf.section_sizes().iter().any(|(name, _)| *name == ".debug_info"));
+/// # Ok::<(), dwarfsmith::Error>(())
+/// ```
 pub struct GimliBackend {
     opts: GimliOptions,
     encoding: Encoding,
