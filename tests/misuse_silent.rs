@@ -197,3 +197,31 @@ fn wrappers_and_pointer_cycles_are_not_by_value_cycles() {
         );
     }
 }
+
+/// Found by the fuzz smoke run: the `api_ops` harness gave every symbol 16
+/// bytes, which `write_into` rightly refuses for a function given 64 bytes
+/// of code (misuse case 40), so the harness panicked. Root cause: a harness
+/// cannot size the symbols without knowing each function's code size.
+/// Fix: `DwarfObject::code_size` reports it, and the harness uses it.
+#[test]
+fn dwarf_object_reports_each_functions_code_size() {
+    let mut cx = context(5);
+    let f = function(&mut cx, "h");
+    cx.define_function_code(
+        f,
+        64,
+        &[CodeRow {
+            offset: 0,
+            loc: None,
+        }],
+    )
+    .unwrap();
+    let g = function(&mut cx, "no_code");
+    cx.define_function_without_code(g).unwrap();
+    let dwarf = cx.finish().unwrap();
+    assert_eq!(dwarf.code_size("h"), Some(64));
+    assert_eq!(dwarf.code_size("no_code"), None);
+    assert_eq!(dwarf.code_size("not_a_symbol"), None);
+    let bytes = object_with_code_sizes(&dwarf, &[("h", 64), ("no_code", 16)], &[]);
+    check_object("code_size.o", &bytes);
+}

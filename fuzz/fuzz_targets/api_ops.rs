@@ -553,12 +553,24 @@ fn finish(cx: Cx, h: &Handles) {
     };
     let mut obj = dwarfsmith::DwarfObject::new_elf_object();
     let text = obj.section_id(object::write::StandardSection::Text);
+    // Each function gets as much code as the debug info says it has, up to
+    // 1 MiB; beyond that its 16-byte symbol is too small and write_into
+    // must say so.
+    let mut too_large = false;
     for s in dwarf.symbols() {
-        let off = obj.append_section_data(text, &[0xc3; 16], 16);
+        let size = match dwarf.code_size(s) {
+            Some(n) if n > 1 << 20 => {
+                too_large = true;
+                16
+            }
+            Some(n) => n.max(16),
+            None => 16,
+        };
+        let off = obj.append_section_data(text, &vec![0xc3; size as usize], 16);
         obj.add_symbol(object::write::Symbol {
             name: s.as_bytes().to_vec(),
             value: off,
-            size: 16,
+            size,
             kind: object::SymbolKind::Text,
             scope: object::SymbolScope::Linkage,
             weak: false,
@@ -566,9 +578,11 @@ fn finish(cx: Cx, h: &Handles) {
             flags: object::SymbolFlags::None,
         });
     }
-    dwarf
-        .write_into(&mut obj)
-        .expect("write_into with every symbol defined");
+    match dwarf.write_into(&mut obj) {
+        Ok(()) if !too_large => {}
+        Err(e) if too_large && e.kind() == dwarfsmith::ErrorKind::InvalidCode => return,
+        r => panic!("write_into with every symbol defined (code too large: {too_large}): {r:?}"),
+    }
     let bytes = obj.write().expect("object write");
     let opts = dwarfsmith::render::RenderOptions {
         call_frames: true,

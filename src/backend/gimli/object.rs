@@ -200,6 +200,16 @@ impl DwarfObject {
         &self.symbols
     }
 
+    /// The code size the debug info gives the function whose symbol is
+    /// `symbol` (`None` for globals and functions without code): the
+    /// symbol in the object must be at least that large.
+    pub fn code_size(&self, symbol: &str) -> Option<u64> {
+        self.functions
+            .iter()
+            .find(|&&(sym, _)| self.symbols.get(sym).is_some_and(|s| s == symbol))
+            .map(|&(_, size)| size)
+    }
+
     /// An empty x86-64 little-endian ELF relocatable object.
     pub fn new_elf_object() -> Object<'static> {
         Object::new(
