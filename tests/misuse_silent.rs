@@ -225,3 +225,41 @@ fn dwarf_object_reports_each_functions_code_size() {
     let bytes = object_with_code_sizes(&dwarf, &[("h", 64), ("no_code", 16)], &[]);
     check_object("code_size.o", &bytes);
 }
+
+/// Case 53, the second fuzz smoke finding: two functions with one symbol,
+/// both given code. Root cause: both subprograms claimed the symbol's
+/// addresses (overlapping ranges, which `llvm-dwarfdump --verify` rejects),
+/// and `code_size` answered with the first one's size, so the harness made
+/// the symbol too small. Fix: the second `define_function_code` is
+/// `InvalidCode` naming the symbol; the first function keeps its code.
+#[test]
+fn two_functions_with_code_under_one_symbol() {
+    let mut cx = context(5);
+    let f = function(&mut cx, "f");
+    let g = function(&mut cx, "f");
+    cx.define_function_code(
+        f,
+        16,
+        &[CodeRow {
+            offset: 0,
+            loc: None,
+        }],
+    )
+    .unwrap();
+    let e = cx
+        .define_function_code(
+            g,
+            64,
+            &[CodeRow {
+                offset: 0,
+                loc: None,
+            }],
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode);
+    assert!(e.message().contains("symbol `f` already has code"), "{e}");
+    cx.define_function_without_code(g).unwrap();
+    let dwarf = cx.finish().unwrap();
+    assert_eq!(dwarf.code_size("f"), Some(16));
+    check_object("shared_symbol.o", &object_with(&dwarf, &["f"], &[]));
+}

@@ -95,6 +95,9 @@ pub struct GimliBackend {
     cie: Option<CieId>,
     /// Symbols that have an FDE (one each: two overlap in `.eh_frame_hdr`).
     fde_symbols: rustc_hash::FxHashSet<usize>,
+    /// Symbols whose function got its code (one function each: two would
+    /// give overlapping address ranges).
+    code_symbols: rustc_hash::FxHashSet<usize>,
     array_index_type: Option<UnitEntryId>,
 }
 
@@ -129,6 +132,7 @@ impl GimliBackend {
             frames: FrameTable::default(),
             cie: None,
             fde_symbols: Default::default(),
+            code_symbols: Default::default(),
             array_index_type: None,
         })
     }
@@ -379,10 +383,23 @@ impl Backend for GimliBackend {
     }
 
     fn function_code(&mut self, f: FunctionIdx, code: &CodeInfo<'_>) -> Result<()> {
+        let symbol = self.functions.get(f.index()).map(|func| func.symbol);
+        if let Some(sym) = symbol.filter(|s| self.code_symbols.contains(s)) {
+            let name = self.symbols.get_index(sym).map_or("", String::as_str);
+            return err(
+                ErrorKind::InvalidCode,
+                format!(
+                    "another function with the symbol `{name}` already has code: each function with code needs a linkage name of its own (two would claim the same addresses)"
+                ),
+            );
+        }
         let low = self.set_code_ranges(f, code)?;
         self.add_line_sequence(low, code)?;
         if let Some(func) = self.functions.get_mut(f.index()) {
             func.size = Some(code.size);
+        }
+        if let Some(sym) = symbol {
+            self.code_symbols.insert(sym);
         }
         Ok(())
     }

@@ -202,7 +202,8 @@ impl DwarfObject {
 
     /// The code size the debug info gives the function whose symbol is
     /// `symbol` (`None` for globals and functions without code): the
-    /// symbol in the object must be at least that large.
+    /// symbol in the object must be at least that large (one function per
+    /// symbol has code: a second is refused by `define_function_code`).
     pub fn code_size(&self, symbol: &str) -> Option<u64> {
         self.functions
             .iter()
