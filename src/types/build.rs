@@ -64,7 +64,7 @@ impl TypeMap {
                 })?;
                 let name = self.synth_name("[", &[e], &format!("; {len}]"));
                 let n = self.push_node(uid, &name, size, align);
-                self.contain(n, &[(e, 0)]);
+                self.contain(n, [(e, 0)]);
                 env.backend.array_type(n, e, len, size, align)?;
                 Ok(n)
             }
@@ -95,7 +95,7 @@ impl TypeMap {
                 let scope = env.scope(t.scope)?;
                 let decl = env.decl(t.decl)?;
                 let n = self.push_node(uid, &t.name, size, align);
-                self.contain(n, &[(target, 0)]);
+                self.contain(n, [(target, 0)]);
                 env.backend.typedef(
                     n,
                     &TypedefInfo {

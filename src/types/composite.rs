@@ -73,11 +73,14 @@ impl TypeMap {
         members: &[Member],
         vp: Option<&VariantPartInfo<'_>>,
     ) -> Result<()> {
-        let mut contained: Vec<(TypeIdx, u64)> = members.iter().map(|m| (m.ty, m.offset)).collect();
-        if let Some(vp) = vp {
-            contained.extend(vp.variants.iter().map(|v| (v.member.ty, v.member.offset)));
-        }
-        self.contain(n, &contained);
+        let variants = vp.map_or(&[][..], |vp| vp.variants);
+        self.contain(
+            n,
+            members
+                .iter()
+                .map(|m| (m.ty, m.offset))
+                .chain(variants.iter().map(|v| (v.member.ty, v.member.offset))),
+        );
         self.check_not_self_containing(n)?;
         let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
         env.backend.composite_complete(n, &infos, vp)?;

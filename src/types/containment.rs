@@ -17,8 +17,7 @@ use rustc_hash::FxHashSet;
 
 use super::TypeMap;
 use crate::backend::TypeIdx;
-use crate::error::{err, Result};
-use crate::ErrorKind;
+use crate::error::{err, ErrorKind, Result};
 
 /// Containment edges kept by the type map.
 #[derive(Default)]
@@ -35,10 +34,14 @@ pub(super) struct Containment {
 
 impl TypeMap {
     /// Records that `owner` contains `member` by value at `offset`.
-    pub(super) fn contain(&mut self, owner: TypeIdx, members: &[(TypeIdx, u64)]) {
+    pub(super) fn contain(
+        &mut self,
+        owner: TypeIdx,
+        members: impl IntoIterator<Item = (TypeIdx, u64)>,
+    ) {
         let size = self.nodes[owner.index()].size;
         let start = self.containment.targets.len();
-        for &(m, offset) in members {
+        for (m, offset) in members {
             let node = &self.nodes[m.index()];
             if offset == 0 && node.size == size {
                 if !node.complete {
