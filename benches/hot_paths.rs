@@ -52,6 +52,9 @@ impl TypeSource for Source {
                 name: name.into(),
                 ty,
                 offset,
+                bits: None,
+                access: dwarfsmith::Access::Unspecified,
+                artificial: false,
             };
             return Ok(TypeDesc::Struct(CompositeDesc {
                 key: NominalKey {
@@ -69,6 +72,12 @@ impl TypeSource for Source {
                     field("next", FrontendTy(t.0 + 1), 8),
                 ],
                 opaque: false,
+                class: false,
+                template_params: Vec::new(),
+                bases: Vec::new(),
+                methods: Vec::new(),
+                statics: Vec::new(),
+                containing_type: None,
             }));
         }
         if t.0 >= ALIAS_BASE {
@@ -144,6 +153,7 @@ fn function_rows(c: &mut Criterion) {
                     ret: Some(int),
                     params: &[int],
                     external: true,
+                    method_of: None,
                 })
                 .expect("function");
             cx.enter_function(f).expect("enter");

@@ -42,6 +42,9 @@ fn field(name: &str, ty: u64, offset: u64) -> FieldDesc {
         name: name.into(),
         ty: FrontendTy(ty),
         offset,
+        bits: None,
+        access: dwarfsmith::Access::Unspecified,
+        artificial: false,
     }
 }
 
@@ -70,6 +73,12 @@ impl Zoo {
             }),
             fields,
             opaque: false,
+            class: false,
+            template_params: Vec::new(),
+            bases: Vec::new(),
+            methods: Vec::new(),
+            statics: Vec::new(),
+            containing_type: None,
         })
     }
 }
@@ -172,6 +181,7 @@ fn build() -> dwarfsmith::Result<Vec<u8>> {
         ret: Some(int),
         params: &[],
         external: true,
+        method_of: None,
     })?;
     let body = cx.function_scope(main)?;
     cx.enter_function(main)?;

@@ -278,6 +278,10 @@ impl<B: Backend> DebugContext<B> {
             .iter()
             .map(|t| self.types.check(*t, self.id))
             .collect::<Result<Vec<TypeIdx>>>()?;
+        let specification = f
+            .method_of
+            .map(|(class, index)| self.types.method(class, index, self.id))
+            .transpose()?;
         let info = FunctionInfo {
             name: f.name,
             linkage_name: f.linkage_name,
@@ -286,6 +290,7 @@ impl<B: Backend> DebugContext<B> {
             ret,
             params: &params,
             external: f.external,
+            specification,
         };
         let idx = self.scopes.define_function(&mut self.backend, &info)?;
         Ok(FunctionId::new(self.id, idx.index()))
@@ -330,7 +335,21 @@ impl<B: Backend> DebugContext<B> {
     ) -> Result<VarId> {
         let f = self.function_index(function)?;
         let scope = self.scopes.parameter_scope(f, name, arg_no)?;
-        self.declare(scope, name, Some(arg_no), ty, line, col)
+        self.declare(scope, name, Some(arg_no), ty, (line, col), false)
+    }
+
+    /// The artificial `this` parameter (argument 1) of a member function's
+    /// definition (`DW_AT_artificial`; debuggers hide it from the
+    /// signature and resolve members through it).
+    pub fn declare_this_parameter(
+        &mut self,
+        function: FunctionId,
+        ty: TypeRef,
+        line: u32,
+    ) -> Result<VarId> {
+        let f = self.function_index(function)?;
+        let scope = self.scopes.parameter_scope(f, "this", 1)?;
+        self.declare(scope, "this", Some(1), ty, (line, 0), true)
     }
 
     /// A local variable declared in `scope` at `line:col`.
@@ -343,7 +362,7 @@ impl<B: Backend> DebugContext<B> {
         col: u32,
     ) -> Result<VarId> {
         let s = scope.check(self.id, self.scopes.scope_count())? as u32;
-        self.declare(s, name, None, ty, line, col)
+        self.declare(s, name, None, ty, (line, col), false)
     }
 
     fn declare(
@@ -352,8 +371,8 @@ impl<B: Backend> DebugContext<B> {
         name: &str,
         arg_no: Option<u32>,
         ty: TypeRef,
-        line: u32,
-        col: u32,
+        (line, col): (u32, u32),
+        artificial: bool,
     ) -> Result<VarId> {
         self.live()?;
         check_name("variable name", name)?;
@@ -366,7 +385,7 @@ impl<B: Backend> DebugContext<B> {
             name,
             arg_no,
             ty,
-            (line, col),
+            (line, col, artificial),
             open,
         )?;
         Ok(VarId::new(self.id, v.index()))

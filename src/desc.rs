@@ -9,6 +9,10 @@
 
 use crate::handles::{FileId, NamespaceId};
 
+pub use crate::desc_class::{
+    Access, BaseDesc, BitField, MethodDesc, StaticMemberDesc, TemplateParam, Virtuality,
+};
+
 /// The frontend's own handle for one of its types (an index, an interned
 /// pointer...). Many handles may describe the same unique type (rustc's
 /// lifetimes): the unique ID decides identity, the handle is only the
@@ -100,17 +104,29 @@ pub enum TypeScope {
     Unit,
     /// In a namespace.
     Namespace(NamespaceId),
+    /// Nested in a struct, union, class, enum or tagged union (C++ nested
+    /// types, Rust's variant structs): the enclosing type's handle.
+    Type(FrontendTy),
 }
 
 /// One data member of a struct, union or variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldDesc {
-    /// Member name (for tuple-like fields use `__0`, `__1`, ...).
+    /// Member name (for tuple-like fields use `__0`, `__1`, ...); empty for
+    /// an anonymous struct or union member (C11, C++), whose members the
+    /// debugger shows as the enclosing type's.
     pub name: String,
     /// The member's type.
     pub ty: FrontendTy,
-    /// Byte offset from the start of the enclosing type.
+    /// Byte offset from the start of the enclosing type (for a bitfield:
+    /// ignored, see `bits`).
     pub offset: u64,
+    /// A bitfield: its bit offset and width.
+    pub bits: Option<BitField>,
+    /// Accessibility (C++); [`Access::Unspecified`] writes none.
+    pub access: Access,
+    /// Compiler-generated (`DW_AT_artificial`), e.g. a vtable pointer.
+    pub artificial: bool,
 }
 
 /// A struct or union.
@@ -118,9 +134,8 @@ pub struct FieldDesc {
 pub struct CompositeDesc {
     /// Identity of the definition.
     pub key: NominalKey,
-    /// Generic arguments: part of the unique ID only. No backend writes them
-    /// as template parameters yet; put them in `name` (`Vec<i32>`) for the
-    /// debugger to see them.
+    /// Generic arguments: part of the unique ID only. The debugger sees the
+    /// name (`Vec<i32>`) and `template_params`.
     pub generic_args: Vec<FrontendTy>,
     /// Name as the debugger shows it (without namespace).
     pub name: String,
@@ -137,6 +152,21 @@ pub struct CompositeDesc {
     /// Emit only a declaration (`DW_AT_declaration`): the frontend does not
     /// know the definition (an opaque/extern type).
     pub opaque: bool,
+    /// A C++ `class` (`DW_TAG_class_type`) rather than a `struct`; ignored
+    /// for unions.
+    pub class: bool,
+    /// Template parameters, written as `DW_TAG_template_*_parameter`.
+    pub template_params: Vec<TemplateParam>,
+    /// Base classes (C++ inheritance), in declaration order.
+    pub bases: Vec<BaseDesc>,
+    /// Member functions, declared inside the type.
+    pub methods: Vec<MethodDesc>,
+    /// Static data members.
+    pub statics: Vec<StaticMemberDesc>,
+    /// The type whose vtable this type's vtable pointer points into
+    /// (`DW_AT_containing_type`): a C++ dynamic class names itself or its
+    /// primary base; rustc's vtable types name the implementing type.
+    pub containing_type: Option<FrontendTy>,
 }
 
 /// A C-like enumeration.
@@ -156,10 +186,14 @@ pub struct EnumDesc {
     pub size: u64,
     /// Alignment in bytes.
     pub align: u32,
-    /// Enumerators: name and value.
-    pub enumerators: Vec<(String, i64)>,
+    /// Enumerators: name and value. The value is read as a bit pattern of
+    /// the underlying type's size and signedness (`-1` for an unsigned
+    /// 128-bit underlying type is `u128::MAX`).
+    pub enumerators: Vec<(String, i128)>,
     /// Definition site.
     pub decl: Option<DeclLoc>,
+    /// A scoped enumeration (C++ `enum class`, `DW_AT_enum_class`).
+    pub enum_class: bool,
 }
 
 /// How a tagged union is encoded in the debug info.
@@ -175,13 +209,40 @@ pub enum TaggedUnionEncoding {
     CppLike,
 }
 
+/// Which tag values select a variant. Values are bit patterns of the tag's
+/// size, read with the tag's signedness (as enumerators are).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Discriminant {
+    /// Exactly this tag value (`DW_AT_discr_value`).
+    Value(i128),
+    /// Every value no other variant claims (no `DW_AT_discr_value`): the
+    /// payload-carrying variant of a niche layout (`Some` of
+    /// `Option<&T>`). At most one per tagged union.
+    Default,
+    /// Any value in these inclusive ranges (`DW_AT_discr_list`; a range
+    /// `(v, v)` is a single value).
+    Ranges(Vec<(i128, i128)>),
+}
+
+/// Where a tagged union's tag is and what type it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TagDesc {
+    /// Byte offset from the start of the tagged union. In a niche layout
+    /// the tag lies inside a variant's payload (the pointer of
+    /// `Option<&T>`), overlapping that variant's fields.
+    pub offset: u64,
+    /// The tag's integer type (a base type with an integer encoding or a
+    /// C-like enum), 1 to 16 bytes.
+    pub ty: FrontendTy,
+}
+
 /// One variant of a tagged union.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantDesc {
     /// Variant name.
     pub name: String,
-    /// The tag value that selects this variant.
-    pub discriminant: u64,
+    /// The tag values that select this variant.
+    pub discriminant: Discriminant,
     /// Payload fields; offsets are from the start of the whole tagged union.
     pub fields: Vec<FieldDesc>,
 }
@@ -201,16 +262,17 @@ pub struct TaggedUnionDesc {
     pub size: u64,
     /// Alignment in bytes.
     pub align: u32,
-    /// Byte offset of the tag.
-    pub tag_offset: u64,
-    /// The tag's integer type.
-    pub tag_ty: FrontendTy,
+    /// The tag; `None` for a tag-less layout: a single variant laid out as
+    /// its payload, or no variant at all (an uninhabited enum).
+    pub tag: Option<TagDesc>,
     /// The variants.
     pub variants: Vec<VariantDesc>,
     /// Encoding chosen by the frontend.
     pub encoding: TaggedUnionEncoding,
     /// Definition site.
     pub decl: Option<DeclLoc>,
+    /// Template parameters (rustc writes the generic arguments as these).
+    pub template_params: Vec<TemplateParam>,
 }
 
 /// A typedef / type alias (nominal: it has its own name and identity).
@@ -228,6 +290,75 @@ pub struct TypedefDesc {
     pub decl: Option<DeclLoc>,
 }
 
+/// What kind of pointer a [`PointerDesc`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PointerKind {
+    /// `DW_TAG_pointer_type` (`*T`, `*const T`, `Box<T>`).
+    #[default]
+    Pointer,
+    /// `DW_TAG_reference_type` (C++ `T&`).
+    Reference,
+    /// `DW_TAG_rvalue_reference_type` (C++ `T&&`).
+    RvalueReference,
+}
+
+/// A pointer-sized pointer or reference with an optional name of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PointerDesc {
+    /// Pointer, reference or rvalue reference.
+    pub kind: PointerKind,
+    /// The pointee.
+    pub pointee: FrontendTy,
+    /// The name the debugger shows (`&u32`, `*const u8`, `Box<Node>`);
+    /// `None` leaves the pointer unnamed (C's `T *`). Part of the identity:
+    /// `&T` and `*const T` are different types.
+    pub name: Option<String>,
+}
+
+/// A type qualifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Qualifier {
+    /// `const`.
+    Const,
+    /// `volatile`.
+    Volatile,
+    /// `restrict`.
+    Restrict,
+    /// C11 `_Atomic`.
+    Atomic,
+}
+
+/// An array of one or more dimensions, the outermost possibly of unknown
+/// bound.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ArrayDesc {
+    /// Element type.
+    pub elem: FrontendTy,
+    /// Element counts, outermost first (`int a[2][3]` is `[Some(2),
+    /// Some(3)]`); `None` (only first) is an unknown bound: a C flexible
+    /// array member or `extern int a[]`, of size 0.
+    pub dims: Vec<Option<u64>>,
+    /// Size of one element in bytes.
+    pub elem_size: u64,
+    /// Alignment in bytes.
+    pub align: u32,
+}
+
+/// A struct whose identity is its name and its members' types, not a
+/// definition: rustc's fat pointers (`&[T]`, `&str`, `&dyn Trait`) and other
+/// named structural types. Field names are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructuralDesc {
+    /// The name the debugger shows, e.g. `&[u8]`.
+    pub name: String,
+    /// Members with names, types and offsets.
+    pub fields: Vec<FieldDesc>,
+    /// Size in bytes.
+    pub size: u64,
+    /// Alignment in bytes.
+    pub align: u32,
+}
+
 /// A description of one type, as the frontend gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeDesc {
@@ -240,11 +371,26 @@ pub enum TypeDesc {
         /// Encoding.
         encoding: BaseEncoding,
     },
-    /// A pointer (the context's address size).
+    /// An unnamed pointer (the context's address size); the same type as
+    /// a [`TypeDesc::PointerTo`] of kind `Pointer` without a name.
     Pointer {
         /// The pointee.
         pointee: FrontendTy,
     },
+    /// A pointer or reference, possibly named.
+    PointerTo(PointerDesc),
+    /// A qualified type (`const T`, ...).
+    Qualified {
+        /// The qualifier.
+        qualifier: Qualifier,
+        /// The qualified type.
+        target: FrontendTy,
+    },
+    /// A multi-dimensional array or one of unknown bound; a one-dimensional
+    /// `[Some(n)]` is the same type as [`TypeDesc::Array`] of `n`.
+    ArrayOf(ArrayDesc),
+    /// A named struct with structural identity (fat pointers).
+    Structural(StructuralDesc),
     /// A fixed-size array.
     Array {
         /// Element type.

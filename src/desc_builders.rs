@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use crate::backend::Language;
 use crate::context::CompileUnit;
 use crate::desc::{
-    BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey,
-    TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, VariantDesc,
+    Access, BaseEncoding, BitField, CompositeDesc, DeclLoc, Discriminant, EnumDesc, FieldDesc,
+    FrontendTy, NominalKey, PointerDesc, PointerKind, Qualifier, TagDesc, TaggedUnionDesc,
+    TaggedUnionEncoding, TemplateParam, TypeDesc, TypeScope, TypeSource, VariantDesc,
 };
 use crate::handles::{FileId, NamespaceId, TypeRef};
 use crate::scopes::{FunctionDesc, GlobalDesc};
@@ -95,7 +96,15 @@ impl<'a> FunctionDesc<'a> {
             ret: None,
             params: &[],
             external: true,
+            method_of: None,
         }
+    }
+
+    /// Makes this the definition of method number `index` of `class`
+    /// (`DW_AT_specification`).
+    pub fn method_of(mut self, class: TypeRef, index: u32) -> Self {
+        self.method_of = Some((class, index));
+        self
     }
 
     /// Sets the return type.
@@ -165,7 +174,39 @@ impl FieldDesc {
             name: name.into(),
             ty,
             offset,
+            bits: None,
+            access: Access::Unspecified,
+            artificial: false,
         }
+    }
+
+    /// A bitfield `name` of type `ty`, `bit_size` bits wide starting
+    /// `bit_offset` bits into the enclosing type.
+    pub fn bitfield(
+        name: impl Into<String>,
+        ty: FrontendTy,
+        bit_offset: u64,
+        bit_size: u32,
+    ) -> Self {
+        FieldDesc {
+            bits: Some(BitField {
+                bit_offset,
+                bit_size,
+            }),
+            ..FieldDesc::new(name, ty, bit_offset / 8)
+        }
+    }
+
+    /// Sets the accessibility.
+    pub fn access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
+
+    /// Marks the member compiler-generated.
+    pub fn artificial(mut self) -> Self {
+        self.artificial = true;
+        self
     }
 }
 
@@ -207,7 +248,34 @@ impl CompositeDesc {
             decl: None,
             fields: Vec::new(),
             opaque: false,
+            class: false,
+            template_params: Vec::new(),
+            bases: Vec::new(),
+            methods: Vec::new(),
+            statics: Vec::new(),
+            containing_type: None,
         }
+    }
+
+    /// Appends a field described in full (bitfields, accessibility).
+    pub fn member(mut self, field: FieldDesc) -> Self {
+        self.fields.push(field);
+        self
+    }
+
+    /// Makes the type a C++ `class`.
+    pub fn class(mut self) -> Self {
+        self.class = true;
+        self
+    }
+
+    /// Appends a template type parameter.
+    pub fn template_type(mut self, name: impl Into<String>, ty: FrontendTy) -> Self {
+        self.template_params.push(TemplateParam::Type {
+            name: name.into(),
+            ty,
+        });
+        self
     }
 
     /// Appends a field.
@@ -242,11 +310,12 @@ impl CompositeDesc {
 }
 
 impl VariantDesc {
-    /// A variant `name` selected by tag value `discriminant`, no fields yet.
-    pub fn new(name: impl Into<String>, discriminant: u64) -> Self {
+    /// A variant `name` selected by `discriminant` (a tag value, or a
+    /// [`Discriminant`]), no fields yet.
+    pub fn new(name: impl Into<String>, discriminant: impl Into<Discriminant>) -> Self {
         VariantDesc {
             name: name.into(),
-            discriminant,
+            discriminant: discriminant.into(),
             fields: Vec::new(),
         }
     }
@@ -301,11 +370,23 @@ impl TaggedUnionDesc {
             scope: TypeScope::Unit,
             size,
             align,
-            tag_offset,
-            tag_ty,
+            tag: Some(TagDesc {
+                offset: tag_offset,
+                ty: tag_ty,
+            }),
             variants: Vec::new(),
             encoding: TaggedUnionEncoding::default(),
             decl: None,
+            template_params: Vec::new(),
+        }
+    }
+
+    /// A tag-less tagged union: one variant laid out as its payload (Rust's
+    /// `enum Wrap { W(i64) }`), or none (an uninhabited enum).
+    pub fn tagless(key: NominalKey, name: impl Into<String>, (size, align): (u64, u32)) -> Self {
+        TaggedUnionDesc {
+            tag: None,
+            ..TaggedUnionDesc::new(key, name, (size, align), (0, FrontendTy(0)))
         }
     }
 
@@ -343,12 +424,20 @@ impl EnumDesc {
             align,
             enumerators: Vec::new(),
             decl: None,
+            enum_class: false,
         }
     }
 
-    /// Appends an enumerator.
-    pub fn enumerator(mut self, name: impl Into<String>, value: i64) -> Self {
+    /// Appends an enumerator (its value a bit pattern of the underlying
+    /// type).
+    pub fn enumerator(mut self, name: impl Into<String>, value: i128) -> Self {
         self.enumerators.push((name.into(), value));
+        self
+    }
+
+    /// Makes it a scoped enumeration (C++ `enum class`).
+    pub fn enum_class(mut self) -> Self {
+        self.enum_class = true;
         self
     }
 }
@@ -366,6 +455,39 @@ impl TypeDesc {
     /// A pointer to `pointee`.
     pub fn pointer(pointee: FrontendTy) -> Self {
         TypeDesc::Pointer { pointee }
+    }
+
+    /// A pointer or reference of `kind` to `pointee`, named `name` (`&T`).
+    pub fn pointer_named(kind: PointerKind, pointee: FrontendTy, name: impl Into<String>) -> Self {
+        TypeDesc::PointerTo(PointerDesc {
+            kind,
+            pointee,
+            name: Some(name.into()),
+        })
+    }
+
+    /// `target` with `qualifier`.
+    pub fn qualified(qualifier: Qualifier, target: FrontendTy) -> Self {
+        TypeDesc::Qualified { qualifier, target }
+    }
+}
+
+macro_rules! discriminant_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Discriminant {
+            /// The single tag value.
+            fn from(v: $t) -> Self {
+                Discriminant::Value(v as i128)
+            }
+        }
+    )*};
+}
+discriminant_from!(i32, u32, i64, u64, i128);
+
+impl From<u128> for Discriminant {
+    /// The single tag value, as a bit pattern.
+    fn from(v: u128) -> Self {
+        Discriminant::Value(v as i128)
     }
 }
 
@@ -396,13 +518,23 @@ mod tests {
         let e = EnumDesc::new(NominalKey::new(1, 3), "E", FrontendTy(0), 4, 4).enumerator("A", -1);
         assert_eq!(e.enumerators, [("A".to_owned(), -1)]);
         let v = VariantDesc::new("Some", 1).field("0", FrontendTy(0), 8);
-        assert_eq!((v.discriminant, v.fields.len()), (1, 1));
+        assert_eq!(
+            (v.discriminant.clone(), v.fields.len()),
+            (Discriminant::Value(1), 1)
+        );
         let u = TaggedUnionDesc::new(NominalKey::new(1, 4), "Opt", (16, 8), (0, FrontendTy(5)))
             .variant(v.clone())
             .encoding(TaggedUnionEncoding::CppLike);
         assert_eq!(
-            (u.size, u.align, u.tag_offset, u.tag_ty),
-            (16, 8, 0, FrontendTy(5))
+            (u.size, u.align, u.tag),
+            (
+                16,
+                8,
+                Some(TagDesc {
+                    offset: 0,
+                    ty: FrontendTy(5)
+                })
+            )
         );
         assert_eq!(
             (u.variants, u.encoding),

@@ -44,6 +44,17 @@ pub(crate) enum UidData {
         variadic: bool,
     },
     Tuple(Box<[UniqueTypeId]>),
+    /// A named pointer or a reference: pointee, kind (0 pointer, 1
+    /// reference, 2 rvalue reference), name.
+    PointerKind(UniqueTypeId, u8, Option<Sym>),
+    /// A qualified type: target, qualifier (0 const, 1 volatile, 2
+    /// restrict, 3 atomic).
+    Qualified(UniqueTypeId, u8),
+    /// An array of several dimensions or of unknown bound (`None`).
+    ArrayDims(UniqueTypeId, Box<[Option<u64>]>),
+    /// A named struct with structural identity: name, member types,
+    /// member names.
+    Structural(Sym, Box<[UniqueTypeId]>, Box<[Sym]>),
     Derived(UniqueTypeId, u32),
     /// Stands for generic arguments nested beyond the limit: the identity of
     /// a cut-off expanding instantiation is `key<...>`.
@@ -59,9 +70,14 @@ impl UidData {
         let (a, b): (&[UniqueTypeId], Option<UniqueTypeId>) = match self {
             UidData::Primitive(_) | UidData::Truncated => (&[], None),
             UidData::Nominal { args, .. } => (args, None),
-            UidData::Pointer(p) | UidData::Array(p, _) | UidData::Derived(p, _) => (&[], Some(*p)),
+            UidData::Pointer(p)
+            | UidData::Array(p, _)
+            | UidData::Derived(p, _)
+            | UidData::PointerKind(p, ..)
+            | UidData::Qualified(p, _)
+            | UidData::ArrayDims(p, _) => (&[], Some(*p)),
             UidData::Function { params, ret, .. } => (params, *ret),
-            UidData::Tuple(elems) => (elems, None),
+            UidData::Tuple(elems) | UidData::Structural(_, elems, _) => (elems, None),
         };
         a.iter().copied().chain(b)
     }
@@ -236,6 +252,34 @@ impl UidTable {
                     list(&mut out, &mut stack, "fn(", params, ")");
                 }
                 UidData::Tuple(elems) => list(&mut out, &mut stack, "(", elems, ")"),
+                UidData::PointerKind(p, kind, name) => {
+                    out.push_str(["*", "&", "&&"][usize::from(*kind).min(2)]);
+                    if let Some(n) = name {
+                        out.push_str(&format!("{{{}}}", names.get(*n)));
+                    }
+                    stack.push(Work::Id(*p));
+                }
+                UidData::Qualified(t, q) => {
+                    out.push_str(
+                        ["const ", "volatile ", "restrict ", "_Atomic "][usize::from(*q).min(3)],
+                    );
+                    stack.push(Work::Id(*t));
+                }
+                UidData::ArrayDims(e, dims) => {
+                    out.push('[');
+                    let dims: Vec<String> = dims
+                        .iter()
+                        .map(|d| d.map_or_else(|| "?".to_owned(), |n| n.to_string()))
+                        .collect();
+                    stack.push(Work::Owned(format!(";{}]", dims.join("x"))));
+                    stack.push(Work::Id(*e));
+                }
+                UidData::Structural(name, elems, fields) => {
+                    out.push_str(&format!("{{{}", names.get(*name)));
+                    let fields: Vec<&str> = fields.iter().map(|f| names.get(*f)).collect();
+                    stack.push(Work::Owned(format!(":{}}}", fields.join(","))));
+                    list(&mut out, &mut stack, "(", elems, ")");
+                }
                 UidData::Derived(p, part) => {
                     stack.push(Work::Owned(format!("#{part}")));
                     stack.push(Work::Id(*p));

@@ -38,6 +38,7 @@ mod context;
 pub mod cranelift;
 mod desc;
 mod desc_builders;
+mod desc_class;
 mod error;
 mod files;
 mod handles;
@@ -55,9 +56,10 @@ pub use backend::gimli::{DwarfObject, FrameSection, GimliBackend, GimliOptions};
 pub use backend::{Backend, Language, VarLocation};
 pub use context::{CompileUnit, DebugContext};
 pub use desc::{
-    BaseEncoding, CompositeDesc, DeclLoc, EnumDesc, FieldDesc, FrontendTy, NominalKey,
-    TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeScope, TypeSource, TypedefDesc,
-    VariantDesc,
+    Access, ArrayDesc, BaseDesc, BaseEncoding, BitField, CompositeDesc, DeclLoc, Discriminant,
+    EnumDesc, FieldDesc, FrontendTy, MethodDesc, NominalKey, PointerDesc, PointerKind, Qualifier,
+    StaticMemberDesc, StructuralDesc, TagDesc, TaggedUnionDesc, TaggedUnionEncoding, TemplateParam,
+    TypeDesc, TypeScope, TypeSource, TypedefDesc, VariantDesc, Virtuality,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use handles::{FileId, FunctionId, GlobalId, LocToken, NamespaceId, ScopeId, TypeRef, VarId};

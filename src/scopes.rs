@@ -36,6 +36,10 @@ pub struct FunctionDesc<'a> {
     pub params: &'a [TypeRef],
     /// Visible outside the compile unit.
     pub external: bool,
+    /// The definition of a member function declared in a class: the class
+    /// and the index of the method in its
+    /// [`CompositeDesc::methods`](crate::CompositeDesc::methods).
+    pub method_of: Option<(TypeRef, u32)>,
 }
 
 /// A global variable to describe.
@@ -358,7 +362,7 @@ impl Scopes {
         name: &str,
         arg_no: Option<u32>,
         ty: TypeIdx,
-        (line, col): (u32, u32),
+        (line, col, artificial): (u32, u32, bool),
         open: Option<FunctionIdx>,
     ) -> Result<VarIdx> {
         let entry = &self.scopes[scope as usize];
@@ -376,6 +380,7 @@ impl Scopes {
                 arg_no,
                 decl: DeclSite { file, line },
                 col,
+                artificial,
             },
         )?;
         self.vars.push(VarEntry {

@@ -185,6 +185,7 @@ fn verifying_and_emitting_a_deep_unit_before_finish_is_an_error_not_an_overflow(
             ret: None,
             params,
             external: true,
+            method_of: None,
         })
         .unwrap();
     cx.attach_llvm_function(id, f).unwrap();

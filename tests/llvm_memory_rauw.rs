@@ -67,6 +67,8 @@ fn member(name: &'static str, ty: u32, offset: u64) -> MemberInfo<'static> {
         size: 8,
         align: 8,
         artificial: false,
+        bits: None,
+        access: dwarfsmith::Access::Unspecified,
     }
 }
 
@@ -88,7 +90,14 @@ fn direct_calls(module: &LlvmModule<'_>) {
         .unwrap();
     b.composite_stub(TypeIdx(1), &stub("List", ParentScope::Unit, "t:List"))
         .unwrap();
-    b.pointer_type(TypeIdx(2), TypeIdx(1), 8).unwrap(); // refers to the temporary
+    b.pointer_type(
+        TypeIdx(2),
+        TypeIdx(1),
+        8,
+        dwarfsmith::PointerKind::Pointer,
+        None,
+    )
+    .unwrap(); // refers to the temporary
     b.composite_stub(
         TypeIdx(3),
         &stub("Node", ParentScope::Type(TypeIdx(1)), "t:List::Node"),
@@ -96,15 +105,19 @@ fn direct_calls(module: &LlvmModule<'_>) {
     .unwrap();
     b.composite_complete(
         TypeIdx(1),
-        &[member("value", 0, 0), member("next", 2, 8)],
-        None,
+        &dwarfsmith::backend::CompositeBody {
+            members: &[member("value", 0, 0), member("next", 2, 8)],
+            ..Default::default()
+        },
     )
     .unwrap();
     // After the RAUW: every use must see the final `List`.
     b.composite_complete(
         TypeIdx(3),
-        &[member("list", 2, 0), member("id", 0, 8)],
-        None,
+        &dwarfsmith::backend::CompositeBody {
+            members: &[member("list", 2, 0), member("id", 0, 8)],
+            ..Default::default()
+        },
     )
     .unwrap();
     b.typedef(
@@ -120,7 +133,14 @@ fn direct_calls(module: &LlvmModule<'_>) {
         },
     )
     .unwrap();
-    b.pointer_type(TypeIdx(5), TypeIdx(3), 8).unwrap();
+    b.pointer_type(
+        TypeIdx(5),
+        TypeIdx(3),
+        8,
+        dwarfsmith::PointerKind::Pointer,
+        None,
+    )
+    .unwrap();
     b.function(
         FunctionIdx(0),
         &FunctionInfo {
@@ -134,6 +154,7 @@ fn direct_calls(module: &LlvmModule<'_>) {
             ret: None,
             params: &[TypeIdx(2), TypeIdx(5)],
             external: true,
+            specification: None,
         },
     )
     .unwrap();
@@ -278,6 +299,7 @@ fn use_list_ptr(
             ret: None,
             params: &[],
             external: true,
+            method_of: None,
         })
         .unwrap();
     let lp = cx.resolve_type(t, FrontendTy(LIST_PTR)).unwrap();

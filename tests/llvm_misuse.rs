@@ -45,6 +45,7 @@ fn one_function<'a>(
             ret: Some(int),
             params: &[],
             external: true,
+            method_of: None,
         })
         .unwrap();
     cx.enter_function(fid).unwrap();
@@ -150,6 +151,7 @@ fn a_var_id_of_another_debug_context_is_refused() {
             ret: None,
             params: &[],
             external: true,
+            method_of: None,
         })
         .unwrap();
     let foreign = g.declare_parameter(gf, "p", 1, int, 1, 1).unwrap();
@@ -225,10 +227,15 @@ fn double_completion_is_refused() {
         declaration: false,
     };
     b.composite_stub(TypeIdx(0), &info).unwrap();
-    b.composite_complete(TypeIdx(0), &[], None).unwrap();
-    let e = b.composite_complete(TypeIdx(0), &[], None).unwrap_err();
+    b.composite_complete(TypeIdx(0), &Default::default())
+        .unwrap();
+    let e = b
+        .composite_complete(TypeIdx(0), &Default::default())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidCode, "{e}");
-    let e = b.composite_complete(TypeIdx(7), &[], None).unwrap_err();
+    let e = b
+        .composite_complete(TypeIdx(7), &Default::default())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ForeignHandle, "{e}");
 }
 

@@ -68,6 +68,7 @@ fn fill_zoo(module: &LlvmModule<'_>, version: u16) -> Vec<u8> {
             ret: Some(int),
             params: &[],
             external: true,
+            method_of: None,
         })
         .unwrap();
     let scope = cx.function_scope(f).unwrap();

@@ -243,6 +243,7 @@ fn empty_and_nul_names_in_the_api() {
         ret: None,
         params: &[],
         external: false,
+        method_of: None,
     };
     let k = |e: dwarfsmith::Error| e.kind();
     let bad = ErrorKind::InvalidName;

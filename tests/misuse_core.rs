@@ -122,6 +122,7 @@ fn handle_from_another_context() {
             ret: Some(ta),
             params: &[],
             external: false,
+            method_of: None,
         })
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ForeignHandle);

@@ -36,6 +36,7 @@ fn enumeration(names: &[&str], align: u32) -> TypeDesc {
         align,
         enumerators: names.iter().map(|n| (n.to_string(), 0)).collect(),
         decl: None,
+        enum_class: false,
     })
 }
 
@@ -71,15 +72,18 @@ fn tagged(tag_offset: u64, variant: &str) -> TypeDesc {
         scope: TypeScope::Unit,
         size: 16,
         align: 8,
-        tag_offset,
-        tag_ty: FrontendTy(1),
+        tag: Some(dwarfsmith::TagDesc {
+            offset: tag_offset,
+            ty: FrontendTy(1),
+        }),
         variants: vec![VariantDesc {
             name: variant.into(),
-            discriminant: 1,
+            discriminant: (1).into(),
             fields: vec![field("x", 1, 8)],
         }],
         encoding: TaggedUnionEncoding::VariantPart,
         decl: None,
+        template_params: Vec::new(),
     })
 }
 
@@ -97,16 +101,18 @@ fn tag_offset_outside_the_type() {
     }
 }
 
-/// Case 16: Enumerator, variant, field and type names that are empty or contain
-/// a NUL byte. Guards against: DWARF strings cut at the NUL, nameless
-/// enumerators. Expected: `InvalidName` for each.
+/// Case 16: Enumerator, variant and base type names that are empty, and field
+/// and type names that contain a NUL byte. Guards against: DWARF strings cut
+/// at the NUL, nameless enumerators. Expected: `InvalidName` for each. (An
+/// empty field name is an anonymous member and an empty struct name an
+/// anonymous struct: both valid C.)
 #[test]
 fn empty_and_nul_names() {
     let cases: Vec<TypeDesc> = vec![
         enumeration(&[""], 8),
         enumeration(&["A\0B"], 8),
         tagged(0, ""),
-        strukt(2, "S", 8, vec![field("", 1, 0)], None),
+        strukt(2, "S", 8, vec![field("a\0", 1, 0)], None),
         strukt(2, "S\0", 8, vec![], None),
         base("", 8, BaseEncoding::Signed),
     ];
@@ -118,13 +124,12 @@ fn empty_and_nul_names() {
     }
 }
 
-/// Case 17: Base types of 0 and 17 bytes, and two fields of one struct with one
+/// Case 17: A base type of 17 bytes, and two fields of one struct with one
 /// name. Guards against: unencodable base types and ambiguous members.
-/// Expected: `InvalidLayout`.
+/// Expected: `InvalidLayout`. (A base type of 0 bytes is Rust's `()`.)
 #[test]
 fn impossible_base_sizes_and_duplicate_fields() {
     for d in [
-        base("z", 0, BaseEncoding::Unsigned),
         base("w", 17, BaseEncoding::Unsigned),
         strukt(2, "S", 16, vec![field("a", 1, 0), field("a", 1, 8)], None),
     ] {
@@ -249,6 +254,12 @@ fn self_referential_typedef_and_generic_argument() {
             decl: None,
             fields: vec![],
             opaque: false,
+            class: false,
+            template_params: Vec::new(),
+            bases: Vec::new(),
+            methods: Vec::new(),
+            statics: Vec::new(),
+            containing_type: None,
         }),
     );
     for h in [3, 4] {
@@ -301,6 +312,12 @@ fn an_unbounded_generic_limit_is_clamped() {
                     decl: None,
                     fields: vec![field("next", 4 * (d + 1) + 2, 0)],
                     opaque: false,
+                    class: false,
+                    template_params: Vec::new(),
+                    bases: Vec::new(),
+                    methods: Vec::new(),
+                    statics: Vec::new(),
+                    containing_type: None,
                 }),
                 _ => ptr(ty.0 - 1),
             })

@@ -266,6 +266,7 @@ fn emit(c: &Case) -> (Vec<u8>, usize, Vec<String>) {
                 ret: None,
                 params: &[p],
                 external: true,
+                method_of: None,
             })
             .unwrap();
         let mut scopes = vec![cx.function_scope(id).unwrap()];

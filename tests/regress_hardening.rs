@@ -35,6 +35,12 @@ fn generic(def_id: u64, name: &str, args: Vec<FrontendTy>, fields: Vec<FieldDesc
         decl: None,
         fields,
         opaque: false,
+        class: false,
+        template_params: Vec::new(),
+        bases: Vec::new(),
+        methods: Vec::new(),
+        statics: Vec::new(),
+        containing_type: None,
     })
 }
 
@@ -243,15 +249,18 @@ fn tag_after_payload(tag_offset: u64, field_offset: u64) -> Table {
             scope: TypeScope::Unit,
             size: 16,
             align: 8,
-            tag_offset,
-            tag_ty: FrontendTy(1),
+            tag: Some(dwarfsmith::TagDesc {
+                offset: tag_offset,
+                ty: FrontendTy(1),
+            }),
             variants: vec![VariantDesc {
                 name: "A".into(),
-                discriminant: 0,
+                discriminant: (0).into(),
                 fields: vec![field("x", 2, field_offset)],
             }],
             encoding: TaggedUnionEncoding::CppLike,
             decl: None,
+            template_params: Vec::new(),
         }),
     );
     t

@@ -60,6 +60,7 @@ fn program(version: u16) -> Vec<u8> {
             ret: Some(i64t),
             params: &[plist],
             external: true,
+            method_of: None,
         })
         .unwrap();
     let fs = cx.function_scope(f).unwrap();

@@ -30,6 +30,7 @@ fn emit_zoo(version: u16) -> Vec<u8> {
             ret: Some(int),
             params: &[],
             external: true,
+            method_of: None,
         })
         .unwrap();
     let scope = cx.function_scope(f).unwrap();
@@ -280,6 +281,12 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
                     decl: None,
                     fields: vec![],
                     opaque: false,
+                    class: false,
+                    template_params: Vec::new(),
+                    bases: Vec::new(),
+                    methods: Vec::new(),
+                    statics: Vec::new(),
+                    containing_type: None,
                 }),
                 // S<arg at depth>
                 1 => TypeDesc::Struct(CompositeDesc {
@@ -297,8 +304,17 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
                         name: "next".into(),
                         ty: at(depth + 1, 2),
                         offset: 0,
+                        bits: None,
+                        access: dwarfsmith::Access::Unspecified,
+                        artificial: false,
                     }],
                     opaque: false,
+                    class: false,
+                    template_params: Vec::new(),
+                    bases: Vec::new(),
+                    methods: Vec::new(),
+                    statics: Vec::new(),
+                    containing_type: None,
                 }),
                 // *S<arg at depth-1> ... pointer to S at this depth
                 2 => TypeDesc::Pointer {

@@ -42,6 +42,12 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             decl: None,
             fields: vec![field("i", I64, 0), field("f", F64, 0)],
             opaque: false,
+            class: false,
+            template_params: Vec::new(),
+            bases: Vec::new(),
+            methods: Vec::new(),
+            statics: Vec::new(),
+            containing_type: None,
         }),
     );
     t.add(
@@ -56,6 +62,7 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             align: 4,
             enumerators: vec![("Red".into(), 0), ("Green".into(), 1)],
             decl: None,
+            enum_class: false,
         }),
     );
     t.add(
@@ -88,6 +95,12 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             decl: None,
             fields: vec![],
             opaque: true,
+            class: false,
+            template_params: Vec::new(),
+            bases: Vec::new(),
+            methods: Vec::new(),
+            statics: Vec::new(),
+            containing_type: None,
         }),
     );
     t.add(45, ptr(44));
@@ -114,6 +127,7 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             ret: Some(refs[2]),
             params: &[refs[0]],
             external: true,
+            method_of: None,
         })
         .unwrap();
     let fs = cx.function_scope(f).unwrap();

@@ -91,6 +91,7 @@ fn emit<'a>(
             ret: Some(ret),
             params: &[p1, p2],
             external: true,
+            method_of: None,
         })?;
         let func = module.add_function(&linkage, fn_t)?;
         cx.attach_llvm_function(f, func)?;

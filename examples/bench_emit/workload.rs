@@ -249,6 +249,9 @@ fn field(name: &str, ty: FrontendTy, offset: u64) -> FieldDesc {
         name: name.into(),
         ty,
         offset,
+        bits: None,
+        access: dwarfsmith::Access::Unspecified,
+        artificial: false,
     }
 }
 
@@ -300,6 +303,12 @@ impl Types {
                 decl,
                 fields: fields(&struct_fields(g)),
                 opaque: false,
+                class: false,
+                template_params: Vec::new(),
+                bases: Vec::new(),
+                methods: Vec::new(),
+                statics: Vec::new(),
+                containing_type: None,
             }),
             K_PTR => TypeDesc::Pointer {
                 pointee: ty(g, K_STRUCT, g),
@@ -325,17 +334,20 @@ impl Types {
                 scope: TypeScope::Unit,
                 size: 16,
                 align: 8,
-                tag_offset: 0,
-                tag_ty: base(B_U8, g),
+
+                tag: Some(dwarfsmith::TagDesc {
+                    offset: 0,
+                    ty: base(B_U8, g),
+                }),
                 variants: vec![
                     VariantDesc {
                         name: "None".into(),
-                        discriminant: 0,
+                        discriminant: (0).into(),
                         fields: vec![],
                     },
                     VariantDesc {
                         name: "Some".into(),
-                        discriminant: 1,
+                        discriminant: (1).into(),
                         fields: vec![field("value", ty(g, K_PTR, 1), 8)],
                     },
                 ],
@@ -345,6 +357,7 @@ impl Types {
                     TaggedUnionEncoding::VariantPart
                 },
                 decl,
+                template_params: Vec::new(),
             }),
             _ => TypeDesc::Struct(CompositeDesc {
                 key: NominalKey {
@@ -359,6 +372,12 @@ impl Types {
                 decl,
                 fields: fields(&vec_fields(g)),
                 opaque: false,
+                class: false,
+                template_params: Vec::new(),
+                bases: Vec::new(),
+                methods: Vec::new(),
+                statics: Vec::new(),
+                containing_type: None,
             }),
         }
     }
@@ -433,6 +452,7 @@ pub fn emit<B: dwarfsmith::Backend>(cx: &mut DebugContext<B>, n: u64) -> dwarfsm
             ret: Some(ret),
             params: &[p1, p2],
             external: true,
+            method_of: None,
         })?;
         cx.enter_function(f)?;
         let body = cx.function_scope(f)?;

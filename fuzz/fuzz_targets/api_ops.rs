@@ -196,8 +196,7 @@ impl TypeSource for Frontend {
                 .map(|(n, r, o)| FieldDesc {
                     name: (*n).into(),
                     ty: at(*r),
-                    offset: *o,
-                })
+                    offset: *o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, })
                 .collect()
         };
         let decl = self.file.map(|file| DeclLoc { file, line: 3 });
@@ -226,8 +225,7 @@ impl TypeSource for Frontend {
                     .map(|(r, o)| FieldDesc {
                         name: "_".into(),
                         ty: at(r),
-                        offset: o,
-                    })
+                        offset: o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, })
                     .collect(),
                 size,
                 align,
@@ -242,8 +240,7 @@ impl TypeSource for Frontend {
                     align,
                     decl,
                     fields: fs(&f),
-                    opaque,
-                };
+                    opaque, class: false, template_params: Vec::new(), bases: Vec::new(), methods: Vec::new(), statics: Vec::new(), containing_type: None, };
                 if is_struct {
                     TypeDesc::Struct(c)
                 } else {
@@ -258,9 +255,8 @@ impl TypeSource for Frontend {
                 underlying: at(u),
                 size,
                 align,
-                enumerators: es.into_iter().map(|(n, v)| (n.into(), v)).collect(),
-                decl,
-            }),
+                enumerators: es.into_iter().map(|(n, v)| (n.into(), i128::from(v))).collect(),
+                decl, enum_class: false, }),
             Template::Tagged(def, name, size, align, tag_offset, tag, vs, cpp) => {
                 TypeDesc::TaggedUnion(TaggedUnionDesc {
                     key: Self::key(def),
@@ -269,13 +265,15 @@ impl TypeSource for Frontend {
                     scope,
                     size,
                     align,
-                    tag_offset,
-                    tag_ty: at(tag),
+                    tag: Some(dwarfsmith::TagDesc {
+                        offset: tag_offset,
+                        ty: at(tag),
+                    }),
                     variants: vs
                         .into_iter()
                         .map(|(n, d, f)| VariantDesc {
                             name: n.into(),
-                            discriminant: d,
+                            discriminant: (d).into(),
                             fields: fs(&f),
                         })
                         .collect(),
@@ -284,8 +282,7 @@ impl TypeSource for Frontend {
                     } else {
                         TaggedUnionEncoding::VariantPart
                     },
-                    decl,
-                })
+                    decl, template_params: Vec::new(), })
             }
             Template::Typedef(def, name, target) => TypeDesc::Typedef(TypedefDesc {
                 key: Self::key(def),
@@ -413,8 +410,7 @@ fn run(data: &[u8]) {
                     line: b.pick(LINES),
                     ret: if b.u8() & 1 == 0 { None } else { ty },
                     params: &params,
-                    external: true,
-                };
+                    external: true, method_of: None, };
                 if let Ok(f) = c.define_function(&d) {
                     hs.functions.push((f, name));
                     if let Ok(s) = c.function_scope(f) {

@@ -9,7 +9,7 @@ mod index;
 #[allow(unsafe_code)]
 pub mod llvm;
 
-use crate::desc::BaseEncoding;
+use crate::desc::{Access, BaseEncoding, BitField, PointerKind, Qualifier, Virtuality};
 use crate::error::{err, ErrorKind, Result};
 
 pub use index::{
@@ -77,11 +77,13 @@ pub enum BlockParent {
     Block(BlockIdx),
 }
 
-/// Struct or union.
+/// Struct, class or union.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompositeKind {
     /// `DW_TAG_structure_type`.
     Struct,
+    /// `DW_TAG_class_type`.
+    Class,
     /// `DW_TAG_union_type`.
     Union,
 }
@@ -122,13 +124,38 @@ pub struct MemberInfo<'a> {
     pub align: u32,
     /// Compiler-generated (`DW_AT_artificial`), e.g. a variant tag.
     pub artificial: bool,
+    /// A bitfield (then `offset` is `bit_offset / 8`, informational).
+    pub bits: Option<BitField>,
+    /// Accessibility.
+    pub access: Access,
+}
+
+/// Which tag values select a variant, as the core hands them over: values
+/// are already reduced to the tag's width and signedness.
+#[derive(Debug, Clone, Copy)]
+pub enum DiscrInfo<'a> {
+    /// One value.
+    Value(DiscrValue),
+    /// Every value no other variant claims.
+    Default,
+    /// Inclusive ranges.
+    Ranges(&'a [(DiscrValue, DiscrValue)]),
+}
+
+/// A tag value: the bit pattern zero- or sign-extended from the tag's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiscrValue {
+    /// From an unsigned tag.
+    Unsigned(u128),
+    /// From a signed tag.
+    Signed(i128),
 }
 
 /// One variant of a `DW_TAG_variant_part`.
 #[derive(Debug, Clone, Copy)]
 pub struct VariantInfo<'a> {
-    /// Tag value selecting the variant.
-    pub discriminant: u64,
+    /// Tag values selecting the variant.
+    pub discriminant: DiscrInfo<'a>,
     /// The member (of the variant's struct type) present in this variant.
     pub member: MemberInfo<'a>,
 }
@@ -136,10 +163,102 @@ pub struct VariantInfo<'a> {
 /// A variant part: which member is the discriminant and the variants.
 #[derive(Debug, Clone, Copy)]
 pub struct VariantPartInfo<'a> {
-    /// Index into the composite's members of the discriminant member.
-    pub discr_member: usize,
+    /// Index into the composite's members of the discriminant member;
+    /// `None` for a tag-less variant part (one variant, or none).
+    pub discr_member: Option<usize>,
     /// The variants.
     pub variants: &'a [VariantInfo<'a>],
+}
+
+/// A base class.
+#[derive(Debug, Clone, Copy)]
+pub struct BaseInfo {
+    /// The base class type.
+    pub ty: TypeIdx,
+    /// Byte offset of the subobject (non-virtual bases).
+    pub offset: u64,
+    /// Accessibility.
+    pub access: Access,
+    /// Virtual base: where the vtable holds its offset (see
+    /// [`BaseDesc`](crate::BaseDesc)).
+    pub virtual_offset_offset: Option<i64>,
+}
+
+/// A member function declaration.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodInfo<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Symbol.
+    pub linkage_name: Option<&'a str>,
+    /// Return type.
+    pub ret: Option<TypeIdx>,
+    /// Parameter types without `this`.
+    pub params: &'a [TypeIdx],
+    /// Type of the artificial `this` parameter (`None`: static method).
+    pub this: Option<TypeIdx>,
+    /// Accessibility.
+    pub access: Access,
+    /// Virtuality.
+    pub virtuality: Virtuality,
+    /// Compiler-generated.
+    pub artificial: bool,
+    /// Where it is declared.
+    pub decl: Option<DeclSite>,
+}
+
+/// A static data member.
+#[derive(Debug, Clone, Copy)]
+pub struct StaticMemberInfo<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Type.
+    pub ty: TypeIdx,
+    /// Accessibility.
+    pub access: Access,
+    /// Constant value, reduced to the type's width and signedness.
+    pub const_value: Option<DiscrValue>,
+}
+
+/// A template parameter.
+#[derive(Debug, Clone, Copy)]
+pub enum TemplateParamInfo<'a> {
+    /// A type parameter.
+    Type {
+        /// Name.
+        name: &'a str,
+        /// Argument.
+        ty: TypeIdx,
+    },
+    /// A value parameter.
+    Value {
+        /// Name.
+        name: &'a str,
+        /// Type.
+        ty: TypeIdx,
+        /// Value.
+        value: DiscrValue,
+    },
+}
+
+/// Everything a completed composite holds besides its stub.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompositeBody<'a> {
+    /// Data members.
+    pub members: &'a [MemberInfo<'a>],
+    /// A variant part (tagged unions).
+    pub variant_part: Option<&'a VariantPartInfo<'a>>,
+    /// Base classes.
+    pub bases: &'a [BaseInfo],
+    /// Member function declarations, in order (a method is named by its
+    /// index here in [`FunctionInfo::specification`]).
+    pub methods: &'a [MethodInfo<'a>],
+    /// Static data members.
+    pub statics: &'a [StaticMemberInfo<'a>],
+    /// Template parameters.
+    pub template_params: &'a [TemplateParamInfo<'a>],
+    /// `DW_AT_containing_type`.
+    pub containing_type: Option<TypeIdx>,
 }
 
 /// A C-like enumeration.
@@ -157,8 +276,10 @@ pub struct EnumInfo<'a> {
     pub size: u64,
     /// Alignment in bytes.
     pub align: u32,
-    /// Enumerators.
-    pub enumerators: &'a [(&'a str, i64)],
+    /// Enumerators, reduced to the underlying type's width and signedness.
+    pub enumerators: &'a [(&'a str, DiscrValue)],
+    /// A scoped enumeration (`DW_AT_enum_class`).
+    pub enum_class: bool,
     /// Where it is defined.
     pub decl: Option<DeclSite>,
     /// The unique ID's stable string, when asked for.
@@ -196,6 +317,10 @@ pub struct FunctionInfo<'a> {
     pub params: &'a [TypeIdx],
     /// Visible outside the compile unit.
     pub external: bool,
+    /// The definition of a member function declared in a class: the class
+    /// and the method's index in its [`CompositeBody::methods`]
+    /// (`DW_AT_specification`).
+    pub specification: Option<(TypeIdx, u32)>,
 }
 
 /// A parameter or local variable.
@@ -215,6 +340,8 @@ pub struct VariableInfo<'a> {
     pub decl: DeclSite,
     /// Column of the declaration.
     pub col: u32,
+    /// Compiler-generated (`this`).
+    pub artificial: bool,
 }
 
 /// A global variable.
@@ -319,14 +446,24 @@ pub trait Backend {
         size: u64,
         encoding: BaseEncoding,
     ) -> Result<()>;
-    /// A pointer type.
-    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()>;
-    /// An array type with one subrange `[0, len)`.
+    /// A pointer or reference type, named or not.
+    fn pointer_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        size: u64,
+        kind: PointerKind,
+        name: Option<&str>,
+    ) -> Result<()>;
+    /// A qualified type.
+    fn qualified_type(&mut self, t: TypeIdx, qualifier: Qualifier, target: TypeIdx) -> Result<()>;
+    /// An array type with one subrange per dimension, outermost first
+    /// (`None`: unknown bound, first dimension only).
     fn array_type(
         &mut self,
         t: TypeIdx,
         elem: TypeIdx,
-        len: u64,
+        dims: &[Option<u64>],
         size: u64,
         align: u32,
     ) -> Result<()>;
@@ -342,13 +479,9 @@ pub trait Backend {
     fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()>;
     /// A struct/union stub, referable before its members exist.
     fn composite_stub(&mut self, t: TypeIdx, info: &CompositeInfo<'_>) -> Result<()>;
-    /// Completes a stub with its members (and optionally a variant part).
-    fn composite_complete(
-        &mut self,
-        t: TypeIdx,
-        members: &[MemberInfo<'_>],
-        variant_part: Option<&VariantPartInfo<'_>>,
-    ) -> Result<()>;
+    /// Completes a stub with its members, variant part, bases, methods,
+    /// static members, template parameters and containing type.
+    fn composite_complete(&mut self, t: TypeIdx, body: &CompositeBody<'_>) -> Result<()>;
     /// A C-like enumeration.
     fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()>;
     /// A function.

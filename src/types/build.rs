@@ -6,8 +6,10 @@
 
 use super::composite::Member;
 use super::{TypeEnv, TypeMap};
-use crate::backend::{Backend, CompositeKind, EnumInfo, ParentScope, TypeIdx, TypedefInfo};
-use crate::desc::{BaseEncoding, EnumDesc, FieldDesc, TypeDesc};
+use crate::backend::{
+    Backend, CompositeBody, CompositeKind, DiscrValue, EnumInfo, ParentScope, TypeIdx, TypedefInfo,
+};
+use crate::desc::{BaseEncoding, EnumDesc, FieldDesc, PointerKind, Qualifier, TypeDesc};
 use crate::error::{Error, ErrorKind, Result};
 use crate::id::UniqueTypeId;
 
@@ -37,6 +39,7 @@ impl TypeMap {
                         | BaseEncoding::UnsignedChar
                         | BaseEncoding::Utf
                 );
+                self.nodes[n.index()].integer = encoding != BaseEncoding::Float && size > 0;
                 env.backend.base_type(n, &name, size, encoding)?;
                 Ok(n)
             }
@@ -44,8 +47,75 @@ impl TypeMap {
                 let p = self.node_of(pointee)?;
                 let name = self.synth_name("*", &[p], "");
                 let n = self.push_node(uid, &name, ptr, ptr as u32);
-                env.backend.pointer_type(n, p, ptr)?;
+                env.backend
+                    .pointer_type(n, p, ptr, PointerKind::Pointer, None)?;
                 Ok(n)
+            }
+            TypeDesc::PointerTo(d) => {
+                let p = self.node_of(d.pointee)?;
+                let sigil = match d.kind {
+                    PointerKind::Pointer => "*",
+                    PointerKind::Reference => "&",
+                    PointerKind::RvalueReference => "&&",
+                };
+                let name = match &d.name {
+                    Some(n) => n.clone(),
+                    None => self.synth_name(sigil, &[p], ""),
+                };
+                let n = self.push_node(uid, &name, ptr, ptr as u32);
+                env.backend
+                    .pointer_type(n, p, ptr, d.kind, d.name.as_deref())?;
+                Ok(n)
+            }
+            TypeDesc::Qualified { qualifier, target } => {
+                let t = self.node_of(target)?;
+                let word = match qualifier {
+                    Qualifier::Const => "const ",
+                    Qualifier::Volatile => "volatile ",
+                    Qualifier::Restrict => "restrict ",
+                    Qualifier::Atomic => "_Atomic ",
+                };
+                let name = self.synth_name(word, &[t], "");
+                let (size, align, unsigned, integer) = {
+                    let x = &self.nodes[t.index()];
+                    (x.size, x.align, x.unsigned, x.integer)
+                };
+                let n = self.push_node(uid, &name, size, align);
+                self.nodes[n.index()].unsigned = unsigned;
+                self.nodes[n.index()].integer = integer;
+                self.contain(n, [(t, 0)]);
+                env.backend.qualified_type(n, qualifier, t)?;
+                Ok(n)
+            }
+            TypeDesc::ArrayOf(a) => {
+                let e = self.node_of(a.elem)?;
+                let mut size = a.elem_size;
+                for d in &a.dims {
+                    size = size.checked_mul(d.unwrap_or(0)).ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidLayout,
+                            format!(
+                                "array of dimensions {:?} of {}-byte elements overflows a 64-bit size",
+                                a.dims, a.elem_size
+                            ),
+                        )
+                    })?;
+                }
+                let dims: Vec<String> = a
+                    .dims
+                    .iter()
+                    .map(|d| d.map_or_else(String::new, |n| format!("; {n}")))
+                    .collect();
+                let name = self.synth_name("[", &[e], &format!("{}]", dims.join("][")));
+                let n = self.push_node(uid, &name, size, a.align);
+                if size > 0 {
+                    self.contain(n, [(e, 0)]);
+                }
+                env.backend.array_type(n, e, &a.dims, size, a.align)?;
+                Ok(n)
+            }
+            TypeDesc::Structural(st) => {
+                self.build_tuple(env, uid, &st.fields, (st.size, st.align), Some(&st.name))
             }
             TypeDesc::Array {
                 elem,
@@ -65,7 +135,7 @@ impl TypeMap {
                 let name = self.synth_name("[", &[e], &format!("; {len}]"));
                 let n = self.push_node(uid, &name, size, align);
                 self.contain(n, [(e, 0)]);
-                env.backend.array_type(n, e, len, size, align)?;
+                env.backend.array_type(n, e, &[Some(len)], size, align)?;
                 Ok(n)
             }
             TypeDesc::Function {
@@ -88,13 +158,15 @@ impl TypeMap {
             }
             TypeDesc::Typedef(t) => {
                 let target = self.node_of(t.target)?;
-                let (size, align) = (
-                    self.nodes[target.index()].size,
-                    self.nodes[target.index()].align,
-                );
-                let scope = env.scope(t.scope)?;
+                let (size, align, unsigned, integer) = {
+                    let x = &self.nodes[target.index()];
+                    (x.size, x.align, x.unsigned, x.integer)
+                };
+                let scope = self.parent_scope(env, t.scope)?;
                 let decl = env.decl(t.decl)?;
                 let n = self.push_node(uid, &t.name, size, align);
+                self.nodes[n.index()].unsigned = unsigned;
+                self.nodes[n.index()].integer = integer;
                 self.contain(n, [(target, 0)]);
                 env.backend.typedef(
                     n,
@@ -105,11 +177,16 @@ impl TypeMap {
                         decl,
                     },
                 )?;
+                self.record_deep(uid, &TypeDesc::Typedef(t))?;
                 Ok(n)
             }
-            TypeDesc::Enum(e) => self.build_enum(env, uid, &e),
+            TypeDesc::Enum(e) => {
+                let n = self.build_enum(env, uid, &e)?;
+                self.record_deep(uid, &TypeDesc::Enum(e))?;
+                Ok(n)
+            }
             TypeDesc::Tuple { elems, size, align } => {
-                self.build_tuple(env, uid, &elems, size, align)
+                self.build_tuple(env, uid, &elems, (size, align), None)
             }
             d @ (TypeDesc::Struct(_) | TypeDesc::Union(_) | TypeDesc::TaggedUnion(_)) => {
                 self.build_stub(env, uid, d)
@@ -124,22 +201,32 @@ impl TypeMap {
         env: &mut TypeEnv<'_, B>,
         uid: UniqueTypeId,
         elems: &[FieldDesc],
-        size: u64,
-        align: u32,
+        (size, align): (u64, u32),
+        named: Option<&str>,
     ) -> Result<TypeIdx> {
         let mut members = Vec::with_capacity(elems.len());
         let mut parts = Vec::with_capacity(elems.len());
         for (i, f) in elems.iter().enumerate() {
             let ty = self.node_of(f.ty)?;
             parts.push(ty);
-            members.push(Member {
-                name: format!("__{i}"),
+            let mut m = Member::plain(
+                if named.is_some() {
+                    f.name.clone()
+                } else {
+                    format!("__{i}")
+                },
                 ty,
-                offset: f.offset,
-                artificial: false,
-            });
+                f.offset,
+            );
+            if named.is_some() {
+                (m.bits, m.access, m.artificial) = (f.bits, f.access, f.artificial);
+            }
+            members.push(m);
         }
-        let name = self.synth_name("(", &parts, ")");
+        let name = match named {
+            Some(n) => n.to_owned(),
+            None => self.synth_name("(", &parts, ")"),
+        };
         let n = self.stub(
             env,
             uid,
@@ -152,7 +239,7 @@ impl TypeMap {
             false,
         )?;
         self.check_member_layout(&name, size, &members)?;
-        self.finish_composite(env, n, &members, None)?;
+        self.finish_composite(env, n, &members, None, CompositeBody::default())?;
         Ok(n)
     }
 
@@ -164,16 +251,27 @@ impl TypeMap {
     ) -> Result<TypeIdx> {
         let underlying = self.node_of(e.underlying)?;
         let unsigned = self.nodes[underlying.index()].unsigned;
-        let scope = env.scope(e.scope)?;
+        let scope = self.parent_scope(env, e.scope)?;
         let decl = env.decl(e.decl)?;
-        let n = self.push_node(uid, &e.name, e.size, e.align);
-        self.nodes[n.index()].unsigned = unsigned;
-        let id = self.identifier(env, uid);
-        let enumerators: Vec<(&str, i64)> = e
+        let enumerators: Vec<(&str, DiscrValue)> = e
             .enumerators
             .iter()
-            .map(|(s, v)| (s.as_str(), *v))
-            .collect();
+            .map(|(s, v)| {
+                Ok((
+                    s.as_str(),
+                    self.reduce_value(
+                        underlying,
+                        *v,
+                        &format!("enumerator `{s}` of `{}`", e.name),
+                    )?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        let n = self.push_node(uid, &e.name, e.size, e.align);
+        self.nodes[n.index()].unsigned = unsigned;
+        self.nodes[n.index()].integer = true;
+        self.nodes[n.index()].scope_ok = true;
+        let id = self.identifier(env, uid);
         env.backend.enumeration(
             n,
             &EnumInfo {
@@ -186,6 +284,7 @@ impl TypeMap {
                 enumerators: &enumerators,
                 decl,
                 identifier: id.as_deref(),
+                enum_class: e.enum_class,
             },
         )?;
         Ok(n)

@@ -1,18 +1,22 @@
-//! Struct, union and tagged-union types: the stub (registered before any
-//! member is described), its queued completion, and the parts a tagged union
-//! synthesises (variant structs, the C++-like tag enum and payload union).
+//! Struct, class and union types: the stub (registered before any member is
+//! described) and its queued completion with members, bases, methods,
+//! static members, template parameters and containing type. Tagged unions
+//! are completed in `tagged.rs`.
 
 #![forbid(unsafe_code)]
 
 use super::parts::nominal;
 use super::{Pending, TypeEnv, TypeMap};
 use crate::backend::{
-    Backend, CompositeInfo, CompositeKind, DeclSite, EnumInfo, MemberInfo, ParentScope, TypeIdx,
-    VariantInfo, VariantPartInfo,
+    Backend, BaseInfo, CompositeBody, CompositeInfo, CompositeKind, DeclSite, DiscrValue,
+    MemberInfo, MethodInfo, ParentScope, StaticMemberInfo, TemplateParamInfo, TypeIdx,
+    VariantPartInfo,
 };
-use crate::desc::{FieldDesc, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeSource};
+use crate::desc::{
+    Access, BitField, CompositeDesc, FieldDesc, TemplateParam, TypeDesc, TypeSource,
+};
 use crate::error::{err, ErrorKind, Result};
-use crate::id::{UidData, UniqueTypeId};
+use crate::id::UniqueTypeId;
 
 /// A member whose name is owned (synthesised names) or borrowed.
 pub(super) struct Member {
@@ -20,6 +24,29 @@ pub(super) struct Member {
     pub(super) ty: TypeIdx,
     pub(super) offset: u64,
     pub(super) artificial: bool,
+    pub(super) bits: Option<BitField>,
+    pub(super) access: Access,
+}
+
+impl Member {
+    /// A plain member.
+    pub(super) fn plain(name: impl Into<String>, ty: TypeIdx, offset: u64) -> Self {
+        Member {
+            name: name.into(),
+            ty,
+            offset,
+            artificial: false,
+            bits: None,
+            access: Access::Unspecified,
+        }
+    }
+}
+
+/// A method with its types resolved.
+struct Method {
+    ret: Option<TypeIdx>,
+    params: Vec<TypeIdx>,
+    this: Option<TypeIdx>,
 }
 
 impl TypeMap {
@@ -49,6 +76,7 @@ impl TypeMap {
     ) -> Result<TypeIdx> {
         let n = self.push_node(uid, name, size, align);
         self.nodes[n.index()].complete = false;
+        self.nodes[n.index()].scope_ok = true;
         let id = self.identifier(env, uid);
         env.backend.composite_stub(
             n,
@@ -66,29 +94,39 @@ impl TypeMap {
         Ok(n)
     }
 
+    /// Hands a completed composite to the backend. `body`'s members and
+    /// variant part are replaced by `members` and `vp`.
     pub(super) fn finish_composite<B: Backend>(
         &mut self,
         env: &mut TypeEnv<'_, B>,
         n: TypeIdx,
         members: &[Member],
         vp: Option<&VariantPartInfo<'_>>,
+        body: CompositeBody<'_>,
     ) -> Result<()> {
         let variants = vp.map_or(&[][..], |vp| vp.variants);
         self.contain(
             n,
             members
                 .iter()
+                .filter(|m| m.bits.is_none())
                 .map(|m| (m.ty, m.offset))
-                .chain(variants.iter().map(|v| (v.member.ty, v.member.offset))),
+                .chain(variants.iter().map(|v| (v.member.ty, v.member.offset)))
+                .chain(body.bases.iter().map(|b| (b.ty, b.offset))),
         );
         self.check_not_self_containing(n)?;
         let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
-        env.backend.composite_complete(n, &infos, vp)?;
+        let body = CompositeBody {
+            members: &infos,
+            variant_part: vp,
+            ..body
+        };
+        env.backend.composite_complete(n, &body)?;
         self.nodes[n.index()].complete = true;
         Ok(())
     }
 
-    fn member_info<'a>(&self, m: &'a Member) -> MemberInfo<'a> {
+    pub(super) fn member_info<'a>(&self, m: &'a Member) -> MemberInfo<'a> {
         let node = &self.nodes[m.ty.index()];
         MemberInfo {
             name: &m.name,
@@ -97,6 +135,8 @@ impl TypeMap {
             size: node.size,
             align: node.align,
             artificial: m.artificial,
+            bits: m.bits,
+            access: m.access,
         }
     }
 
@@ -110,7 +150,11 @@ impl TypeMap {
     ) -> Result<TypeIdx> {
         let (kind, name, scope, size, align, decl, opaque) = match &d {
             TypeDesc::Struct(c) => (
-                CompositeKind::Struct,
+                if c.class {
+                    CompositeKind::Class
+                } else {
+                    CompositeKind::Struct
+                },
                 &c.name,
                 c.scope,
                 c.size,
@@ -143,7 +187,7 @@ impl TypeMap {
                 )
             }
         };
-        let scope = env.scope(scope)?;
+        let scope = self.parent_scope(env, scope)?;
         let decl = env.decl(decl)?;
         let too_deep = self.uids.generic_depth(uid) > self.limits.generic_depth();
         let name = if too_deep {
@@ -153,14 +197,14 @@ impl TypeMap {
         };
         let n = self.stub(env, uid, kind, &name, scope, size, align, decl, opaque)?;
         if opaque || too_deep {
-            self.finish_composite(env, n, &[], None)?;
+            self.finish_composite(env, n, &[], None, CompositeBody::default())?;
         } else {
             self.pending.push_back(Pending { node: n, desc: d });
         }
         Ok(n)
     }
 
-    fn members<B: Backend>(
+    pub(super) fn members<B: Backend>(
         &mut self,
         env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
@@ -170,16 +214,26 @@ impl TypeMap {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
             let ty = self.member_type(env, source, f.ty)?;
+            let bits = f.bits.map(|b| BitField {
+                bit_offset: b.bit_offset.saturating_sub(base.saturating_mul(8)),
+                bit_size: b.bit_size,
+            });
             out.push(Member {
                 name: f.name.clone(),
                 ty,
                 offset: f.offset.saturating_sub(base),
-                artificial: false,
+                artificial: f.artificial,
+                bits,
+                access: f.access,
             });
         }
         Ok(out)
     }
 
+    /// Every member must lie inside its owner: it may start at the very
+    /// end only (a zero-sized member, or rustc's zero-sized members
+    /// described with a non-zero type); a bitfield's bits must lie inside
+    /// the owner and fit its type.
     pub(super) fn check_member_layout(
         &self,
         owner: &str,
@@ -188,12 +242,28 @@ impl TypeMap {
     ) -> Result<()> {
         for m in members {
             let msize = self.nodes[m.ty.index()].size;
+            if let Some(b) = m.bits {
+                let end = b.bit_offset.checked_add(u64::from(b.bit_size));
+                if b.bit_size == 0
+                    || u64::from(b.bit_size) > msize.saturating_mul(8)
+                    || end.is_none_or(|e| e > size.saturating_mul(8))
+                {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!(
+                            "bitfield `{}` of `{owner}` ({} bits at bit offset {}) must be 1 to {} bits (its type's width) and lie inside the type's {size} bytes",
+                            m.name, b.bit_size, b.bit_offset, msize.saturating_mul(8)
+                        ),
+                    );
+                }
+                continue;
+            }
             match m.offset.checked_add(msize) {
-                Some(end) if end <= size => {}
+                Some(end) if end <= size || m.offset == size => {}
                 _ => {
                     return err(
                         ErrorKind::InvalidLayout,
-                        format!("field `{}` of `{owner}` at offset {} with size {msize} ends past the type's size {size}", m.name, m.offset),
+                        format!("field `{}` of `{owner}` at offset {} with size {msize} ends past the type's size {size} (only a member at the very end, offset {size}, may extend past it)", m.name, m.offset),
                     )
                 }
             }
@@ -210,197 +280,255 @@ impl TypeMap {
         p: Pending,
     ) -> Result<()> {
         let uid = self.nodes[p.node.index()].uid;
-        match p.desc {
+        match &p.desc {
             TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-                let members = self.members(env, source, &c.fields, 0)?;
-                self.check_member_layout(&c.name, c.size, &members)?;
-                self.finish_composite(env, p.node, &members, None)
+                self.complete_struct(env, source, p.node, c)?;
             }
-            TypeDesc::TaggedUnion(t) => match t.encoding {
-                TaggedUnionEncoding::VariantPart => {
-                    self.complete_variant_part(env, source, p.node, uid, &t)
-                }
-                TaggedUnionEncoding::CppLike => {
-                    self.complete_cpp_like(env, source, p.node, uid, &t)
-                }
-            },
-            _ => err(
-                ErrorKind::InvalidLayout,
-                "internal: only composites are queued",
-            ),
+            TypeDesc::TaggedUnion(t) => self.complete_tagged(env, source, p.node, uid, t)?,
+            _ => {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    "internal: only composites are queued",
+                )
+            }
         }
+        self.record_deep(uid, &p.desc)
     }
 
-    /// One struct per variant of `size` bytes, nested in the tagged union,
-    /// all members at their offsets from `base`.
-    fn variant_structs<B: Backend>(
+    fn complete_struct<B: Backend>(
         &mut self,
         env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
-        owner: TypeIdx,
-        uid: UniqueTypeId,
-        t: &TaggedUnionDesc,
-        (base, size): (u64, u64),
-    ) -> Result<Vec<TypeIdx>> {
-        let mut out = Vec::with_capacity(t.variants.len());
-        for (i, v) in t.variants.iter().enumerate() {
-            let vuid = self.uids.intern(UidData::Derived(uid, 2 + i as u32));
-            let n = self.stub(
-                env,
-                vuid,
-                CompositeKind::Struct,
-                &v.name,
-                ParentScope::Type(owner),
-                size,
-                t.align,
-                None,
-                false,
-            )?;
-            let members = self.members(env, source, &v.fields, base)?;
-            self.check_member_layout(&v.name, size, &members)?;
-            self.finish_composite(env, n, &members, None)?;
-            out.push(n);
+        n: TypeIdx,
+        c: &CompositeDesc,
+    ) -> Result<()> {
+        let members = self.members(env, source, &c.fields, 0)?;
+        self.check_member_layout(&c.name, c.size, &members)?;
+        let mut bases = Vec::with_capacity(c.bases.len());
+        for b in &c.bases {
+            let ty = self.member_type(env, source, b.ty)?;
+            let bsize = self.nodes[ty.index()].size;
+            if b.virtual_offset_offset.is_none()
+                && b.offset.checked_add(bsize).is_none_or(|e| e > c.size)
+            {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!(
+                        "base `{}` of `{}` at offset {} with size {bsize} ends past the type's size {}",
+                        self.names.get(self.nodes[ty.index()].name),
+                        c.name,
+                        b.offset,
+                        c.size
+                    ),
+                );
+            }
+            bases.push(BaseInfo {
+                ty,
+                offset: b.offset,
+                access: b.access,
+                virtual_offset_offset: b.virtual_offset_offset,
+            });
+        }
+        let mut methods = Vec::with_capacity(c.methods.len());
+        for m in &c.methods {
+            let ret = m
+                .ret
+                .map(|t| self.member_type(env, source, t))
+                .transpose()?;
+            let mut params = Vec::with_capacity(m.params.len());
+            for &p in &m.params {
+                params.push(self.member_type(env, source, p)?);
+            }
+            let this = m
+                .this
+                .map(|t| self.member_type(env, source, t))
+                .transpose()?;
+            methods.push(Method { ret, params, this });
+        }
+        let mut statics = Vec::with_capacity(c.statics.len());
+        for s in &c.statics {
+            let ty = self.member_type(env, source, s.ty)?;
+            let value = s
+                .const_value
+                .map(|v| self.reduce_value(ty, v, &s.name))
+                .transpose()?;
+            statics.push((ty, value));
+        }
+        let params = self.template_params(env, source, &c.template_params)?;
+        let containing = c
+            .containing_type
+            .map(|t| self.member_type(env, source, t))
+            .transpose()?;
+        let decls: Vec<Option<DeclSite>> = c
+            .methods
+            .iter()
+            .map(|m| env.decl(m.decl))
+            .collect::<Result<_>>()?;
+        let method_infos: Vec<MethodInfo<'_>> = c
+            .methods
+            .iter()
+            .zip(&methods)
+            .zip(decls)
+            .map(|((d, m), decl)| MethodInfo {
+                name: &d.name,
+                linkage_name: d.linkage_name.as_deref(),
+                ret: m.ret,
+                params: &m.params,
+                this: m.this,
+                access: d.access,
+                virtuality: d.virtuality,
+                artificial: d.artificial,
+                decl,
+            })
+            .collect();
+        let static_infos: Vec<StaticMemberInfo<'_>> = c
+            .statics
+            .iter()
+            .zip(&statics)
+            .map(|(d, (ty, value))| StaticMemberInfo {
+                name: &d.name,
+                ty: *ty,
+                access: d.access,
+                const_value: *value,
+            })
+            .collect();
+        let param_infos = Self::template_infos(&c.template_params, &params);
+        self.nodes[n.index()].methods = c.methods.len() as u32;
+        self.finish_composite(
+            env,
+            n,
+            &members,
+            None,
+            CompositeBody {
+                bases: &bases,
+                methods: &method_infos,
+                statics: &static_infos,
+                template_params: &param_infos,
+                containing_type: containing,
+                ..CompositeBody::default()
+            },
+        )
+    }
+
+    /// Resolves template parameters' types and reduces their values.
+    pub(super) fn template_params<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        ps: &[TemplateParam],
+    ) -> Result<Vec<(TypeIdx, Option<DiscrValue>)>> {
+        let mut out = Vec::with_capacity(ps.len());
+        for p in ps {
+            out.push(match p {
+                TemplateParam::Type { ty, .. } => (self.member_type(env, source, *ty)?, None),
+                TemplateParam::Value { ty, value, name } => {
+                    let t = self.member_type(env, source, *ty)?;
+                    (t, Some(self.reduce_value(t, *value, name)?))
+                }
+            });
         }
         Ok(out)
     }
 
-    fn complete_variant_part<B: Backend>(
-        &mut self,
-        env: &mut TypeEnv<'_, B>,
-        source: &mut dyn TypeSource,
-        n: TypeIdx,
-        uid: UniqueTypeId,
-        t: &TaggedUnionDesc,
-    ) -> Result<()> {
-        let tag = self.member_type(env, source, t.tag_ty)?;
-        let structs = self.variant_structs(env, source, n, uid, t, (0, t.size))?;
-        let members = [Member {
-            name: "tag".into(),
-            ty: tag,
-            offset: t.tag_offset,
-            artificial: true,
-        }];
-        self.check_member_layout(&t.name, t.size, &members)?;
-        let vmembers: Vec<Member> = t
-            .variants
-            .iter()
-            .zip(&structs)
-            .map(|(v, s)| Member {
-                name: v.name.clone(),
-                ty: *s,
-                offset: 0,
-                artificial: false,
+    /// The backend's view of resolved template parameters.
+    pub(super) fn template_infos<'a>(
+        ps: &'a [TemplateParam],
+        resolved: &[(TypeIdx, Option<DiscrValue>)],
+    ) -> Vec<TemplateParamInfo<'a>> {
+        ps.iter()
+            .zip(resolved)
+            .map(|(p, (ty, v))| match (p, v) {
+                (TemplateParam::Value { name, .. }, Some(value)) => TemplateParamInfo::Value {
+                    name,
+                    ty: *ty,
+                    value: *value,
+                },
+                (TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. }, _) => {
+                    TemplateParamInfo::Type { name, ty: *ty }
+                }
             })
-            .collect();
-        let variants: Vec<VariantInfo<'_>> = t
-            .variants
-            .iter()
-            .zip(&vmembers)
-            .map(|(v, m)| VariantInfo {
-                discriminant: v.discriminant,
-                member: self.member_info(m),
-            })
-            .collect();
-        let vp = VariantPartInfo {
-            discr_member: 0,
-            variants: &variants,
-        };
-        let infos: Vec<MemberInfo<'_>> = members.iter().map(|m| self.member_info(m)).collect();
-        env.backend.composite_complete(n, &infos, Some(&vp))?;
-        self.nodes[n.index()].complete = true;
-        Ok(())
+            .collect()
     }
 
-    fn complete_cpp_like<B: Backend>(
-        &mut self,
-        env: &mut TypeEnv<'_, B>,
-        source: &mut dyn TypeSource,
-        n: TypeIdx,
-        uid: UniqueTypeId,
-        t: &TaggedUnionDesc,
-    ) -> Result<()> {
-        let tag_ty = self.member_type(env, source, t.tag_ty)?;
-        let (tag_size, tag_align, unsigned) = {
-            let node = &self.nodes[tag_ty.index()];
-            (node.size, node.align, node.unsigned)
-        };
-        // The tag: an enumeration nested in the tagged union, one enumerator
-        // per variant, so the debugger prints the active variant by name.
-        let tag_uid = self.uids.intern(UidData::Derived(uid, 0));
-        let tag_enum = self.push_node(tag_uid, "Tag", tag_size, tag_align);
-        self.nodes[tag_enum.index()].unsigned = unsigned;
-        let enumerators: Vec<(&str, i64)> = t
-            .variants
-            .iter()
-            .map(|v| (v.name.as_str(), v.discriminant as i64))
-            .collect();
-        let id = self.identifier(env, tag_uid);
-        env.backend.enumeration(
-            tag_enum,
-            &EnumInfo {
-                name: "Tag",
-                scope: ParentScope::Type(n),
-                underlying: tag_ty,
-                unsigned,
-                size: tag_size,
-                align: tag_align,
-                enumerators: &enumerators,
-                decl: None,
-                identifier: id.as_deref(),
-            },
-        )?;
-        // The payload union starts at the first field of any variant (fields
-        // may lie before the tag, or overlap it in niche layouts); without
-        // fields, right after the tag.
-        let payload_start = t
-            .variants
-            .iter()
-            .flat_map(|v| v.fields.iter().map(|f| f.offset))
-            .min()
-            .unwrap_or_else(|| t.tag_offset.saturating_add(tag_size))
-            .min(t.size);
-        let payload_size = t.size - payload_start.min(t.size);
-        let union_uid = self.uids.intern(UidData::Derived(uid, 1));
-        let union = self.stub(
-            env,
-            union_uid,
-            CompositeKind::Union,
-            "",
-            ParentScope::Type(n),
-            payload_size,
-            t.align,
-            None,
-            false,
-        )?;
-        let structs =
-            self.variant_structs(env, source, n, uid, t, (payload_start, payload_size))?;
-        let umembers: Vec<Member> = t
-            .variants
-            .iter()
-            .zip(&structs)
-            .map(|(v, s)| Member {
-                name: v.name.clone(),
-                ty: *s,
-                offset: 0,
-                artificial: false,
-            })
-            .collect();
-        self.finish_composite(env, union, &umembers, None)?;
-        let members = [
-            Member {
-                name: "tag".into(),
-                ty: tag_enum,
-                offset: t.tag_offset,
-                artificial: false,
-            },
-            Member {
-                name: "payload".into(),
-                ty: union,
-                offset: payload_start,
-                artificial: false,
-            },
-        ];
-        self.check_member_layout(&t.name, t.size, &members)?;
-        self.finish_composite(env, n, &members, None)
+    /// `v` as a value of integer type `ty`: its bit pattern must fit the
+    /// type's width (as a signed or an unsigned number); it is then read
+    /// with the type's signedness.
+    pub(super) fn reduce_value(&self, ty: TypeIdx, v: i128, what: &str) -> Result<DiscrValue> {
+        let node = &self.nodes[ty.index()];
+        if !node.integer {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!(
+                    "`{what}` has the value {v} of type `{}`, which is not an integer type (an integer, bool or char base type, or a C-like enum)",
+                    self.names.get(node.name)
+                ),
+            );
+        }
+        reduce(v, node.size, node.unsigned).ok_or_else(|| {
+            crate::error::Error::new(
+                ErrorKind::InvalidLayout,
+                format!(
+                    "`{what}` has the value {v}, which does not fit the {}-byte type `{}`",
+                    node.size,
+                    self.names.get(node.name)
+                ),
+            )
+        })
     }
+
+    /// The parent scope of a type: the unit, a namespace, or an enclosing
+    /// composite or enum (built first: it is one of the type's build parts).
+    pub(super) fn parent_scope<B>(
+        &self,
+        env: &TypeEnv<'_, B>,
+        s: crate::desc::TypeScope,
+    ) -> Result<ParentScope> {
+        match s {
+            crate::desc::TypeScope::Type(t) => {
+                let n = self.node_of(t)?;
+                if !self.nodes[n.index()].scope_ok {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!(
+                            "a type is nested in `{}` (frontend type #{}), which is not a struct, class, union, enum or tagged union",
+                            self.names.get(self.nodes[n.index()].name),
+                            t.0
+                        ),
+                    );
+                }
+                Ok(ParentScope::Type(n))
+            }
+            s => env.scope(s),
+        }
+    }
+}
+
+/// `v`'s bit pattern reduced to `size` bytes and read with `unsigned`;
+/// `None` when it does not fit (neither sign- nor zero-extends back).
+pub(crate) fn reduce(v: i128, size: u64, unsigned: bool) -> Option<DiscrValue> {
+    let bits = size.clamp(1, 16) * 8;
+    let u = v as u128;
+    let (fits_unsigned, fits_signed) = if bits >= 128 {
+        (true, true)
+    } else {
+        (u >> bits == 0, {
+            let shift = 128 - bits;
+            ((v << shift) >> shift) == v
+        })
+    };
+    if size == 0 || size > 16 || !(fits_unsigned || fits_signed) {
+        return None;
+    }
+    let mask = if bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
+    let pattern = u & mask;
+    Some(if unsigned {
+        DiscrValue::Unsigned(pattern)
+    } else {
+        let shift = 128 - bits;
+        DiscrValue::Signed(((pattern << shift) as i128) >> shift)
+    })
 }

@@ -18,6 +18,7 @@ mod composite;
 mod containment;
 mod names;
 mod parts;
+mod tagged;
 mod validate;
 mod walk;
 
@@ -40,12 +41,28 @@ pub(crate) struct Node {
     pub(crate) align: u32,
     pub(crate) complete: bool,
     pub(crate) unsigned: bool,
+    /// An integer type (integer, bool or char base type, C-like enum): may
+    /// be a tag or a constant's type.
+    pub(crate) integer: bool,
+    /// May enclose nested types (a composite or an enum).
+    pub(crate) scope_ok: bool,
+    /// Number of declared methods (a composite).
+    pub(crate) methods: u32,
 }
 
 /// A stub waiting for its members.
 struct Pending {
     node: TypeIdx,
     desc: TypeDesc,
+}
+
+/// A second description of a unique ID whose shape matched the first's:
+/// the types it refers to are compared once resolved.
+struct Deferred {
+    uid: UniqueTypeId,
+    first: FrontendTy,
+    second: FrontendTy,
+    refs: Vec<FrontendTy>,
 }
 
 /// What the type map needs of its context while building: the backend it
@@ -69,6 +86,16 @@ impl<B> TypeEnv<'_, B> {
             TypeScope::Unit => ParentScope::Unit,
             TypeScope::Namespace(ns) => {
                 ParentScope::Namespace(NamespaceIdx(ns.check(self.ctx, self.namespaces)? as u32))
+            }
+            // Resolved by the type map (`TypeMap::parent_scope`).
+            TypeScope::Type(t) => {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!(
+                        "internal: nested scope (frontend type #{}) outside the type map",
+                        t.0
+                    ),
+                )
             }
         })
     }
@@ -99,6 +126,11 @@ pub(crate) struct TypeMap {
     by_uid: FxHashMap<UniqueTypeId, TypeIdx>,
     fingerprints: FxHashMap<UniqueTypeId, (u64, FrontendTy)>,
     pending: VecDeque<Pending>,
+    /// Second descriptions waiting for their referred types' comparison.
+    deferred: Vec<Deferred>,
+    /// Per nominal unique ID: a hash of the unique IDs its description
+    /// refers to (members, target, tag...), recorded when it is built.
+    deep: FxHashMap<UniqueTypeId, u64>,
     /// Scratch stack and on-stack set of the walk, kept between calls.
     scratch: (Vec<walk::Frame>, FxHashSet<FrontendTy>),
     /// By-value containment, to refuse infinitely large types.
@@ -120,6 +152,8 @@ impl TypeMap {
             by_uid: FxHashMap::default(),
             fingerprints: FxHashMap::default(),
             pending: VecDeque::new(),
+            deferred: Vec::new(),
+            deep: FxHashMap::default(),
             scratch: Default::default(),
             containment: Default::default(),
         }
@@ -139,8 +173,59 @@ impl TypeMap {
         }
         let n = self.resolve_inner(env, source, ty)?;
         self.drain_pending(env, source)?;
+        while let Some(d) = self.deferred.pop() {
+            self.check_deferred(env, source, d)?;
+            self.drain_pending(env, source)?;
+        }
         self.containment.settled = self.nodes.len();
         Ok(n)
+    }
+
+    /// A hash of the unique IDs behind `refs` (all built).
+    fn refs_hash(&self, refs: impl Iterator<Item = FrontendTy>) -> Result<u64> {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        for r in refs {
+            self.nodes[self.node_of(r)?.index()].uid.hash(&mut h);
+        }
+        Ok(h.finish())
+    }
+
+    /// Records what a built nominal type's description refers to.
+    fn record_deep(&mut self, uid: UniqueTypeId, d: &TypeDesc) -> Result<()> {
+        let mut refs = Vec::new();
+        parts::visit_refs(d, &mut |t| refs.push(t));
+        let h = self.refs_hash(refs.into_iter())?;
+        self.deep.insert(uid, h);
+        Ok(())
+    }
+
+    /// Resolves a second description's referred types and compares them
+    /// with the first's.
+    fn check_deferred<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        d: Deferred,
+    ) -> Result<()> {
+        for &r in &d.refs {
+            self.member_type(env, source, r)?;
+        }
+        let Some(&first) = self.deep.get(&d.uid) else {
+            return Ok(());
+        };
+        if self.refs_hash(d.refs.iter().copied())? != first {
+            return err(
+                ErrorKind::ConflictingDescription,
+                format!(
+                    "frontend types #{} and #{} have the same unique type ID `{}` and the same members, but the types they refer to differ (a member's type, a typedef's target, an enum's underlying type, a tag, a base or a template argument): one definition must be described the same way every time; give different definitions different NominalKeys",
+                    d.first.0,
+                    d.second.0,
+                    self.uids.stable_string(d.uid, &self.names)
+                ),
+            );
+        }
+        Ok(())
     }
 
     /// Checks that `t` is a type of context `ctx`; returns its index.
@@ -156,6 +241,25 @@ impl TypeMap {
                 format!("type {t} does not exist in this context"),
             )
         })
+    }
+
+    /// The class and method index a member function's definition points
+    /// at, checked: the class is a complete composite with that many
+    /// methods.
+    pub(crate) fn method(&self, class: TypeRef, index: u32, ctx: u32) -> Result<(TypeIdx, u32)> {
+        let c = self.check(class, ctx)?;
+        let node = self.node(c)?;
+        if index >= node.methods {
+            return err(
+                ErrorKind::InvalidCode,
+                format!(
+                    "method_of names method {index} of `{}`, which declares {} method(s): describe the method in the class's CompositeDesc::methods",
+                    self.names.get(node.name),
+                    node.methods
+                ),
+            );
+        }
+        Ok((c, index))
     }
 
     /// The stable string of a unique ID (LLVM's ODR identifier).
@@ -222,6 +326,9 @@ impl TypeMap {
             align,
             complete: true,
             unsigned: false,
+            integer: false,
+            scope_ok: false,
+            methods: 0,
         });
         self.by_uid.insert(uid, n);
         n

@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use crate::desc::{FrontendTy, NominalKey, TypeDesc};
+use crate::desc::{FieldDesc, FrontendTy, NominalKey, TemplateParam, TypeDesc, TypeScope};
 
 /// The definition key and generic arguments of a nominal description
 /// (struct, union, enum, tagged union; a typedef has no arguments); `None`
@@ -21,7 +21,11 @@ pub(crate) fn nominal(d: &TypeDesc) -> Option<(NominalKey, &[FrontendTy])> {
         TypeDesc::Typedef(t) => Some((t.key, &[])),
         TypeDesc::Base { .. }
         | TypeDesc::Pointer { .. }
+        | TypeDesc::PointerTo(_)
+        | TypeDesc::Qualified { .. }
         | TypeDesc::Array { .. }
+        | TypeDesc::ArrayOf(_)
+        | TypeDesc::Structural(_)
         | TypeDesc::Function { .. }
         | TypeDesc::Tuple { .. } => None,
     }
@@ -37,9 +41,12 @@ pub(crate) fn is_generic(d: &TypeDesc) -> bool {
 pub(crate) fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
     match d {
         TypeDesc::Pointer { pointee } => std::slice::from_ref(pointee),
+        TypeDesc::PointerTo(p) => std::slice::from_ref(&p.pointee),
+        TypeDesc::Qualified { target, .. } => std::slice::from_ref(target),
         TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
+        TypeDesc::ArrayOf(a) => std::slice::from_ref(&a.elem),
         TypeDesc::Function { params, .. } => params,
-        TypeDesc::Base { .. } | TypeDesc::Tuple { .. } => &[],
+        TypeDesc::Base { .. } | TypeDesc::Tuple { .. } | TypeDesc::Structural(_) => &[],
         _ => nominal(d).map_or(&[], |(_, args)| args),
     }
 }
@@ -49,6 +56,7 @@ pub(crate) fn identity_extra(d: &TypeDesc) -> impl Iterator<Item = FrontendTy> +
     let (ret, tuple): (Option<FrontendTy>, &[crate::desc::FieldDesc]) = match d {
         TypeDesc::Function { ret, .. } => (*ret, &[]),
         TypeDesc::Tuple { elems, .. } => (None, elems),
+        TypeDesc::Structural(s) => (None, &s.fields),
         _ => (None, &[]),
     };
     ret.into_iter().chain(tuple.iter().map(|f| f.ty))
@@ -59,46 +67,149 @@ pub(crate) fn identity_extra(d: &TypeDesc) -> impl Iterator<Item = FrontendTy> +
 pub(crate) fn build_parts(d: &TypeDesc) -> Vec<FrontendTy> {
     match d {
         TypeDesc::Pointer { pointee } => vec![*pointee],
+        TypeDesc::PointerTo(p) => vec![p.pointee],
+        TypeDesc::Qualified { target, .. } => vec![*target],
         TypeDesc::Array { elem, .. } => vec![*elem],
+        TypeDesc::ArrayOf(a) => vec![a.elem],
         TypeDesc::Function { params, ret, .. } => params.iter().copied().chain(*ret).collect(),
-        TypeDesc::Typedef(t) => vec![t.target],
-        TypeDesc::Enum(e) => vec![e.underlying],
+        TypeDesc::Typedef(t) => scope_part(t.scope).into_iter().chain([t.target]).collect(),
+        TypeDesc::Enum(e) => scope_part(e.scope)
+            .into_iter()
+            .chain([e.underlying])
+            .collect(),
         TypeDesc::Tuple { elems, .. } => elems.iter().map(|f| f.ty).collect(),
-        _ => Vec::new(),
+        TypeDesc::Structural(s) => s.fields.iter().map(|f| f.ty).collect(),
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => scope_part(c.scope).into_iter().collect(),
+        TypeDesc::TaggedUnion(t) => scope_part(t.scope).into_iter().collect(),
+        TypeDesc::Base { .. } => Vec::new(),
+    }
+}
+
+/// The enclosing type of a nested type: built before the nested one.
+fn scope_part(s: TypeScope) -> Option<FrontendTy> {
+    match s {
+        TypeScope::Type(t) => Some(t),
+        TypeScope::Unit | TypeScope::Namespace(_) => None,
+    }
+}
+
+/// Calls `f` on every type a nominal description refers to besides its
+/// identity, in a fixed order: what a second description of the same unique
+/// ID must agree on (compared by the unique IDs these resolve to).
+pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
+    let params = |f: &mut dyn FnMut(FrontendTy), ps: &[TemplateParam]| {
+        for p in ps {
+            match p {
+                TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
+            }
+        }
+    };
+    match d {
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => {
+            c.fields.iter().for_each(|x| f(x.ty));
+            params(f, &c.template_params);
+            c.bases.iter().for_each(|b| f(b.ty));
+            for m in &c.methods {
+                m.ret
+                    .iter()
+                    .chain(&m.params)
+                    .chain(&m.this)
+                    .for_each(|t| f(*t));
+            }
+            c.statics.iter().for_each(|s| f(s.ty));
+            c.containing_type.into_iter().for_each(&mut *f);
+        }
+        TypeDesc::TaggedUnion(t) => {
+            t.tag.into_iter().for_each(|t| f(t.ty));
+            for var in &t.variants {
+                var.fields.iter().for_each(|x| f(x.ty));
+            }
+            params(f, &t.template_params);
+        }
+        TypeDesc::Enum(e) => f(e.underlying),
+        TypeDesc::Typedef(t) => f(t.target),
+        _ => {}
     }
 }
 
 pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
     let mut h = FxHasher::default();
     std::mem::discriminant(d).hash(&mut h);
-    let fields = |h: &mut FxHasher, fs: &[crate::desc::FieldDesc]| {
+    let fields = |h: &mut FxHasher, fs: &[FieldDesc]| {
         fs.len().hash(h);
         for f in fs {
-            f.name.hash(h);
-            f.offset.hash(h);
+            (&f.name, f.offset, f.bits, f.access, f.artificial).hash(h);
+        }
+    };
+    // Template parameters: names and values (their types are compared by
+    // `type_refs`).
+    let params = |h: &mut FxHasher, ps: &[TemplateParam]| {
+        ps.len().hash(h);
+        for p in ps {
+            match p {
+                TemplateParam::Type { name, .. } => (0u8, name).hash(h),
+                TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
+            }
         }
     };
     match d {
         TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            (&c.name, c.size, c.align, c.opaque, c.scope).hash(&mut h);
+            (&c.name, c.size, c.align, c.opaque, c.scope, c.class).hash(&mut h);
             fields(&mut h, &c.fields);
+            params(&mut h, &c.template_params);
+            for b in &c.bases {
+                (b.offset, b.access, b.virtual_offset_offset).hash(&mut h);
+            }
+            for m in &c.methods {
+                (
+                    &m.name,
+                    &m.linkage_name,
+                    m.access,
+                    m.virtuality,
+                    m.artificial,
+                )
+                    .hash(&mut h);
+                (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(&mut h);
+            }
+            for s in &c.statics {
+                (&s.name, s.access, s.const_value).hash(&mut h);
+            }
+            (c.bases.len(), c.methods.len(), c.statics.len()).hash(&mut h);
+            c.containing_type.is_some().hash(&mut h);
         }
-        TypeDesc::Enum(e) => (&e.name, e.size, &e.enumerators, e.scope).hash(&mut h),
+        TypeDesc::Enum(e) => (&e.name, e.size, &e.enumerators, e.scope, e.enum_class).hash(&mut h),
         TypeDesc::TaggedUnion(t) => {
-            (&t.name, t.size, t.align, t.tag_offset, t.encoding, t.scope).hash(&mut h);
+            (
+                &t.name,
+                t.size,
+                t.align,
+                t.tag.map(|t| t.offset),
+                t.encoding,
+                t.scope,
+            )
+                .hash(&mut h);
             for v in &t.variants {
-                (&v.name, v.discriminant).hash(&mut h);
+                (&v.name, &v.discriminant).hash(&mut h);
                 fields(&mut h, &v.fields);
             }
+            params(&mut h, &t.template_params);
         }
         TypeDesc::Typedef(t) => (&t.name, t.scope).hash(&mut h),
         TypeDesc::Base { size, encoding, .. } => (size, encoding).hash(&mut h),
         TypeDesc::Array { len, elem_size, .. } => (len, elem_size).hash(&mut h),
+        TypeDesc::ArrayOf(a) => (&a.dims, a.elem_size).hash(&mut h),
         TypeDesc::Tuple { size, elems, .. } => {
             size.hash(&mut h);
             fields(&mut h, elems);
         }
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
+        TypeDesc::Structural(s) => {
+            s.size.hash(&mut h);
+            fields(&mut h, &s.fields);
+        }
+        TypeDesc::Pointer { .. }
+        | TypeDesc::PointerTo(_)
+        | TypeDesc::Qualified { .. }
+        | TypeDesc::Function { .. } => {}
     }
     h.finish()
 }
@@ -111,7 +222,10 @@ pub(crate) fn desc_name(d: &TypeDesc) -> &str {
         TypeDesc::TaggedUnion(t) => &t.name,
         TypeDesc::Typedef(t) => &t.name,
         TypeDesc::Pointer { .. } => "pointer",
-        TypeDesc::Array { .. } => "array",
+        TypeDesc::PointerTo(p) => p.name.as_deref().unwrap_or("pointer"),
+        TypeDesc::Qualified { .. } => "qualified type",
+        TypeDesc::Structural(s) => &s.name,
+        TypeDesc::Array { .. } | TypeDesc::ArrayOf(_) => "array",
         TypeDesc::Function { .. } => "function type",
         TypeDesc::Tuple { .. } => "tuple",
     }

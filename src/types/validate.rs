@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use super::parts::desc_name;
 use crate::check::check_name;
-use crate::desc::TypeDesc;
+use crate::desc::{TemplateParam, TypeDesc};
 use crate::error::{err, ErrorKind, Result};
 
 /// Rejects descriptions no debugger could show.
@@ -16,49 +16,118 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
     match d {
         TypeDesc::Base { name, size, .. } => {
             check_name("base type name", name)?;
-            if *size == 0 || *size > 16 {
+            if *size > 16 {
                 return err(
                     ErrorKind::InvalidLayout,
-                    format!("base type `{name}` has size {size}; base types are 1 to 16 bytes"),
+                    format!("base type `{name}` has size {size}; base types are 0 (`()`, `!`) to 16 bytes"),
                 );
             }
         }
         TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            check_name("struct/union name", &c.name)?;
+            check_optional_name("struct/union name", &c.name)?;
             check_fields(name, c.size, &c.fields, matches!(d, TypeDesc::Struct(_)))?;
             check_align(name, c.align)?;
+            check_params(&c.template_params)?;
+            for m in &c.methods {
+                check_name("method name", &m.name)?;
+                if let Some(l) = &m.linkage_name {
+                    check_name("method linkage name", l)?;
+                }
+            }
+            for s in &c.statics {
+                check_name("static member name", &s.name)?;
+            }
         }
         TypeDesc::Enum(e) => {
-            check_name("enum name", &e.name)?;
+            check_optional_name("enum name", &e.name)?;
             check_align(name, e.align)?;
+            let mut seen = FxHashSet::default();
             for (n, _) in &e.enumerators {
                 check_name("enumerator name", n)?;
+                if !seen.insert(n.as_str()) {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!("enum `{name}` has two enumerators named `{n}`"),
+                    );
+                }
             }
         }
         TypeDesc::TaggedUnion(t) => {
             check_name("tagged union name", &t.name)?;
             check_align(name, t.align)?;
-            if t.tag_offset >= t.size.max(1) {
-                return err(
-                    ErrorKind::InvalidLayout,
-                    format!(
-                        "tagged union `{name}` has its tag at offset {} outside its size {}",
-                        t.tag_offset, t.size
-                    ),
-                );
+            if let Some(tag) = t.tag {
+                if tag.offset >= t.size.max(1) {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!(
+                            "tagged union `{name}` has its tag at offset {} outside its size {}",
+                            tag.offset, t.size
+                        ),
+                    );
+                }
             }
+            let mut seen = FxHashSet::default();
             for v in &t.variants {
                 check_name("variant name", &v.name)?;
+                if !seen.insert(v.name.as_str()) {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!("tagged union `{name}` has two variants named `{}`", v.name),
+                    );
+                }
                 check_fields(&v.name, t.size, &v.fields, true)?;
             }
+            check_params(&t.template_params)?;
         }
         TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
         TypeDesc::Tuple { elems, size, align } => {
             check_fields("tuple", *size, elems, true)?;
             check_align("tuple", *align)?;
         }
+        TypeDesc::Structural(s) => {
+            check_name("structural type name", &s.name)?;
+            check_fields(&s.name, s.size, &s.fields, true)?;
+            check_align(&s.name, s.align)?;
+        }
         TypeDesc::Array { align, .. } => check_align("array", *align)?,
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } => {}
+        TypeDesc::ArrayOf(a) => {
+            check_align("array", a.align)?;
+            if a.dims.is_empty() || a.dims.iter().skip(1).any(Option::is_none) {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!(
+                        "array dimensions {:?}: there must be at least one, and only the first (outermost) may be of unknown bound",
+                        a.dims
+                    ),
+                );
+            }
+        }
+        TypeDesc::PointerTo(p) => {
+            if let Some(n) = &p.name {
+                check_name("pointer name", n)?;
+            }
+        }
+        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } | TypeDesc::Qualified { .. } => {}
+    }
+    Ok(())
+}
+
+/// Names that may be empty (anonymous structs, unions and enums) but not
+/// hold NUL.
+fn check_optional_name(what: &str, name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    check_name(what, name)
+}
+
+fn check_params(ps: &[TemplateParam]) -> Result<()> {
+    for p in ps {
+        match p {
+            TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. } => {
+                check_name("template parameter name", name)?
+            }
+        }
     }
     Ok(())
 }
@@ -81,7 +150,8 @@ pub(crate) fn check_fields(
 ) -> Result<()> {
     let mut seen = FxHashSet::default();
     for f in fields {
-        check_name("field name", &f.name)?;
+        // An anonymous member (C11/C++ anonymous struct or union) has no
+        // name; any other name must be valid and unique.
         if f.offset > size {
             return err(
                 ErrorKind::InvalidLayout,
@@ -91,6 +161,10 @@ pub(crate) fn check_fields(
                 ),
             );
         }
+        if f.name.is_empty() {
+            continue;
+        }
+        check_name("field name", &f.name)?;
         if is_struct && !seen.insert(f.name.as_str()) {
             return err(
                 ErrorKind::InvalidLayout,

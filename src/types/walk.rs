@@ -8,11 +8,12 @@ use rustc_hash::FxHashSet;
 
 use super::parts::{
     build_parts, desc_name, fingerprint, identity_extra, identity_parts, is_generic, nominal,
+    visit_refs,
 };
 use super::validate::validate;
 use super::{TypeEnv, TypeMap};
 use crate::backend::{Backend, TypeIdx};
-use crate::desc::{FrontendTy, TypeDesc, TypeSource};
+use crate::desc::{FrontendTy, PointerKind, TypeDesc, TypeSource};
 use crate::error::{err, Error, ErrorKind, Result};
 use crate::id::{UidData, UniqueTypeId};
 
@@ -217,7 +218,35 @@ impl TypeMap {
         let data = match d {
             TypeDesc::Base { name, .. } => UidData::Primitive(self.names.intern(name)),
             TypeDesc::Pointer { pointee } => UidData::Pointer(self.uid_of(*pointee)?),
+            TypeDesc::PointerTo(p) => {
+                let pointee = self.uid_of(p.pointee)?;
+                match (p.kind, &p.name) {
+                    (PointerKind::Pointer, None) => UidData::Pointer(pointee),
+                    (kind, name) => UidData::PointerKind(
+                        pointee,
+                        kind as u8,
+                        name.as_deref().map(|n| self.names.intern(n)),
+                    ),
+                }
+            }
+            TypeDesc::Qualified { qualifier, target } => {
+                UidData::Qualified(self.uid_of(*target)?, *qualifier as u8)
+            }
             TypeDesc::Array { elem, len, .. } => UidData::Array(self.uid_of(*elem)?, *len),
+            TypeDesc::ArrayOf(a) => match a.dims[..] {
+                [Some(len)] => UidData::Array(self.uid_of(a.elem)?, len),
+                _ => UidData::ArrayDims(self.uid_of(a.elem)?, a.dims.clone().into_boxed_slice()),
+            },
+            TypeDesc::Structural(st) => {
+                let v: Vec<FrontendTy> = st.fields.iter().map(|f| f.ty).collect();
+                let elems = uids(self, &v)?;
+                let fields = st
+                    .fields
+                    .iter()
+                    .map(|f| self.names.intern(&f.name))
+                    .collect();
+                UidData::Structural(self.names.intern(&st.name), elems, fields)
+            }
             TypeDesc::Function {
                 params,
                 ret,
@@ -272,7 +301,23 @@ impl TypeMap {
                     desc_name(d)
                 ),
             ),
-            Some(_) => Ok(()),
+            Some(&(_, first)) => {
+                // Same shape: the types it refers to must resolve to the
+                // same unique IDs; checked once they are resolved.
+                if first != ty && nominal(d).is_some() {
+                    let mut refs = Vec::new();
+                    visit_refs(d, &mut |t| refs.push(t));
+                    if !refs.is_empty() {
+                        self.deferred.push(super::Deferred {
+                            uid,
+                            first,
+                            second: ty,
+                            refs,
+                        });
+                    }
+                }
+                Ok(())
+            }
         }
     }
 

@@ -119,6 +119,7 @@ pub fn fill_program(module: &LlvmModule<'_>, version: u16) -> Vec<u8> {
             ret: Some(int),
             params,
             external: true,
+            method_of: None,
         };
     let two: &'static [dwarfsmith::TypeRef] = Box::leak(Box::new([int, int]));
     let one: &'static [dwarfsmith::TypeRef] = Box::leak(Box::new([int]));

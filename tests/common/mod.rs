@@ -80,6 +80,9 @@ pub fn field(name: &str, ty: u64, offset: u64) -> FieldDesc {
         name: name.into(),
         ty: FrontendTy(ty),
         offset,
+        bits: None,
+        access: dwarfsmith::Access::Unspecified,
+        artificial: false,
     }
 }
 
@@ -106,6 +109,12 @@ pub fn strukt(
         }),
         fields,
         opaque: false,
+        class: false,
+        template_params: Vec::new(),
+        bases: Vec::new(),
+        methods: Vec::new(),
+        statics: Vec::new(),
+        containing_type: None,
     })
 }
 
@@ -367,27 +376,31 @@ pub fn shape(id: u64, name: &str, encoding: TaggedUnionEncoding) -> TypeDesc {
         scope: TypeScope::Unit,
         size: 24,
         align: 8,
-        tag_offset: 0,
-        tag_ty: FrontendTy(U32),
+
+        tag: Some(dwarfsmith::TagDesc {
+            offset: 0,
+            ty: FrontendTy(U32),
+        }),
         variants: vec![
             VariantDesc {
                 name: "Circle".into(),
-                discriminant: 0,
+                discriminant: (0).into(),
                 fields: vec![field("__0", F64, 8)],
             },
             VariantDesc {
                 name: "Rect".into(),
-                discriminant: 1,
+                discriminant: (1).into(),
                 fields: vec![field("__0", F64, 8), field("__1", F64, 16)],
             },
             VariantDesc {
                 name: "Empty".into(),
-                discriminant: 2,
+                discriminant: (2).into(),
                 fields: vec![],
             },
         ],
         encoding,
         decl: None,
+        template_params: Vec::new(),
     })
 }
 
@@ -403,6 +416,7 @@ pub fn function(cx: &mut DebugContext<GimliBackend>, name: &str) -> dwarfsmith::
         ret: None,
         params: &[],
         external: true,
+        method_of: None,
     })
     .unwrap()
 }

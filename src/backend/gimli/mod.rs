@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod classes;
 mod lines;
 mod object;
 mod scopes;
@@ -20,11 +21,11 @@ use indexmap::IndexSet;
 use rustc_hash::FxBuildHasher;
 
 use crate::backend::{
-    Backend, BlockIdx, BlockParent, CodeInfo, CompileUnitInfo, CompositeInfo, DeclSite, EnumInfo,
-    FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, MemberInfo, NamespaceIdx,
-    ParentScope, TypeIdx, TypedefInfo, VarIdx, VarLocation, VariableInfo, VariantPartInfo,
+    Backend, BlockIdx, BlockParent, CodeInfo, CompileUnitInfo, CompositeBody, CompositeInfo,
+    DeclSite, EnumInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, NamespaceIdx,
+    ParentScope, TypeIdx, TypedefInfo, VarIdx, VarLocation, VariableInfo,
 };
-use crate::desc::BaseEncoding;
+use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, Error, ErrorKind, Result};
 
 pub use object::DwarfObject;
@@ -95,6 +96,8 @@ pub struct GimliBackend {
     cie: Option<CieId>,
     /// Symbols that have an FDE (one each: two overlap in `.eh_frame_hdr`).
     fde_symbols: rustc_hash::FxHashSet<usize>,
+    /// Method declaration DIEs per class (for `DW_AT_specification`).
+    methods: rustc_hash::FxHashMap<TypeIdx, Vec<UnitEntryId>>,
     /// Symbols whose function got its code (one function each: two would
     /// give overlapping address ranges).
     code_symbols: rustc_hash::FxHashSet<usize>,
@@ -133,6 +136,7 @@ impl GimliBackend {
             cie: None,
             fde_symbols: Default::default(),
             code_symbols: Default::default(),
+            methods: Default::default(),
             array_index_type: None,
         })
     }
@@ -313,19 +317,30 @@ impl Backend for GimliBackend {
         self.add_base_type(t, name, size, enc)
     }
 
-    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
-        self.add_pointer_type(t, pointee, size)
+    fn pointer_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        size: u64,
+        kind: PointerKind,
+        name: Option<&str>,
+    ) -> Result<()> {
+        self.add_pointer_type(t, pointee, size, kind, name)
+    }
+
+    fn qualified_type(&mut self, t: TypeIdx, q: Qualifier, target: TypeIdx) -> Result<()> {
+        self.add_qualified_type(t, q, target)
     }
 
     fn array_type(
         &mut self,
         t: TypeIdx,
         elem: TypeIdx,
-        len: u64,
+        dims: &[Option<u64>],
         size: u64,
         align: u32,
     ) -> Result<()> {
-        self.add_array_type(t, elem, len, size, align)
+        self.add_array_type(t, elem, dims, size, align)
     }
 
     fn subroutine_type(
@@ -346,13 +361,8 @@ impl Backend for GimliBackend {
         self.add_composite_stub(t, info)
     }
 
-    fn composite_complete(
-        &mut self,
-        t: TypeIdx,
-        members: &[MemberInfo<'_>],
-        vp: Option<&VariantPartInfo<'_>>,
-    ) -> Result<()> {
-        self.complete_composite(t, members, vp)
+    fn composite_complete(&mut self, t: TypeIdx, body: &CompositeBody<'_>) -> Result<()> {
+        self.complete_composite(t, body)
     }
 
     fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {

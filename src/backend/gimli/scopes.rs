@@ -61,26 +61,45 @@ impl GimliBackend {
                 "gimli backend: functions announced out of order",
             );
         }
-        let p = self.parent_die(info.scope)?;
-        let die = self.add(p, constants::DW_TAG_subprogram);
-        self.set_name(die, info.name);
-        if info.linkage_name != info.name {
-            let s = self.dwarf.strings.add(info.linkage_name);
-            self.set(
-                die,
-                constants::DW_AT_linkage_name,
-                AttributeValue::StringRef(s),
-            );
-        }
-        self.set_decl(die, Some(info.decl))?;
-        if let Some(r) = info.ret {
-            let r = self.type_ref(r)?;
-            self.set(die, constants::DW_AT_type, r);
-        }
-        self.set(die, constants::DW_AT_prototyped, AttributeValue::Flag(true));
-        if info.external {
-            self.set(die, constants::DW_AT_external, AttributeValue::Flag(true));
-        }
+        let die = match info.specification {
+            // A member function's definition: at the unit level, pointing at
+            // its declaration in the class, which holds the name and type.
+            Some((class, index)) => {
+                let decl = self.method_die(class, index)?;
+                let root = self.dwarf.unit.root();
+                let die = self.add(root, constants::DW_TAG_subprogram);
+                self.set(
+                    die,
+                    constants::DW_AT_specification,
+                    AttributeValue::UnitRef(decl),
+                );
+                self.set_decl(die, Some(info.decl))?;
+                die
+            }
+            None => {
+                let p = self.parent_die(info.scope)?;
+                let die = self.add(p, constants::DW_TAG_subprogram);
+                self.set_name(die, info.name);
+                if info.linkage_name != info.name {
+                    let s = self.dwarf.strings.add(info.linkage_name);
+                    self.set(
+                        die,
+                        constants::DW_AT_linkage_name,
+                        AttributeValue::StringRef(s),
+                    );
+                }
+                self.set_decl(die, Some(info.decl))?;
+                if let Some(r) = info.ret {
+                    let r = self.type_ref(r)?;
+                    self.set(die, constants::DW_AT_type, r);
+                }
+                self.set(die, constants::DW_AT_prototyped, AttributeValue::Flag(true));
+                if info.external {
+                    self.set(die, constants::DW_AT_external, AttributeValue::Flag(true));
+                }
+                die
+            }
+        };
         let mut fb = Expression::new();
         fb.op(constants::DW_OP_call_frame_cfa);
         self.set(
@@ -146,6 +165,19 @@ impl GimliBackend {
         }
         let ty = self.type_ref(info.ty)?;
         self.set(die, constants::DW_AT_type, ty);
+        if info.artificial {
+            self.set(die, constants::DW_AT_artificial, AttributeValue::Flag(true));
+            if info.arg_no.is_some() {
+                if let Some(f) = self.functions.get(info.function.index()) {
+                    let fdie = f.die;
+                    self.set(
+                        fdie,
+                        constants::DW_AT_object_pointer,
+                        AttributeValue::UnitRef(die),
+                    );
+                }
+            }
+        }
         self.vars.push(die);
         Ok(())
     }

@@ -9,10 +9,8 @@ use gimli::write::{AttributeValue, UnitEntryId};
 use gimli::{constants, DwTag};
 
 use super::{get, GimliBackend};
-use crate::backend::{
-    CompositeInfo, CompositeKind, EnumInfo, MemberInfo, TypeIdx, TypedefInfo, VariantPartInfo,
-};
-use crate::desc::BaseEncoding;
+use crate::backend::{CompositeInfo, CompositeKind, DiscrValue, EnumInfo, TypeIdx, TypedefInfo};
+use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, ErrorKind, Result};
 
 impl GimliBackend {
@@ -40,12 +38,41 @@ impl GimliBackend {
         t: TypeIdx,
         pointee: TypeIdx,
         size: u64,
+        kind: PointerKind,
+        name: Option<&str>,
     ) -> Result<()> {
         let root = self.dwarf.unit.root();
-        let die = self.new_type(t, root, constants::DW_TAG_pointer_type)?;
+        let tag = match kind {
+            PointerKind::Pointer => constants::DW_TAG_pointer_type,
+            PointerKind::Reference => constants::DW_TAG_reference_type,
+            PointerKind::RvalueReference => constants::DW_TAG_rvalue_reference_type,
+        };
+        let die = self.new_type(t, root, tag)?;
+        if let Some(n) = name {
+            self.set_name(die, n);
+        }
         let p = self.type_ref(pointee)?;
         self.set(die, constants::DW_AT_type, p);
         self.set(die, constants::DW_AT_byte_size, AttributeValue::Udata(size));
+        Ok(())
+    }
+
+    pub(super) fn add_qualified_type(
+        &mut self,
+        t: TypeIdx,
+        q: Qualifier,
+        target: TypeIdx,
+    ) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let tag = match q {
+            Qualifier::Const => constants::DW_TAG_const_type,
+            Qualifier::Volatile => constants::DW_TAG_volatile_type,
+            Qualifier::Restrict => constants::DW_TAG_restrict_type,
+            Qualifier::Atomic => constants::DW_TAG_atomic_type,
+        };
+        let die = self.new_type(t, root, tag)?;
+        let ty = self.type_ref(target)?;
+        self.set(die, constants::DW_AT_type, ty);
         Ok(())
     }
 
@@ -53,7 +80,7 @@ impl GimliBackend {
         &mut self,
         t: TypeIdx,
         elem: TypeIdx,
-        len: u64,
+        dims: &[Option<u64>],
         _size: u64,
         _align: u32,
     ) -> Result<()> {
@@ -62,9 +89,13 @@ impl GimliBackend {
         let die = self.new_type(t, root, constants::DW_TAG_array_type)?;
         let e = self.type_ref(elem)?;
         self.set(die, constants::DW_AT_type, e);
-        let sub = self.add(die, constants::DW_TAG_subrange_type);
-        self.set(sub, constants::DW_AT_type, AttributeValue::UnitRef(idx));
-        self.set(sub, constants::DW_AT_count, AttributeValue::Udata(len));
+        for d in dims {
+            let sub = self.add(die, constants::DW_TAG_subrange_type);
+            self.set(sub, constants::DW_AT_type, AttributeValue::UnitRef(idx));
+            if let Some(len) = d {
+                self.set(sub, constants::DW_AT_count, AttributeValue::Udata(*len));
+            }
+        }
         Ok(())
     }
 
@@ -110,10 +141,13 @@ impl GimliBackend {
         let p = self.parent_die(info.scope)?;
         let tag = match info.kind {
             CompositeKind::Struct => constants::DW_TAG_structure_type,
+            CompositeKind::Class => constants::DW_TAG_class_type,
             CompositeKind::Union => constants::DW_TAG_union_type,
         };
         let die = self.new_type(t, p, tag)?;
-        self.set_name(die, info.name);
+        if !info.name.is_empty() {
+            self.set_name(die, info.name);
+        }
         if info.declaration {
             self.set(
                 die,
@@ -126,58 +160,33 @@ impl GimliBackend {
                 constants::DW_AT_byte_size,
                 AttributeValue::Udata(info.size),
             );
+            self.set_alignment(die, info.align);
         }
         self.set_decl(die, info.decl)
     }
 
-    pub(super) fn complete_composite(
-        &mut self,
-        t: TypeIdx,
-        members: &[MemberInfo<'_>],
-        vp: Option<&VariantPartInfo<'_>>,
-    ) -> Result<()> {
-        let die = get(&self.types, "type", t)?;
-        let Some(vp) = vp else {
-            for m in members {
-                self.member(die, m)?;
-            }
-            return Ok(());
-        };
-        // rustc's layout: the discriminant member lives inside the variant part.
-        let part = self.add(die, constants::DW_TAG_variant_part);
-        let mut discr = None;
-        for (i, m) in members.iter().enumerate() {
-            let parent = if i == vp.discr_member { part } else { die };
-            let md = self.member(parent, m)?;
-            if i == vp.discr_member {
-                discr = Some(md);
-            }
-        }
-        let Some(discr) = discr else {
-            return err(
-                ErrorKind::InvalidLayout,
-                "variant part without its discriminant member",
-            );
-        };
-        self.set(part, constants::DW_AT_discr, AttributeValue::UnitRef(discr));
-        for v in vp.variants {
-            let vd = self.add(part, constants::DW_TAG_variant);
+    /// `DW_AT_alignment` (a DWARF 5 attribute): written when known.
+    fn set_alignment(&mut self, die: UnitEntryId, align: u32) {
+        if self.encoding.version >= 5 && align != 0 {
             self.set(
-                vd,
-                constants::DW_AT_discr_value,
-                AttributeValue::Udata(v.discriminant),
+                die,
+                constants::DW_AT_alignment,
+                AttributeValue::Udata(align.into()),
             );
-            self.member(vd, &v.member)?;
         }
-        Ok(())
     }
 
     pub(super) fn add_enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
         let p = self.parent_die(info.scope)?;
         let die = self.new_type(t, p, constants::DW_TAG_enumeration_type)?;
-        self.set_name(die, info.name);
+        if !info.name.is_empty() {
+            self.set_name(die, info.name);
+        }
         let u = self.type_ref(info.underlying)?;
         self.set(die, constants::DW_AT_type, u);
+        if info.enum_class {
+            self.set(die, constants::DW_AT_enum_class, AttributeValue::Flag(true));
+        }
         self.set(
             die,
             constants::DW_AT_byte_size,
@@ -187,17 +196,42 @@ impl GimliBackend {
         for (name, value) in info.enumerators {
             let ed = self.add(die, constants::DW_TAG_enumerator);
             self.set_name(ed, name);
-            let v = if info.unsigned {
-                AttributeValue::Udata(*value as u64)
-            } else {
-                AttributeValue::Sdata(*value)
-            };
+            let v = self.constant(*value);
             self.set(ed, constants::DW_AT_const_value, v);
         }
         Ok(())
     }
 
-    fn new_type(&mut self, t: TypeIdx, parent: UnitEntryId, tag: DwTag) -> Result<UnitEntryId> {
+    /// A constant attribute value: `udata`/`sdata` when it fits 64 bits,
+    /// otherwise 16 bytes (`DW_FORM_data16` in DWARF 5, a 16-byte block in
+    /// DWARF 4), little-endian.
+    pub(super) fn constant(&self, v: DiscrValue) -> AttributeValue {
+        match v {
+            DiscrValue::Unsigned(u) => match u64::try_from(u) {
+                Ok(x) => AttributeValue::Udata(x),
+                Err(_) => self.wide(u),
+            },
+            DiscrValue::Signed(s) => match i64::try_from(s) {
+                Ok(x) => AttributeValue::Sdata(x),
+                Err(_) => self.wide(s as u128),
+            },
+        }
+    }
+
+    fn wide(&self, bits: u128) -> AttributeValue {
+        if self.encoding.version >= 5 {
+            AttributeValue::Data16(bits)
+        } else {
+            AttributeValue::Block(bits.to_le_bytes().to_vec())
+        }
+    }
+
+    pub(super) fn new_type(
+        &mut self,
+        t: TypeIdx,
+        parent: UnitEntryId,
+        tag: DwTag,
+    ) -> Result<UnitEntryId> {
         if t.index() != self.types.len() {
             return err(
                 ErrorKind::InvalidCode,
@@ -211,22 +245,6 @@ impl GimliBackend {
 
     pub(super) fn type_ref(&self, t: TypeIdx) -> Result<AttributeValue> {
         Ok(AttributeValue::UnitRef(get(&self.types, "type", t)?))
-    }
-
-    fn member(&mut self, parent: UnitEntryId, m: &MemberInfo<'_>) -> Result<UnitEntryId> {
-        let die = self.add(parent, constants::DW_TAG_member);
-        self.set_name(die, m.name);
-        let ty = self.type_ref(m.ty)?;
-        self.set(die, constants::DW_AT_type, ty);
-        self.set(
-            die,
-            constants::DW_AT_data_member_location,
-            AttributeValue::Udata(m.offset),
-        );
-        if m.artificial {
-            self.set(die, constants::DW_AT_artificial, AttributeValue::Flag(true));
-        }
-        Ok(die)
     }
 
     /// The index type of array subranges (clang's `__ARRAY_SIZE_TYPE__`).

@@ -79,11 +79,11 @@ use llvm_sys::prelude::*;
 use self::scopes::{FuncSlot, GlobalSlot, VarSlot};
 use self::types::TypeSlot;
 use crate::backend::{
-    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeInfo, EnumInfo, FileIdx, FunctionIdx,
-    FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, MemberInfo, NamespaceIdx, ParentScope, TypeIdx,
-    TypedefInfo, VarIdx, VariableInfo, VariantPartInfo,
+    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeBody, CompositeInfo, EnumInfo,
+    FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, NamespaceIdx, ParentScope,
+    TypeIdx, TypedefInfo, VarIdx, VariableInfo,
 };
-use crate::desc::BaseEncoding;
+use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, Error, ErrorKind, Result};
 
 /// Options of the LLVM backend.
@@ -288,21 +288,33 @@ impl Backend for LlvmBackend<'_> {
         self.base(t, name, size, encoding)
     }
 
-    fn pointer_type(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
+    fn pointer_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        size: u64,
+        kind: PointerKind,
+        name: Option<&str>,
+    ) -> Result<()> {
         self.live()?;
-        self.pointer(t, pointee, size)
+        self.pointer(t, pointee, size, kind, name)
+    }
+
+    fn qualified_type(&mut self, t: TypeIdx, q: Qualifier, target: TypeIdx) -> Result<()> {
+        self.live()?;
+        self.qualified(t, q, target)
     }
 
     fn array_type(
         &mut self,
         t: TypeIdx,
         elem: TypeIdx,
-        len: u64,
+        dims: &[Option<u64>],
         size: u64,
         align: u32,
     ) -> Result<()> {
         self.live()?;
-        self.array(t, elem, len, size, align)
+        self.array(t, elem, dims, size, align)
     }
 
     fn subroutine_type(
@@ -327,14 +339,21 @@ impl Backend for LlvmBackend<'_> {
         self.stub(t, info)
     }
 
-    fn composite_complete(
-        &mut self,
-        t: TypeIdx,
-        members: &[MemberInfo<'_>],
-        variant_part: Option<&VariantPartInfo<'_>>,
-    ) -> Result<()> {
+    fn composite_complete(&mut self, t: TypeIdx, body: &CompositeBody<'_>) -> Result<()> {
         self.live()?;
-        self.complete(t, members, variant_part)
+        if !body.bases.is_empty()
+            || !body.methods.is_empty()
+            || !body.statics.is_empty()
+            || !body.template_params.is_empty()
+            || body.containing_type.is_some()
+            || body.members.iter().any(|m| m.bits.is_some())
+        {
+            return err(
+                ErrorKind::Unsupported,
+                "the LLVM backend does not write bases, methods, static members, template parameters, containing types or bitfields yet",
+            );
+        }
+        self.complete(t, body.members, body.variant_part)
     }
 
     fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
@@ -344,6 +363,12 @@ impl Backend for LlvmBackend<'_> {
 
     fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
         self.live()?;
+        if info.specification.is_some() {
+            return err(
+                ErrorKind::Unsupported,
+                "the LLVM backend does not write member function definitions (method_of) yet",
+            );
+        }
         self.subprogram(f, info)
     }
 

@@ -9,10 +9,10 @@ use llvm_sys::prelude::*;
 use super::shim;
 use super::{align_bits, bits, missing, ptr, LlvmBackend};
 use crate::backend::{
-    CompositeInfo, CompositeKind, DeclSite, EnumInfo, MemberInfo, ParentScope, TypeIdx,
-    TypedefInfo, VariantPartInfo,
+    CompositeInfo, CompositeKind, DeclSite, DiscrInfo, DiscrValue, EnumInfo, MemberInfo,
+    ParentScope, TypeIdx, TypedefInfo, VariantPartInfo,
 };
-use crate::desc::BaseEncoding;
+use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, ErrorKind, Result};
 
 /// What completion needs of a stub (no metadata pointers: those are looked
@@ -85,13 +85,47 @@ impl LlvmBackend<'_> {
         self.push_type(t, md)
     }
 
-    pub(super) fn pointer(&mut self, t: TypeIdx, pointee: TypeIdx, size: u64) -> Result<()> {
+    pub(super) fn pointer(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        size: u64,
+        kind: PointerKind,
+        name: Option<&str>,
+    ) -> Result<()> {
         let to = self.type_md(pointee)?;
         let size = bits(size)?;
-        // SAFETY: live DIBuilder and pointee node (possibly a temporary
-        // stub: the pointer's operand is tracked by LLVM and follows RAUW).
-        let md =
-            unsafe { LLVMDIBuilderCreatePointerType(self.dib, to, size, 0, 0, c"".as_ptr(), 0) };
+        let md = match kind {
+            PointerKind::Pointer => {
+                let (n, nl) = ptr(name.unwrap_or(""));
+                // SAFETY: live DIBuilder and pointee node (possibly a
+                // temporary stub: the pointer's operand is tracked by LLVM
+                // and follows RAUW); name as pointer + length.
+                unsafe { LLVMDIBuilderCreatePointerType(self.dib, to, size, 0, 0, n, nl) }
+            }
+            PointerKind::Reference | PointerKind::RvalueReference => {
+                let tag = if kind == PointerKind::Reference {
+                    0x10
+                } else {
+                    0x42
+                };
+                // SAFETY: live DIBuilder and pointee node.
+                unsafe { LLVMDIBuilderCreateReferenceType(self.dib, tag, to) }
+            }
+        };
+        self.push_type(t, md)
+    }
+
+    pub(super) fn qualified(&mut self, t: TypeIdx, q: Qualifier, target: TypeIdx) -> Result<()> {
+        let to = self.type_md(target)?;
+        let tag = match q {
+            Qualifier::Const => 0x26,
+            Qualifier::Volatile => 0x35,
+            Qualifier::Restrict => 0x37,
+            Qualifier::Atomic => 0x47,
+        };
+        // SAFETY: live DIBuilder and target node.
+        let md = unsafe { LLVMDIBuilderCreateQualifiedType(self.dib, tag, to) };
         self.push_type(t, md)
     }
 
@@ -99,23 +133,41 @@ impl LlvmBackend<'_> {
         &mut self,
         t: TypeIdx,
         elem: TypeIdx,
-        len: u64,
+        dims: &[Option<u64>],
         size: u64,
         align: u32,
     ) -> Result<()> {
         let elem = self.type_md(elem)?;
-        let Ok(count) = i64::try_from(len) else {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!("array length {len} exceeds i64"),
-            );
-        };
+        let mut subs = Vec::with_capacity(dims.len());
+        for d in dims {
+            // LLVM's count -1 is an unknown bound.
+            let count = match d {
+                None => -1,
+                Some(len) => match i64::try_from(*len) {
+                    Ok(c) => c,
+                    Err(_) => {
+                        return err(
+                            ErrorKind::InvalidLayout,
+                            format!("array length {len} exceeds i64"),
+                        )
+                    }
+                },
+            };
+            // SAFETY: live DIBuilder.
+            subs.push(unsafe { LLVMDIBuilderGetOrCreateSubrange(self.dib, 0, count) });
+        }
         let (size, align) = (bits(size)?, align_bits(align)?);
-        // SAFETY: live DIBuilder and element node; the one-element subscript
-        // array is read during the call only.
+        // SAFETY: live DIBuilder and element node; the subscript array is
+        // read during the call only.
         let md = unsafe {
-            let mut sub = [LLVMDIBuilderGetOrCreateSubrange(self.dib, 0, count)];
-            LLVMDIBuilderCreateArrayType(self.dib, size, align, elem, sub.as_mut_ptr(), 1)
+            LLVMDIBuilderCreateArrayType(
+                self.dib,
+                size,
+                align,
+                elem,
+                subs.as_mut_ptr(),
+                subs.len() as u32,
+            )
         };
         self.push_type(t, md)
     }
@@ -170,10 +222,16 @@ impl LlvmBackend<'_> {
             .iter()
             .map(|(name, v)| {
                 let (n, nl) = ptr(name);
+                let Some(v) = small(*v) else {
+                    return err(
+                        ErrorKind::Unsupported,
+                        format!("the LLVM backend cannot write enumerator `{name}`'s value {v:?} (beyond 64 bits) yet"),
+                    );
+                };
                 // SAFETY: live DIBuilder; name as pointer + length.
-                unsafe { LLVMDIBuilderCreateEnumerator(self.dib, n, nl, *v, info.unsigned as i32) }
+                Ok(unsafe { LLVMDIBuilderCreateEnumerator(self.dib, n, nl, v, info.unsigned as i32) })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let (n, nl) = ptr(info.name);
         let (id, idl) = ptr(info.identifier.unwrap_or(""));
         let (size, align) = (bits(info.size)?, align_bits(info.align)?);
@@ -208,7 +266,7 @@ impl LlvmBackend<'_> {
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
         let tag = match info.kind {
-            CompositeKind::Struct => DW_TAG_STRUCTURE_TYPE,
+            CompositeKind::Struct | CompositeKind::Class => DW_TAG_STRUCTURE_TYPE,
             CompositeKind::Union => DW_TAG_UNION_TYPE,
         };
         let flags = if info.declaration {
@@ -279,7 +337,7 @@ impl LlvmBackend<'_> {
         members: &[MemberInfo<'_>],
         vp: &VariantPartInfo<'_>,
     ) -> Result<LLVMMetadataRef> {
-        let Some(discr) = members.get(vp.discr_member) else {
+        let Some(discr) = vp.discr_member.and_then(|i| members.get(i)) else {
             return err(
                 ErrorKind::InvalidLayout,
                 "the variant part's discriminant is not a member",
@@ -306,8 +364,24 @@ impl LlvmBackend<'_> {
             let (size, align, offset) = (bits(m.size)?, align_bits(m.align)?, bits(m.offset)?);
             // SAFETY: live DIBuilder and nodes; the discriminant is a
             // ConstantInt of the tag's width, as the shim requires.
+            let value = match v.discriminant {
+                DiscrInfo::Value(x) => match small(x) {
+                    Some(x) => Some(x as u64),
+                    None => None,
+                },
+                DiscrInfo::Default => None,
+                DiscrInfo::Ranges(_) => {
+                    return err(
+                        ErrorKind::Unsupported,
+                        "the LLVM backend cannot write discriminant ranges yet",
+                    )
+                }
+            };
             elems.push(unsafe {
-                let value = LLVMConstInt(tag_ty, v.discriminant, 0);
+                let value = match value {
+                    Some(x) => LLVMConstInt(tag_ty, x, 0),
+                    None => std::ptr::null_mut(),
+                };
                 shim::dwarfsmith_di_variant_member(
                     self.dib, temp, n, nl, size, align, offset, value, ty,
                 )
@@ -356,7 +430,7 @@ impl LlvmBackend<'_> {
         };
         let mut elems = Vec::with_capacity(members.len() + 1);
         for (i, m) in members.iter().enumerate() {
-            if vp.is_some_and(|vp| vp.discr_member == i) {
+            if vp.is_some_and(|vp| vp.discr_member == Some(i)) {
                 continue;
             }
             elems.push(self.member(temp, m)?);
@@ -384,7 +458,7 @@ impl LlvmBackend<'_> {
         // (the only place its pointer was kept) is overwritten right here.
         unsafe {
             let full = match kind {
-                CompositeKind::Struct => LLVMDIBuilderCreateStructType(
+                CompositeKind::Struct | CompositeKind::Class => LLVMDIBuilderCreateStructType(
                     self.dib,
                     scope,
                     n,
@@ -444,24 +518,26 @@ impl LlvmBackend<'_> {
                 // declaration.
                 unsafe {
                     let fwd = match info.kind {
-                        CompositeKind::Struct => LLVMDIBuilderCreateStructType(
-                            self.dib,
-                            scope,
-                            n,
-                            nl,
-                            null,
-                            0,
-                            0,
-                            0,
-                            LLVMDIFlagFwdDecl,
-                            null,
-                            std::ptr::null_mut(),
-                            0,
-                            0,
-                            null,
-                            id,
-                            idl,
-                        ),
+                        CompositeKind::Struct | CompositeKind::Class => {
+                            LLVMDIBuilderCreateStructType(
+                                self.dib,
+                                scope,
+                                n,
+                                nl,
+                                null,
+                                0,
+                                0,
+                                0,
+                                LLVMDIFlagFwdDecl,
+                                null,
+                                std::ptr::null_mut(),
+                                0,
+                                0,
+                                null,
+                                id,
+                                idl,
+                            )
+                        }
                         CompositeKind::Union => LLVMDIBuilderCreateUnionType(
                             self.dib,
                             scope,
@@ -484,5 +560,13 @@ impl LlvmBackend<'_> {
                 }
             }
         }
+    }
+}
+
+/// A value that fits LLVM-C's 64-bit constant arguments.
+fn small(v: DiscrValue) -> Option<i64> {
+    match v {
+        DiscrValue::Signed(s) => i64::try_from(s).ok(),
+        DiscrValue::Unsigned(u) => u64::try_from(u).ok().map(|x| x as i64),
     }
 }

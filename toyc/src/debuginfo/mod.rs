@@ -167,9 +167,18 @@ impl TypeSource for HirTypes<'_> {
                             name: f.name.clone(),
                             ty: fty(f.ty),
                             offset: f.offset,
+                            bits: None,
+                            access: dwarfsmith::Access::Unspecified,
+                            artificial: false,
                         })
                         .collect(),
                     opaque: false,
+                    class: false,
+                    template_params: Vec::new(),
+                    bases: Vec::new(),
+                    methods: Vec::new(),
+                    statics: Vec::new(),
+                    containing_type: None,
                 })
             }
             TypeKind::Enum(eid) => {
@@ -187,9 +196,10 @@ impl TypeSource for HirTypes<'_> {
                             .variants
                             .iter()
                             .enumerate()
-                            .map(|(i, v)| (v.name.clone(), i as i64))
+                            .map(|(i, v)| (v.name.clone(), i as i128))
                             .collect(),
                         decl: self.decl(e.pos),
+                        enum_class: false,
                     })
                 } else {
                     TypeDesc::TaggedUnion(TaggedUnionDesc {
@@ -199,15 +209,18 @@ impl TypeSource for HirTypes<'_> {
                         scope: self.scope(&e.path.module),
                         size: e.size,
                         align: e.align as u32,
-                        tag_offset: e.tag_offset,
-                        tag_ty: fty(TypeId::U32),
+
+                        tag: Some(dwarfsmith::TagDesc {
+                            offset: e.tag_offset,
+                            ty: fty(TypeId::U32),
+                        }),
                         variants: e
                             .variants
                             .iter()
                             .enumerate()
                             .map(|(i, v)| VariantDesc {
                                 name: v.name.clone(),
-                                discriminant: i as u64,
+                                discriminant: (i as u64).into(),
                                 fields: v
                                     .payload
                                     .iter()
@@ -216,12 +229,16 @@ impl TypeSource for HirTypes<'_> {
                                         name: format!("__{j}"),
                                         ty: fty(p.ty),
                                         offset: p.offset,
+                                        bits: None,
+                                        access: dwarfsmith::Access::Unspecified,
+                                        artificial: false,
                                     })
                                     .collect(),
                             })
                             .collect(),
                         encoding: TaggedUnionEncoding::CppLike,
                         decl: self.decl(e.pos),
+                        template_params: Vec::new(),
                     })
                 }
             }
@@ -365,6 +382,7 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
                 ret,
                 params: &params,
                 external: f.is_main,
+                method_of: None,
             })
             .map_err(ds_err)?;
         let scope = self.cx.function_scope(fid).map_err(ds_err)?;

@@ -1,0 +1,120 @@
+//! The parts of a type description that C++ classes (and rustc's generic
+//! types) add to a struct: bitfields, accessibility, bases, member
+//! functions, static members and template parameters.
+
+#![forbid(unsafe_code)]
+
+use crate::desc::{DeclLoc, FrontendTy};
+
+/// Accessibility of a member, base or method (`DW_AT_accessibility`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Access {
+    /// Not written: the language default (public in a struct or union,
+    /// private in a class).
+    #[default]
+    Unspecified,
+    /// `public`.
+    Public,
+    /// `protected`.
+    Protected,
+    /// `private`.
+    Private,
+}
+
+/// Where a bitfield's bits are (`DW_AT_data_bit_offset`, `DW_AT_bit_size`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BitField {
+    /// Offset of the first bit from the start of the enclosing type, in
+    /// bits (little-endian bit numbering).
+    pub bit_offset: u64,
+    /// Width in bits, 1 to the bit size of the member's type.
+    pub bit_size: u32,
+}
+
+/// How a method or base is virtual (`DW_AT_virtuality`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Virtuality {
+    /// Not virtual.
+    #[default]
+    None,
+    /// Virtual; for a method, the vtable slot (`DW_AT_vtable_elem_location`).
+    Virtual(u32),
+    /// Pure virtual; for a method, the vtable slot.
+    PureVirtual(u32),
+}
+
+/// A base class (`DW_TAG_inheritance`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BaseDesc {
+    /// The base class.
+    pub ty: FrontendTy,
+    /// Byte offset of the base subobject (non-virtual bases).
+    pub offset: u64,
+    /// Accessibility of the inheritance.
+    pub access: Access,
+    /// A virtual base: the location of its offset is read from the vtable
+    /// at this (negative) byte offset from the vtable pointer, as the
+    /// Itanium ABI lays it out; `None` for a non-virtual base.
+    pub virtual_offset_offset: Option<i64>,
+}
+
+/// A member function declared inside its class (`DW_TAG_subprogram` with
+/// `DW_AT_declaration`). Its definition is a function defined with
+/// [`FunctionDesc::method_of`](crate::FunctionDesc::method_of).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MethodDesc {
+    /// The method's name.
+    pub name: String,
+    /// Its symbol, if it has one (`DW_AT_linkage_name`).
+    pub linkage_name: Option<String>,
+    /// Return type; `None` for no value.
+    pub ret: Option<FrontendTy>,
+    /// Parameter types, without `this`.
+    pub params: Vec<FrontendTy>,
+    /// The type of the artificial `this` parameter (a pointer to the class,
+    /// to a `const` class for a `const` method); `None` for a static method.
+    pub this: Option<FrontendTy>,
+    /// Accessibility.
+    pub access: Access,
+    /// Virtuality and vtable slot.
+    pub virtuality: Virtuality,
+    /// Compiler-generated (implicit constructors and operators).
+    pub artificial: bool,
+    /// Where it is declared.
+    pub decl: Option<DeclLoc>,
+}
+
+/// A static data member (declared in the class, defined outside it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StaticMemberDesc {
+    /// The member's name.
+    pub name: String,
+    /// Its type.
+    pub ty: FrontendTy,
+    /// Accessibility.
+    pub access: Access,
+    /// A compile-time constant value (`DW_AT_const_value`), as a bit pattern
+    /// of the type's size.
+    pub const_value: Option<i128>,
+}
+
+/// A template (generic) parameter of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TemplateParam {
+    /// A type parameter (`T = i32`).
+    Type {
+        /// Parameter name (`T`).
+        name: String,
+        /// The argument.
+        ty: FrontendTy,
+    },
+    /// A constant parameter (`N = 4`), of an integer, bool or char type.
+    Value {
+        /// Parameter name (`N`).
+        name: String,
+        /// The parameter's type.
+        ty: FrontendTy,
+        /// The value, a bit pattern of the type's size.
+        value: i128,
+    },
+}
