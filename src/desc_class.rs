@@ -96,6 +96,10 @@ pub struct StaticMemberDesc {
     /// A compile-time constant value (`DW_AT_const_value`), as a bit pattern
     /// of the type's size.
     pub const_value: Option<i128>,
+    /// Declaration order: the static member is written before data member
+    /// number `position` (a value ≥ the number of data members puts it after
+    /// all of them), so debuggers list members as the source declares them.
+    pub position: usize,
 }
 
 /// A template (generic) parameter of a type.

@@ -102,6 +102,8 @@ impl Raw {
             self.name(d, name);
         }
         self.set(d, c::DW_AT_byte_size, AttributeValue::Udata(size));
+        // Every composite of the workload is 8-aligned (DWARF 5 writes it).
+        self.set(d, c::DW_AT_alignment, AttributeValue::Udata(8));
         d
     }
 

@@ -218,6 +218,9 @@ pub struct StaticMemberInfo<'a> {
     pub access: Access,
     /// Constant value, reduced to the type's width and signedness.
     pub const_value: Option<DiscrValue>,
+    /// Written before data member number `position` (see
+    /// [`StaticMemberDesc`](crate::StaticMemberDesc)); statics are sorted by it.
+    pub position: usize,
 }
 
 /// A template parameter.

@@ -390,8 +390,11 @@ impl TypeMap {
                 ty: *ty,
                 access: d.access,
                 const_value: *value,
+                position: d.position,
             })
             .collect();
+        let mut static_infos = static_infos;
+        static_infos.sort_by_key(|s| s.position);
         let param_infos = Self::template_infos(&c.template_params, &params);
         self.nodes[n.index()].methods = c.methods.len() as u32;
         self.finish_composite(

@@ -33,15 +33,21 @@ impl GimliBackend {
         for b in body.bases {
             self.base(die, b)?;
         }
+        // Static members interleave with the data members in declaration
+        // order (statics are sorted by position).
+        let mut statics = body.statics.iter().peekable();
         match body.variant_part {
             None => {
-                for m in body.members {
+                for (i, m) in body.members.iter().enumerate() {
+                    while let Some(s) = statics.next_if(|s| s.position <= i) {
+                        self.static_member(die, s)?;
+                    }
                     self.member(die, m)?;
                 }
             }
             Some(vp) => self.variant_part(die, body.members, vp)?,
         }
-        for s in body.statics {
+        for s in statics {
             self.static_member(die, s)?;
         }
         let mut methods = Vec::with_capacity(body.methods.len());
@@ -247,12 +253,14 @@ impl GimliBackend {
                 constants::DW_AT_virtuality,
                 AttributeValue::Virtuality(v),
             );
-            let mut e = Expression::new();
-            e.op_constu(i.into());
+            // `DW_OP_constu N` exactly (gdb recognises a vtable slot by that
+            // opcode; gimli's `op_constu` would shorten it to `DW_OP_litN`).
+            let mut bytes = vec![constants::DW_OP_constu.0];
+            leb(&mut bytes, DiscrValue::Unsigned(i.into()));
             self.set(
                 d,
                 constants::DW_AT_vtable_elem_location,
-                AttributeValue::Exprloc(e),
+                AttributeValue::Exprloc(Expression::raw(bytes)),
             );
             if let Some(c) = containing {
                 let c = self.type_ref(c)?;

@@ -1,0 +1,25 @@
+struct Flags { unsigned a : 3; unsigned b : 5; int c; };
+struct WithAnon { int tag; union { int i; float f; }; };
+struct Flex { int n; int data[]; };
+struct Outer { struct Inner { int x; }; Inner in; };
+enum class Color : unsigned char { Red = 1, Green = 2 };
+class Shape {
+public:
+  virtual double area();
+  static int count;
+  int id;
+protected:
+  int prot;
+private:
+  int priv;
+};
+double Shape::area() { return 0; }
+int Shape::count = 3;
+class Circle : public Shape { public: double r; double area(); };
+double Circle::area() { return r; }
+struct V { int v; };
+struct D : virtual V { int d; };
+template <typename T, int N> struct Arr { T items[N]; };
+Flags flags; WithAnon wa; Flex flex; Outer outer; Color color; Circle circle; D dd; Arr<int, 4> arr;
+const volatile int cvi = 1; int grid[2][3]; int (*vf)(int, ...);
+int &ref = grid[0][0]; int &&rref = 5;
