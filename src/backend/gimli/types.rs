@@ -203,8 +203,8 @@ impl GimliBackend {
     }
 
     /// A constant attribute value: `udata`/`sdata` when it fits 64 bits,
-    /// otherwise 16 bytes (`DW_FORM_data16` in DWARF 5, a 16-byte block in
-    /// DWARF 4), little-endian.
+    /// otherwise a 16-byte little-endian block, as LLVM writes it (lldb 19
+    /// does not read `DW_FORM_data16`).
     pub(super) fn constant(&self, v: DiscrValue) -> AttributeValue {
         match v {
             DiscrValue::Unsigned(u) => match u64::try_from(u) {
@@ -219,11 +219,7 @@ impl GimliBackend {
     }
 
     fn wide(&self, bits: u128) -> AttributeValue {
-        if self.encoding.version >= 5 {
-            AttributeValue::Data16(bits)
-        } else {
-            AttributeValue::Block(bits.to_le_bytes().to_vec())
-        }
+        AttributeValue::Block(bits.to_le_bytes().to_vec())
     }
 
     pub(super) fn new_type(
