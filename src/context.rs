@@ -5,6 +5,8 @@
 
 #![forbid(unsafe_code)]
 
+mod optimized;
+
 use std::path::{Path, PathBuf};
 
 use crate::backend::{
@@ -498,6 +500,7 @@ impl<B: Backend> DebugContext<B> {
         self.lines
             .function_code(&mut self.backend, &self.scopes, f, size, rows)?;
         self.scopes.set_code_state(f, CodeState::Defined);
+        self.scopes.set_code_size(f, size);
         Ok(())
     }
 

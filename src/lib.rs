@@ -45,6 +45,7 @@ mod handles;
 mod id;
 mod limits;
 mod lines;
+mod locations;
 #[cfg(test)]
 mod regress_tests;
 #[cfg(feature = "render")]
@@ -66,4 +67,5 @@ pub use handles::{FileId, FunctionId, GlobalId, LocToken, NamespaceId, ScopeId, 
 pub use id::UniqueTypeId;
 pub use limits::{Diagnostic, Limits};
 pub use lines::CodeRow;
+pub use locations::{LocationRange, Piece, ValueLocation};
 pub use scopes::{FunctionDesc, GlobalDesc};

@@ -69,6 +69,8 @@ pub(crate) struct FunctionEntry {
     pub(crate) file: FileIdx,
     pub(crate) line: u32,
     code: CodeState,
+    /// Size of its code, once reported.
+    pub(crate) code_size: Option<u64>,
 }
 
 /// What is known of a function's machine code.
@@ -91,6 +93,8 @@ pub(crate) struct ScopeEntry {
     pub(crate) file: FileIdx,
     /// Block nesting inside the function (0 for the function's own scope).
     depth: u32,
+    /// For the scope of an inlined call: the inlined function.
+    pub(crate) inlined: Option<FunctionIdx>,
 }
 
 struct VarEntry {
@@ -109,8 +113,9 @@ pub(crate) struct Scopes {
     scopes: Vec<ScopeEntry>,
     block_count: u32,
     vars: Vec<VarEntry>,
-    /// (function, argument number) of every declared parameter.
-    arg_numbers: FxHashSet<(FunctionIdx, u32)>,
+    /// (function or inlined-call scope, argument number) of every declared
+    /// parameter.
+    arg_numbers: FxHashSet<(u32, u32)>,
     global_count: u32,
 }
 
@@ -256,6 +261,7 @@ impl Scopes {
             block: None,
             file: info.decl.file,
             depth: 0,
+            inlined: None,
         });
         let name = self.names.intern(info.name);
         self.functions.push(FunctionEntry {
@@ -264,6 +270,7 @@ impl Scopes {
             file: info.decl.file,
             line: info.decl.line,
             code: CodeState::Unknown,
+            code_size: None,
         });
         Ok(f)
     }
@@ -279,6 +286,13 @@ impl Scopes {
     pub(crate) fn set_code_state(&mut self, f: FunctionIdx, state: CodeState) {
         if let Some(e) = self.functions.get_mut(f.index()) {
             e.code = state;
+        }
+    }
+
+    /// Records the size of `f`'s reported code.
+    pub(crate) fn set_code_size(&mut self, f: FunctionIdx, size: u64) {
+        if let Some(e) = self.functions.get_mut(f.index()) {
+            e.code_size = Some(size);
         }
     }
 
@@ -327,6 +341,49 @@ impl Scopes {
             block: Some(b),
             file,
             depth,
+            inlined: None,
+        });
+        Ok(s)
+    }
+
+    /// The scope of one inlined call of `callee` (checked) in scope `parent`
+    /// (checked), called from `call_file:line:col`. Its file is the callee's:
+    /// locations set in it are the callee's lines.
+    pub(crate) fn inlined_call<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        parent: u32,
+        callee: FunctionIdx,
+        call: DeclSite,
+        col: u32,
+        open: Option<FunctionIdx>,
+    ) -> Result<u32> {
+        check_line_col("inlined_call", call.line, col)?;
+        let function = self.scopes[parent as usize].function;
+        self.check_in_open_function(function, open, &"the inlined call's parent scope")?;
+        let depth = self.scopes[parent as usize].depth + 1;
+        if depth > self.max_depth {
+            return err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "an inlined call of `{}` in `{}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
+                    self.function_name(callee),
+                    self.function_name(function),
+                    self.max_depth
+                ),
+            );
+        }
+        let b = BlockIdx(self.block_count);
+        backend.inlined_block(b, self.block_parent(parent), callee, call, col)?;
+        self.block_count += 1;
+        let s = self.scopes.len() as u32;
+        self.scopes.push(ScopeEntry {
+            function,
+            parent: Some(parent),
+            block: Some(b),
+            file: self.functions[callee.index()].file,
+            depth,
+            inlined: Some(callee),
         });
         Ok(s)
     }
@@ -334,13 +391,39 @@ impl Scopes {
     /// Checks a parameter's argument number (1-based, once per function);
     /// returns the function's scope.
     pub(crate) fn parameter_scope(&self, f: FunctionIdx, name: &str, arg_no: u32) -> Result<u32> {
+        let scope = self.functions[f.index()].scope;
+        self.check_arg_no(scope, name, arg_no)?;
+        Ok(scope)
+    }
+
+    /// Checks a parameter of an inlined call (1-based, once per call).
+    pub(crate) fn inlined_parameter_scope(
+        &self,
+        scope: u32,
+        name: &str,
+        arg_no: u32,
+    ) -> Result<u32> {
+        if self.scopes[scope as usize].inlined.is_none() {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "parameter `{name}`: declare_inlined_parameter needs the scope of an inlined call (DebugContext::inlined_call); a function's own parameters are declared with declare_parameter"
+                ),
+            );
+        }
+        self.check_arg_no(scope, name, arg_no)?;
+        Ok(scope)
+    }
+
+    fn check_arg_no(&self, scope: u32, name: &str, arg_no: u32) -> Result<()> {
+        let f = self.scopes[scope as usize].function;
         if arg_no == 0 {
             return err(
                 ErrorKind::InvalidLocation,
                 format!("parameter `{name}`: argument numbers are 1-based"),
             );
         }
-        if self.arg_numbers.contains(&(f, arg_no)) {
+        if self.arg_numbers.contains(&(scope, arg_no)) {
             return err(
                 ErrorKind::InvalidLocation,
                 format!(
@@ -349,7 +432,7 @@ impl Scopes {
                 ),
             );
         }
-        Ok(self.functions[f.index()].scope)
+        Ok(())
     }
 
     /// A parameter (`arg_no`) or local of type `ty` in scope `scope` (both
@@ -388,7 +471,7 @@ impl Scopes {
             located: false,
         });
         if let Some(a) = arg_no {
-            self.arg_numbers.insert((function, a));
+            self.arg_numbers.insert((scope, a));
         }
         Ok(v)
     }
@@ -410,6 +493,43 @@ impl Scopes {
         }
         self.check_in_open_function(var.function, open, &"the variable")?;
         backend.variable_location(v, loc)?;
+        self.vars[v.index()].located = true;
+        Ok(())
+    }
+
+    /// Where variable `v` (checked, named `name` for messages) is over
+    /// ranges of its function's code, which must have been reported.
+    pub(crate) fn locate_variable_ranges<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        v: VarIdx,
+        ranges: &[crate::locations::LocationRange],
+    ) -> Result<()> {
+        let var = &self.vars[v.index()];
+        if var.located {
+            return err(
+                ErrorKind::InvalidCode,
+                "a variable's location was already set (set_variable_location or set_variable_locations are called once per variable)",
+            );
+        }
+        let f = var.function;
+        let func = &self.functions[f.index()];
+        let Some(size) = func.code_size else {
+            return err(
+                ErrorKind::InvalidCode,
+                format!(
+                    "set_variable_locations for a variable of `{}` before its code was reported: location ranges are offsets into the code, call define_function_code first",
+                    self.function_name(f)
+                ),
+            );
+        };
+        crate::locations::check_ranges(
+            &format!("variable #{}", v.index()),
+            &self.function_name(f),
+            size,
+            ranges,
+        )?;
+        backend.variable_location_list(v, f, ranges)?;
         self.vars[v.index()].located = true;
         Ok(())
     }

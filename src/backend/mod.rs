@@ -11,6 +11,7 @@ pub mod llvm;
 
 use crate::desc::{Access, BaseEncoding, BitField, PointerKind, Qualifier, Virtuality};
 use crate::error::{err, ErrorKind, Result};
+use crate::locations::LocationRange;
 
 pub use index::{
     BlockIdx, DeclSite, FileIdx, FunctionIdx, GlobalIdx, NamespaceIdx, TypeIdx, VarIdx,
@@ -540,6 +541,35 @@ pub trait Backend {
         err(
             ErrorKind::Unsupported,
             "this backend takes variable storage from its own codegen; set_variable_location is for backends without codegen (gimli)",
+        )
+    }
+    /// Where a variable is over ranges of its function's (reported) code,
+    /// checked by the core, for backends that do not do codegen.
+    fn variable_location_list(
+        &mut self,
+        _v: VarIdx,
+        _f: FunctionIdx,
+        _ranges: &[LocationRange],
+    ) -> Result<()> {
+        err(
+            ErrorKind::Unsupported,
+            "this backend takes variable locations from its own codegen (LLVM: dbg_value records made by its optimizer); set_variable_locations is for backends without codegen (gimli)",
+        )
+    }
+    /// A scope for one inlined call of `callee` inside `parent`, called from
+    /// `call` (`DW_TAG_inlined_subroutine`); its code ranges arrive with the
+    /// function's code, as a lexical block's do.
+    fn inlined_block(
+        &mut self,
+        _b: BlockIdx,
+        _parent: BlockParent,
+        _callee: FunctionIdx,
+        _call: DeclSite,
+        _call_col: u32,
+    ) -> Result<()> {
+        err(
+            ErrorKind::Unsupported,
+            "this backend does not describe inlined calls yet",
         )
     }
     /// Ends the compile unit and produces the output.

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod classes;
+mod inline;
 mod lines;
 mod object;
 mod scopes;
@@ -27,6 +28,7 @@ use crate::backend::{
 };
 use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, Error, ErrorKind, Result};
+use crate::locations::LocationRange;
 
 pub use object::DwarfObject;
 
@@ -96,6 +98,10 @@ pub struct GimliBackend {
     cie: Option<CieId>,
     /// Symbols that have an FDE (one each: two overlap in `.eh_frame_hdr`).
     fde_symbols: rustc_hash::FxHashSet<usize>,
+    /// For each block: the inlined function whose copy it is in.
+    block_inlined: Vec<Option<FunctionIdx>>,
+    /// Abstract instances of inlined functions.
+    abstracts: rustc_hash::FxHashMap<FunctionIdx, inline::Abstract>,
     /// Method declaration DIEs per class (for `DW_AT_specification`).
     methods: rustc_hash::FxHashMap<TypeIdx, Vec<UnitEntryId>>,
     /// Symbols whose function got its code (one function each: two would
@@ -137,6 +143,8 @@ impl GimliBackend {
             fde_symbols: Default::default(),
             code_symbols: Default::default(),
             methods: Default::default(),
+            block_inlined: Vec::new(),
+            abstracts: Default::default(),
             array_index_type: None,
         })
     }
@@ -416,6 +424,26 @@ impl Backend for GimliBackend {
 
     fn variable_location(&mut self, v: VarIdx, loc: VarLocation) -> Result<()> {
         self.set_variable_location(v, loc)
+    }
+
+    fn variable_location_list(
+        &mut self,
+        v: VarIdx,
+        f: FunctionIdx,
+        ranges: &[LocationRange],
+    ) -> Result<()> {
+        self.set_location_list(v, f, ranges)
+    }
+
+    fn inlined_block(
+        &mut self,
+        b: BlockIdx,
+        parent: BlockParent,
+        callee: FunctionIdx,
+        call: DeclSite,
+        col: u32,
+    ) -> Result<()> {
+        self.add_inlined_block(b, parent, callee, call, col)
     }
 
     fn finish(&mut self) -> Result<DwarfObject> {

@@ -77,9 +77,15 @@ impl GimliBackend {
             .filter_map(|f| f.size.map(|s| (f.symbol, s)))
             .collect();
         let root = self.dwarf.unit.root();
+        // DWARF 4 location and range lists are relative to the unit's base
+        // address (its `DW_AT_low_pc`) and gimli writes them with absolute,
+        // relocated addresses: the base must be 0, so a DWARF 4 unit always
+        // gets `DW_AT_low_pc 0` and `DW_AT_ranges`. (DWARF 5 lists use
+        // `DW_RLE/DW_LLE_start_length`, which need no base.)
+        let v5 = self.encoding.version >= 5;
         match funcs.as_slice() {
             [] => {}
-            [(sym, size)] => {
+            [(sym, size)] if v5 => {
                 let e = self.dwarf.unit.get_mut(root);
                 e.set(
                     constants::DW_AT_low_pc,
@@ -233,10 +239,29 @@ impl DwarfObject {
                 "write_into was already called on this DwarfObject: its sections go into one object once (a second copy duplicates .debug_info and the FDEs); finish another DebugContext for another object",
             ));
         }
+        // Only symbols the sections relocate against (and functions with
+        // code) must exist: a function without code (every call inlined)
+        // needs no symbol.
+        let mut used = vec![false; self.symbols.len()];
+        for s in &self.sections {
+            for r in &s.relocs {
+                if let RelocationTarget::Symbol(i) = r.target {
+                    if let Some(u) = used.get_mut(i) {
+                        *u = true;
+                    }
+                }
+            }
+        }
+        for &(sym, _) in &self.functions {
+            if let Some(u) = used.get_mut(sym) {
+                *u = true;
+            }
+        }
         let mut syms = Vec::with_capacity(self.symbols.len());
-        for s in &self.symbols {
+        for (s, used) in self.symbols.iter().zip(used) {
             match obj.symbol_id(s.as_bytes()) {
-                Some(id) => syms.push(id),
+                Some(id) => syms.push(Some(id)),
+                None if !used => syms.push(None),
                 None => {
                     return Err(Error::new(
                         ErrorKind::Backend,
@@ -351,8 +376,8 @@ fn check_code_size(obj: &Object<'_>, id: SymbolId, size: u64) -> Result<()> {
     Ok(())
 }
 
-fn sym_at(syms: &[SymbolId], i: usize) -> Result<SymbolId> {
-    syms.get(i).copied().ok_or_else(|| {
+fn sym_at(syms: &[Option<SymbolId>], i: usize) -> Result<SymbolId> {
+    syms.get(i).copied().flatten().ok_or_else(|| {
         Error::new(
             ErrorKind::Backend,
             format!("internal: relocation against unknown symbol #{i}"),

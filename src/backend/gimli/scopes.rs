@@ -131,12 +131,11 @@ impl GimliBackend {
             );
         }
         let p = self.block_parent_die(parent)?;
-        let func = match parent {
-            BlockParent::Function(f) => f,
-            BlockParent::Block(pb) => self.blocks.get(pb.index()).map_or(FunctionIdx(0), |x| x.1),
-        };
+        let func = self.block_function(parent);
         let die = self.add(p, constants::DW_TAG_lexical_block);
         self.blocks.push((die, func));
+        let inlined = self.inlined_in(parent);
+        self.block_inlined.push(inlined);
         Ok(())
     }
 
@@ -153,6 +152,11 @@ impl GimliBackend {
         } else {
             constants::DW_TAG_variable
         };
+        if let Some(callee) = self.inlined_in(info.scope) {
+            let die = self.add_inlined_variable(callee, p, tag, info)?;
+            self.vars.push(die);
+            return Ok(());
+        }
         let die = self.add(p, tag);
         self.set_name(die, info.name);
         self.set_decl(die, Some(info.decl))?;
@@ -256,7 +260,7 @@ impl GimliBackend {
         }
     }
 
-    fn block_parent_die(&self, p: BlockParent) -> Result<UnitEntryId> {
+    pub(super) fn block_parent_die(&self, p: BlockParent) -> Result<UnitEntryId> {
         match p {
             BlockParent::Function(f) => self
                 .functions
@@ -271,7 +275,7 @@ impl GimliBackend {
         }
     }
 
-    fn code_address(&self, f: FunctionIdx, offset: u64) -> Result<Address> {
+    pub(super) fn code_address(&self, f: FunctionIdx, offset: u64) -> Result<Address> {
         let func = self
             .functions
             .get(f.index())

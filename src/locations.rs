@@ -1,0 +1,117 @@
+//! Variable locations that change over a function's code (optimized code):
+//! per address range a register, memory at a register plus an offset, a
+//! frame offset, a constant, pieces of those, or nothing. Written as
+//! location lists (`.debug_loc` / `.debug_loclists`) by the gimli backend.
+
+#![forbid(unsafe_code)]
+
+use crate::error::{err, ErrorKind, Result};
+
+/// Where a variable's value is over one range of code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ValueLocation {
+    /// The value is in this DWARF register (`DW_OP_regN`).
+    Register(u16),
+    /// The value is in memory at this register plus `offset` (`DW_OP_bregN`).
+    Memory {
+        /// DWARF register number.
+        register: u16,
+        /// Byte offset.
+        offset: i64,
+    },
+    /// The value is in memory at this offset from the canonical frame
+    /// address (`DW_OP_fbreg`, the frame base being `DW_OP_call_frame_cfa`).
+    FrameOffset(i64),
+    /// The value is this constant, sign-extended to the variable's size
+    /// (`DW_OP_consts`, `DW_OP_stack_value`).
+    Constant(i64),
+    /// The value's bytes (`DW_OP_implicit_value`), for constants that do not
+    /// fit an `i64` (floats, small structs).
+    Bytes(Vec<u8>),
+    /// Parts of the value in different places, lowest bytes first
+    /// (`DW_OP_piece`); a part without a location is optimized out.
+    Pieces(Vec<Piece>),
+}
+
+/// One part of a value split across places.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Piece {
+    /// Where this part is; `None`: optimized out. Not itself `Pieces`.
+    pub location: Option<ValueLocation>,
+    /// Size of the part in bytes.
+    pub size: u32,
+}
+
+/// A variable's location over `[start, end)`, byte offsets from the start
+/// of its function's code. Code outside every range of a variable has no
+/// location for it: the debugger shows it as optimized out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LocationRange {
+    /// First byte (offset from the function start).
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+    /// Where the value is.
+    pub location: ValueLocation,
+}
+
+/// Checks a variable's location ranges: non-empty, increasing,
+/// non-overlapping, inside the function's `size` bytes, pieces not nested
+/// and not empty.
+pub(crate) fn check_ranges(
+    var: &str,
+    func: &str,
+    size: u64,
+    ranges: &[LocationRange],
+) -> Result<()> {
+    let mut prev_end = 0;
+    for (i, r) in ranges.iter().enumerate() {
+        if r.start >= r.end {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "location range {i} of `{var}` is [{}, {}): a range must contain at least one byte",
+                    r.start, r.end
+                ),
+            );
+        }
+        if i > 0 && r.start < prev_end {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "location ranges of `{var}` overlap or are out of order: [{}, {}) starts before the previous range ends ({prev_end}); give each address one location, ranges sorted by address",
+                    r.start, r.end
+                ),
+            );
+        }
+        if r.end > size {
+            return err(
+                ErrorKind::InvalidLocation,
+                format!(
+                    "location range [{}, {}) of `{var}` ends past the {size} bytes of `{func}`'s code",
+                    r.start, r.end
+                ),
+            );
+        }
+        prev_end = r.end;
+        if let ValueLocation::Pieces(ps) = &r.location {
+            if ps.is_empty() {
+                return err(
+                    ErrorKind::InvalidLocation,
+                    format!("location range {i} of `{var}` has no pieces"),
+                );
+            }
+            for p in ps {
+                if p.size == 0 || matches!(p.location, Some(ValueLocation::Pieces(_))) {
+                    return err(
+                        ErrorKind::InvalidLocation,
+                        format!(
+                            "location range {i} of `{var}`: a piece has a size of at least one byte and is not itself made of pieces"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
