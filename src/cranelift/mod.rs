@@ -73,6 +73,7 @@
 
 mod frame;
 mod rows;
+mod values;
 
 use cranelift_codegen::ir::StackSlot;
 use cranelift_codegen::isa::TargetIsa;
@@ -89,6 +90,7 @@ use crate::handles::{FunctionId, ScopeId, VarId};
 
 pub use frame::{fp_to_cfa_offset, slot_cfa_offset, systemv_cie, systemv_unwind};
 pub use rows::{code_rows, loc_token, srcloc};
+pub use values::value_label_locations;
 
 /// The symbol cranelift-module gives function `id` (its `declare_function`
 /// name): what [`FunctionDesc::linkage_name`](crate::FunctionDesc) and

@@ -184,3 +184,55 @@ fn without_unwind_info_define_cranelift_function_fails_before_defining_code() {
     cx.define_cranelift_function(f, code(&ctx2), &*isa_with, "f_sym", &[(v, slots2[0])])
         .unwrap();
 }
+
+/// `fn f(a: i64) -> i64 { a * a }` with `a`'s value labelled 7 and debug
+/// info collected.
+fn compile_labelled(isa: &dyn TargetIsa) -> Context {
+    let mut func =
+        Function::with_name_signature(UserFuncName::user(0, 1), Signature::new(CallConv::SystemV));
+    func.signature.params.push(AbiParam::new(types::I64));
+    func.signature.returns.push(AbiParam::new(types::I64));
+    func.collect_debug_info();
+    let mut fbc = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut func, &mut fbc);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let a = b.block_params(entry)[0];
+    b.set_val_label(a, cranelift_codegen::ir::ValueLabel::from_u32(7));
+    let r = b.ins().imul(a, a);
+    b.ins().return_(&[r]);
+    b.seal_all_blocks();
+    b.finalize(isa.frontend_config());
+    let mut ctx = Context::for_function(func);
+    ctx.compile(isa, &mut Default::default())
+        .expect("the test function compiles");
+    ctx
+}
+
+#[test]
+fn value_label_ranges_become_sorted_register_locations() {
+    let isa = isa(true);
+    let ctx = compile_labelled(&*isa);
+    let cc = code(&ctx);
+    let label = cranelift_codegen::ir::ValueLabel::from_u32(7);
+    let ranges = super::value_label_locations(cc, &*isa, label).unwrap();
+    assert!(!ranges.is_empty(), "the labelled parameter has no ranges");
+    // The SysV argument register of `a` is rdi, DWARF register 5, where the
+    // value is when the body starts.
+    assert_eq!(ranges[0].location, crate::ValueLocation::Register(5));
+    let size = cc.code_info().total_size as u64;
+    let mut prev = 0;
+    for r in &ranges {
+        assert!(
+            r.start >= prev && r.start < r.end && r.end <= size,
+            "{ranges:?}"
+        );
+        prev = r.end;
+    }
+    // An unknown label has no ranges.
+    let none = cranelift_codegen::ir::ValueLabel::from_u32(99);
+    assert!(super::value_label_locations(cc, &*isa, none)
+        .unwrap()
+        .is_empty());
+}
