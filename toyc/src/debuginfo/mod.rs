@@ -20,13 +20,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use dwarfsmith::{
-    Backend, BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, EnumDesc, FieldDesc,
-    FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc, Language, LocToken, NamespaceId,
-    NominalKey, ScopeId, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeRef, TypeScope,
-    TypeSource, TypedefDesc, VarId, VariantDesc,
+    Backend, BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, Discriminant,
+    EnumDesc, FieldDesc, FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc, Language,
+    LocToken, NamespaceId, NominalKey, ScopeId, TagDesc, TaggedUnionDesc, TaggedUnionEncoding,
+    TypeDesc, TypeRef, TypeScope, TypeSource, TypedefDesc, VarId, VariantDesc,
 };
 
-use crate::front::hir::{self, Pos, Program, TypeId, TypeKind};
+use crate::front::hir::{self, EnumLayout, Pos, Program, TypeId, TypeKind};
 
 /// Tag bit of the frontend handles that stand for the *function type* behind
 /// a `fn(..)` pointer type (the pointer type itself is the plain `TypeId`).
@@ -116,6 +116,43 @@ fn base(kind: &TypeKind) -> Option<TypeDesc> {
         size,
         encoding,
     })
+}
+
+/// Where a tagged enum's tag is: the `u32` tag, the pointer of a niche
+/// enum (as a `u64`: null selects the payload-less variant), or none for a
+/// single-variant enum.
+fn enum_tag(e: &hir::EnumDef) -> Option<TagDesc> {
+    match e.layout {
+        EnumLayout::CLike | EnumLayout::Tagged => Some(TagDesc {
+            offset: e.tag_offset,
+            ty: fty(TypeId::U32),
+        }),
+        EnumLayout::Niche { .. } => Some(TagDesc {
+            offset: e.payload_offset,
+            ty: fty(TypeId::U64),
+        }),
+        EnumLayout::Single => None,
+    }
+}
+
+/// The tag values that select variant `i` of `e`.
+fn discriminant(e: &hir::EnumDef, i: usize) -> Discriminant {
+    match e.layout {
+        EnumLayout::Niche { null_variant, .. } if null_variant as usize == i => {
+            Discriminant::Value(0)
+        }
+        EnumLayout::Niche { .. } | EnumLayout::Single => Discriminant::Default,
+        EnumLayout::CLike | EnumLayout::Tagged => Discriminant::Value(i as i128),
+    }
+}
+
+/// How a tagged enum is encoded: the C++-like struct for the tagged layout
+/// (every debugger shows it), a variant part for the tag-less layouts.
+fn encoding(e: &hir::EnumDef) -> TaggedUnionEncoding {
+    match e.layout {
+        EnumLayout::CLike | EnumLayout::Tagged => TaggedUnionEncoding::CppLike,
+        EnumLayout::Niche { .. } | EnumLayout::Single => TaggedUnionEncoding::VariantPart,
+    }
 }
 
 impl TypeSource for HirTypes<'_> {
@@ -210,17 +247,14 @@ impl TypeSource for HirTypes<'_> {
                         size: e.size,
                         align: e.align as u32,
 
-                        tag: Some(dwarfsmith::TagDesc {
-                            offset: e.tag_offset,
-                            ty: fty(TypeId::U32),
-                        }),
+                        tag: enum_tag(e),
                         variants: e
                             .variants
                             .iter()
                             .enumerate()
                             .map(|(i, v)| VariantDesc {
                                 name: v.name.clone(),
-                                discriminant: (i as u64).into(),
+                                discriminant: discriminant(e, i),
                                 fields: v
                                     .payload
                                     .iter()
@@ -236,7 +270,7 @@ impl TypeSource for HirTypes<'_> {
                                     .collect(),
                             })
                             .collect(),
-                        encoding: TaggedUnionEncoding::CppLike,
+                        encoding: encoding(e),
                         decl: self.decl(e.pos),
                         template_params: Vec::new(),
                     })
