@@ -35,6 +35,10 @@ const FN_SIG: u64 = 1 << 40;
 const KEY_STRUCT: u64 = 1 << 32;
 const KEY_ENUM: u64 = 2 << 32;
 const KEY_ALIAS: u64 = 3 << 32;
+const KEY_PRIM: u64 = 4 << 32;
+/// Tag bit of the frontend handles that stand for the *base type* under a
+/// Toy primitive's typedef (the primitive itself is the plain `TypeId`).
+const PRIM_BASE: u64 = 1 << 41;
 
 /// The column for debug info: columns past 65535 (the most DWARF consumers
 /// and LLVM keep) become 0, "unknown column", rather than an error.
@@ -178,10 +182,29 @@ impl TypeSource for HirTypes<'_> {
                 variadic: false,
             });
         }
+        if ty.0 & PRIM_BASE != 0 {
+            let id = TypeId((ty.0 & !PRIM_BASE) as u32);
+            return base(types.kind(id))
+                .ok_or_else(|| format!("type #{} is not a primitive", id.0));
+        }
         let id = TypeId(ty.0 as u32);
         let kind = types.kind(id);
-        if let Some(b) = base(kind) {
-            return Ok(b);
+        match base(kind) {
+            // lldb names a base type after the C type of its encoding and
+            // size (`long` for `i64`): a typedef keeps the Toy name in lldb;
+            // gdb, which strips it in `ptype`, finds the same name on the
+            // base type. `bool` is its own C name.
+            Some(TypeDesc::Base { name, .. }) if name != "bool" => {
+                return Ok(TypeDesc::Typedef(TypedefDesc {
+                    key: self.key(KEY_PRIM, id.0),
+                    name,
+                    scope: TypeScope::Unit,
+                    target: FrontendTy(PRIM_BASE | u64::from(id.0)),
+                    decl: None,
+                }));
+            }
+            Some(b) => return Ok(b),
+            None => {}
         }
         Ok(match kind {
             TypeKind::Unit => return Err("the unit type has no debug-info type".into()),
