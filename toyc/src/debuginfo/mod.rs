@@ -101,6 +101,13 @@ fn fty(t: TypeId) -> FrontendTy {
     FrontendTy(u64::from(t.0))
 }
 
+/// The base type under primitive `t`'s typedef: the type of tags and of
+/// C-like enums' values (gdb reads a variant part's tag wrongly through a
+/// typedef until something else has resolved that typedef).
+fn base_of(t: TypeId) -> FrontendTy {
+    FrontendTy(PRIM_BASE | u64::from(t.0))
+}
+
 /// The debug-info name of a base type, or `None` if `kind` is not one.
 fn base(kind: &TypeKind) -> Option<TypeDesc> {
     let (name, size, encoding) = match kind {
@@ -132,11 +139,11 @@ fn enum_tag(e: &hir::EnumDef) -> Option<TagDesc> {
     match e.layout {
         EnumLayout::CLike | EnumLayout::Tagged => Some(TagDesc {
             offset: e.tag_offset,
-            ty: fty(TypeId::U32),
+            ty: base_of(TypeId::U32),
         }),
         EnumLayout::Niche { .. } => Some(TagDesc {
             offset: e.payload_offset,
-            ty: fty(TypeId::U64),
+            ty: base_of(TypeId::U64),
         }),
         EnumLayout::Single => None,
     }
@@ -257,7 +264,7 @@ impl TypeSource for HirTypes<'_> {
                         generic_args: vec![],
                         name: e.path.name.clone(),
                         scope: self.scope(&e.path.module),
-                        underlying: fty(TypeId::U32),
+                        underlying: base_of(TypeId::U32),
                         size: 4,
                         align: 4,
                         enumerators: e
