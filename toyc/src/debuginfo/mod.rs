@@ -206,7 +206,7 @@ impl TypeSource for HirTypes<'_> {
                     key: self.key(KEY_PRIM, id.0),
                     name,
                     scope: TypeScope::Unit,
-                    target: FrontendTy(PRIM_BASE | u64::from(id.0)),
+                    target: base_of(id),
                     decl: None,
                 }));
             }
