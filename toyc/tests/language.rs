@@ -3,7 +3,8 @@
 //! formatting, wrapping integer arithmetic, division by zero, `main`'s
 //! result as the exit status, literals typed by context, `else if` and
 //! shadowing, forward references and lexical path lookup across modules,
-//! `new`, `&`, function pointers and `match`.
+//! `new`, `&`, function pointers and `match`, and the niche and
+//! single-variant enum layouts.
 
 #[allow(dead_code)] // toyc_path and backends are used here
 mod debugger;
@@ -181,6 +182,95 @@ fn main() -> i32 {
 }
 "#,
         "100\n22 321\n",
+        0,
+    );
+}
+
+/// The niche layout (LANGUAGE.md v2): `Link` is its pointer alone, null
+/// meaning the payload-less variant whichever variant is declared first;
+/// `match` tests the pointer, values pass and return by value, `More(null)`
+/// is `End`, and an array of `Link`s is an array of pointers.
+#[test]
+fn niche_enums_are_their_pointer() {
+    check(
+        "niche",
+        r#"struct Node { value: i64, next: Link }
+enum Link { End, More(*Node) }
+enum Opt { Some(*Node), None }
+const NOTHING: Link = Link::End;
+fn sum(l: Link) -> i64 {
+    match l {
+        Link::End => { return 0; }
+        Link::More(n) => { return n.value + sum(n.next); }
+    }
+}
+fn first(l: Link) -> Opt {
+    match l {
+        Link::More(n) => { return Opt::Some(n); }
+        Link::End => { return Opt::None; }
+    }
+}
+fn show(o: Opt) -> i64 {
+    match o {
+        Opt::None => { return -1; }
+        Opt::Some(n) => { return n.value; }
+    }
+}
+fn main() -> i32 {
+    let c = new Node { value: 30, next: Link::End };
+    let b = new Node { value: 20, next: Link::More(c) };
+    let list = Link::More(new Node { value: 10, next: Link::More(b) });
+    print(sum(list), " ", sum(NOTHING), " ", sum(Link::More(null)));
+    print(show(first(list)), " ", show(first(Link::End)), " ", show(Opt::Some(null)));
+    let bare = *(&list as **Node);
+    print(bare.value, " ", *(&NOTHING as *u64));
+    let links = [Link::More(b), Link::End, Link::More(c)];
+    let ptrs = &links as *[*Node; 3];
+    print(ptrs[0].value, " ", ptrs[2].value, " ", ptrs[1] == null);
+    return 0;
+}
+"#,
+        "60 0 0\n10 -1 -1\n10 0\n20 30 true\n",
+        0,
+    );
+}
+
+/// A single-variant enum (LANGUAGE.md v2) has no tag: it is laid out as
+/// its payload (C struct layout from offset 0), matches without a test,
+/// and passes, returns and initialises consts like that payload.
+#[test]
+fn single_variant_enums_are_their_payload() {
+    check(
+        "single",
+        r#"enum Wrap { W(i64) }
+enum Pair { P(i32, f64) }
+enum Shape { Circle(f64), Rect(f64, f64) }
+const SEVEN: Wrap = Wrap::W(7);
+fn twice(p: Pair) -> Pair {
+    match p {
+        Pair::P(a, b) => { return Pair::P(a * 2, b * 2.0); }
+    }
+}
+fn get(w: Wrap) -> i64 {
+    match w {
+        Wrap::W(v) => { return v; }
+    }
+}
+fn main() -> i32 {
+    let w = Wrap::W(42);
+    print(get(w) + get(SEVEN), " ", *(&w as *i64), " ", *(&SEVEN as *i64));
+    let pairs = [Pair::P(1, 1.5), twice(Pair::P(3, 2.25))];
+    let raw = &pairs as *[f64; 4];
+    print(raw[1], " ", raw[3], " ", *(&pairs[1] as *i32));
+    match pairs[1] {
+        Pair::P(a, b) => { print(a, " ", b); }
+    }
+    let s = Shape::Rect(1.0, 2.0);
+    print(*(&s as *u32));
+    return 0;
+}
+"#,
+        "49 42 7\n1.5 4.5 6\n6 4.5\n1\n",
         0,
     );
 }

@@ -5,7 +5,7 @@
 //! hidden pointer passed first and returned in `rax`.
 
 use crate::codegen::repr::{scalar, Scalar};
-use crate::front::hir::{Program, TypeId, TypeKind};
+use crate::front::hir::{EnumLayout, Program, TypeId, TypeKind};
 
 /// How a function returns its result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +53,9 @@ fn leaves(prog: &Program, t: TypeId, base: u64, out: &mut Vec<(u64, bool)>, dept
         }
         TypeKind::Enum(e) => match prog.enums.get(e.idx()) {
             Some(d) if !d.c_like => {
-                out.push((base + d.tag_offset, false));
+                if d.layout == EnumLayout::Tagged {
+                    out.push((base + d.tag_offset, false));
+                }
                 for v in &d.variants {
                     for p in &v.payload {
                         leaves(prog, p.ty, base + p.offset, out, depth + 1);

@@ -13,8 +13,8 @@ use dwarfsmith::VarId;
 use crate::codegen::repr::{repr, Repr, Scalar};
 use crate::debuginfo::scopes::Scopes;
 use crate::front::hir::{
-    self, Block, CastKind, Expr, ExprKind, GlobalId, LocalId, Place, PlaceKind, Pos, Program, Stmt,
-    StmtKind, TypeId,
+    self, Block, CastKind, EnumLayout, Expr, ExprKind, GlobalId, LocalId, Place, PlaceKind, Pos,
+    Program, Stmt, StmtKind, TypeId,
 };
 
 /// Result of code generation (toyc's errors are strings).
@@ -94,6 +94,12 @@ pub trait Lower<'p> {
     fn tag_const(&mut self, variant: u32) -> R<Self::Val>;
     /// Stores the `u32` tag of `variant` at `a + tag_offset`.
     fn store_tag(&mut self, a: Self::Val, tag_offset: u64, variant: u32) -> R<()>;
+    /// Stores a null pointer at `a + offset` (the payload-less variant of
+    /// a niche enum).
+    fn store_null(&mut self, a: Self::Val, offset: u64) -> R<()>;
+    /// The condition "the pointer at `a + offset` is null" (which variant
+    /// of a niche enum is active).
+    fn is_null_at(&mut self, a: Self::Val, offset: u64) -> R<Self::Val>;
     /// `base + off`.
     fn offset(&mut self, base: Self::Val, off: u64) -> R<Self::Val>;
     /// The `u32` tag of an enum value (at `tag_offset` of a tagged union)
@@ -161,7 +167,15 @@ pub trait Lower<'p> {
                     ExprValue::S(self.tag_const(*variant)?)
                 } else {
                     let a = self.temp(e.ty)?;
-                    self.store_tag(a, def.tag_offset, *variant)?;
+                    match def.layout {
+                        EnumLayout::Niche { null_variant, .. } if null_variant == *variant => {
+                            self.store_null(a, def.payload_offset)?;
+                        }
+                        EnumLayout::Niche { .. } | EnumLayout::Single => {}
+                        EnumLayout::CLike | EnumLayout::Tagged => {
+                            self.store_tag(a, def.tag_offset, *variant)?;
+                        }
+                    }
                     let fields = def
                         .variants
                         .get(*variant as usize)
@@ -422,8 +436,9 @@ pub trait Lower<'p> {
         Ok(())
     }
 
-    /// `match`: a chain of tag tests, a trap for a tag no arm names, then
-    /// the arms, each copying its payload bindings into their slots.
+    /// `match`: a chain of tag tests (null tests for a niche enum, none
+    /// for a single-variant enum), a trap for a tag no arm names, then the
+    /// arms, each copying its payload bindings into their slots.
     fn match_stmt(
         &mut self,
         pos: Pos,
@@ -438,15 +453,48 @@ pub trait Lower<'p> {
             .enums
             .get(enum_id.idx())
             .ok_or("match on an unknown enum")?;
-        let (tag, addr) = self.enum_tag(v, def.tag_offset)?;
         let merge = self.new_block("match.end");
         let blocks: Vec<Self::Block> = arms.iter().map(|_| self.new_block("arm")).collect();
-        for (arm, blk) in arms.iter().zip(&blocks) {
-            let next = self.new_block("match.next");
-            let c = self.tag_is(tag, arm.variant)?;
-            self.branch(c, *blk, next);
-            self.switch_to(next);
-        }
+        let addr = match def.layout {
+            EnumLayout::CLike | EnumLayout::Tagged => {
+                let (tag, addr) = self.enum_tag(v, def.tag_offset)?;
+                for (arm, blk) in arms.iter().zip(&blocks) {
+                    let next = self.new_block("match.next");
+                    let c = self.tag_is(tag, arm.variant)?;
+                    self.branch(c, *blk, next);
+                    self.switch_to(next);
+                }
+                addr
+            }
+            EnumLayout::Niche { null_variant, .. } => {
+                let ExprValue::M(a) = v else {
+                    return Err("internal: a niche enum value not in memory".into());
+                };
+                let null = self.is_null_at(a, def.payload_offset)?;
+                for (arm, blk) in arms.iter().zip(&blocks) {
+                    let next = self.new_block("match.next");
+                    if arm.variant == null_variant {
+                        self.branch(null, *blk, next);
+                    } else {
+                        self.branch(null, next, *blk);
+                    }
+                    self.switch_to(next);
+                }
+                Some(a)
+            }
+            EnumLayout::Single => {
+                let ExprValue::M(a) = v else {
+                    return Err("internal: a single-variant enum value not in memory".into());
+                };
+                // The only variant is always active.
+                if let Some(blk) = blocks.first() {
+                    self.jump(*blk);
+                    let next = self.new_block("match.next");
+                    self.switch_to(next);
+                }
+                Some(a)
+            }
+        };
         self.emit_trap(TRAP_BAD_TAG)?;
         for (arm, blk) in arms.iter().zip(&blocks) {
             self.switch_to(*blk);

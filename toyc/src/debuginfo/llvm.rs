@@ -16,7 +16,10 @@ use crate::front::hir::Program;
 
 impl<'p, 'm> DebugInfo<'p, LlvmBackend<'m>> {
     /// Starts the compile unit in `module`; `builder` is the one toyc emits
-    /// function bodies with (the backend drives its debug location).
+    /// function bodies with (the backend drives its debug location). Niche
+    /// and single-variant enums get the C++-like encoding: dwarfsmith's
+    /// LLVM backend cannot write their variant parts yet (a default
+    /// discriminant or no tag).
     pub fn new_llvm(
         prog: &'p Program,
         src: &Path,
@@ -25,7 +28,7 @@ impl<'p, 'm> DebugInfo<'p, LlvmBackend<'m>> {
         builder: &'m LlvmBuilder<'m>,
     ) -> Result<Self, String> {
         let backend = LlvmBackend::new(module, LlvmOptions { dwarf_version }).map_err(ds_err)?;
-        let mut d = DebugInfo::start(prog, src, backend, "LLVM")?;
+        let mut d = DebugInfo::start(prog, src, backend, "LLVM", false)?;
         d.cx.set_llvm_builder(builder).map_err(ds_err)?;
         Ok(d)
     }

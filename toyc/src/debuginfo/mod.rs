@@ -20,13 +20,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use dwarfsmith::{
-    Backend, BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, EnumDesc, FieldDesc,
-    FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc, Language, LocToken, NamespaceId,
-    NominalKey, ScopeId, TaggedUnionDesc, TaggedUnionEncoding, TypeDesc, TypeRef, TypeScope,
-    TypeSource, TypedefDesc, VarId, VariantDesc,
+    Backend, BaseEncoding, CompileUnit, CompositeDesc, DebugContext, DeclLoc, Discriminant,
+    EnumDesc, FieldDesc, FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc, Language,
+    LocToken, NamespaceId, NominalKey, ScopeId, TagDesc, TaggedUnionDesc, TaggedUnionEncoding,
+    TypeDesc, TypeRef, TypeScope, TypeSource, TypedefDesc, VarId, VariantDesc,
 };
 
-use crate::front::hir::{self, Pos, Program, TypeId, TypeKind};
+use crate::front::hir::{self, EnumLayout, Pos, Program, TypeId, TypeKind};
 
 /// Tag bit of the frontend handles that stand for the *function type* behind
 /// a `fn(..)` pointer type (the pointer type itself is the plain `TypeId`).
@@ -35,6 +35,10 @@ const FN_SIG: u64 = 1 << 40;
 const KEY_STRUCT: u64 = 1 << 32;
 const KEY_ENUM: u64 = 2 << 32;
 const KEY_ALIAS: u64 = 3 << 32;
+const KEY_PRIM: u64 = 4 << 32;
+/// Tag bit of the frontend handles that stand for the *base type* under a
+/// Toy primitive's typedef (the primitive itself is the plain `TypeId`).
+const PRIM_BASE: u64 = 1 << 41;
 
 /// The column for debug info: columns past 65535 (the most DWARF consumers
 /// and LLVM keep) become 0, "unknown column", rather than an error.
@@ -66,6 +70,9 @@ pub struct HirTypes<'p> {
     file: FileId,
     namespaces: HashMap<Vec<String>, NamespaceId>,
     crate_hash: u64,
+    /// The backend writes variant parts with a default discriminant or
+    /// without a tag (dwarfsmith's LLVM backend does not yet).
+    variant_parts: bool,
 }
 
 impl HirTypes<'_> {
@@ -94,6 +101,13 @@ fn fty(t: TypeId) -> FrontendTy {
     FrontendTy(u64::from(t.0))
 }
 
+/// The base type under primitive `t`'s typedef: the type of tags and of
+/// C-like enums' values (gdb reads a variant part's tag wrongly through a
+/// typedef until something else has resolved that typedef).
+fn base_of(t: TypeId) -> FrontendTy {
+    FrontendTy(PRIM_BASE | u64::from(t.0))
+}
+
 /// The debug-info name of a base type, or `None` if `kind` is not one.
 fn base(kind: &TypeKind) -> Option<TypeDesc> {
     let (name, size, encoding) = match kind {
@@ -118,6 +132,48 @@ fn base(kind: &TypeKind) -> Option<TypeDesc> {
     })
 }
 
+/// Where a tagged enum's tag is: the `u32` tag, the pointer of a niche
+/// enum (as a `u64`: null selects the payload-less variant), or none for a
+/// single-variant enum.
+fn enum_tag(e: &hir::EnumDef) -> Option<TagDesc> {
+    match e.layout {
+        EnumLayout::CLike | EnumLayout::Tagged => Some(TagDesc {
+            offset: e.tag_offset,
+            ty: base_of(TypeId::U32),
+        }),
+        EnumLayout::Niche { .. } => Some(TagDesc {
+            offset: e.payload_offset,
+            ty: base_of(TypeId::U64),
+        }),
+        EnumLayout::Single => None,
+    }
+}
+
+/// The tag values that select variant `i` of `e`.
+fn discriminant(e: &hir::EnumDef, i: usize) -> Discriminant {
+    match e.layout {
+        EnumLayout::Niche { null_variant, .. } if null_variant as usize == i => {
+            Discriminant::Value(0)
+        }
+        EnumLayout::Niche { .. } | EnumLayout::Single => Discriminant::Default,
+        EnumLayout::CLike | EnumLayout::Tagged => Discriminant::Value(i as i128),
+    }
+}
+
+/// How a tagged enum is encoded: the C++-like struct for the tagged layout
+/// (every debugger shows it); a variant part for the niche and
+/// single-variant layouts (gdb then prints only the active variant), unless
+/// the backend cannot write their variant parts (`variant_parts` false:
+/// the C++-like struct, whose payload union shows every variant).
+fn encoding(e: &hir::EnumDef, variant_parts: bool) -> TaggedUnionEncoding {
+    match e.layout {
+        EnumLayout::Niche { .. } | EnumLayout::Single if variant_parts => {
+            TaggedUnionEncoding::VariantPart
+        }
+        _ => TaggedUnionEncoding::CppLike,
+    }
+}
+
 impl TypeSource for HirTypes<'_> {
     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
         let types = &self.prog.types;
@@ -133,10 +189,29 @@ impl TypeSource for HirTypes<'_> {
                 variadic: false,
             });
         }
+        if ty.0 & PRIM_BASE != 0 {
+            let id = TypeId((ty.0 & !PRIM_BASE) as u32);
+            return base(types.kind(id))
+                .ok_or_else(|| format!("type #{} is not a primitive", id.0));
+        }
         let id = TypeId(ty.0 as u32);
         let kind = types.kind(id);
-        if let Some(b) = base(kind) {
-            return Ok(b);
+        match base(kind) {
+            // lldb names a base type after the C type of its encoding and
+            // size (`long` for `i64`): a typedef keeps the Toy name in lldb;
+            // gdb, which strips it in `ptype`, finds the same name on the
+            // base type. `bool` is its own C name.
+            Some(TypeDesc::Base { name, .. }) if name != "bool" => {
+                return Ok(TypeDesc::Typedef(TypedefDesc {
+                    key: self.key(KEY_PRIM, id.0),
+                    name,
+                    scope: TypeScope::Unit,
+                    target: base_of(id),
+                    decl: None,
+                }));
+            }
+            Some(b) => return Ok(b),
+            None => {}
         }
         Ok(match kind {
             TypeKind::Unit => return Err("the unit type has no debug-info type".into()),
@@ -189,7 +264,7 @@ impl TypeSource for HirTypes<'_> {
                         generic_args: vec![],
                         name: e.path.name.clone(),
                         scope: self.scope(&e.path.module),
-                        underlying: fty(TypeId::U32),
+                        underlying: base_of(TypeId::U32),
                         size: 4,
                         align: 4,
                         enumerators: e
@@ -210,17 +285,14 @@ impl TypeSource for HirTypes<'_> {
                         size: e.size,
                         align: e.align as u32,
 
-                        tag: Some(dwarfsmith::TagDesc {
-                            offset: e.tag_offset,
-                            ty: fty(TypeId::U32),
-                        }),
+                        tag: enum_tag(e),
                         variants: e
                             .variants
                             .iter()
                             .enumerate()
                             .map(|(i, v)| VariantDesc {
                                 name: v.name.clone(),
-                                discriminant: (i as u64).into(),
+                                discriminant: discriminant(e, i),
                                 fields: v
                                     .payload
                                     .iter()
@@ -236,7 +308,7 @@ impl TypeSource for HirTypes<'_> {
                                     .collect(),
                             })
                             .collect(),
-                        encoding: TaggedUnionEncoding::CppLike,
+                        encoding: encoding(e, self.variant_parts),
                         decl: self.decl(e.pos),
                         template_params: Vec::new(),
                     })
@@ -267,8 +339,16 @@ pub struct DebugInfo<'p, B: Backend> {
 impl<'p, B: Backend> DebugInfo<'p, B> {
     /// Starts the compile unit for `src` (the path as given on the command
     /// line) on `backend`, creates a namespace per module and describes every
-    /// named type. `codegen` names the code generator in the producer.
-    pub fn start(prog: &'p Program, src: &Path, backend: B, codegen: &str) -> Result<Self, String> {
+    /// named type. `codegen` names the code generator in the producer;
+    /// `variant_parts`: the backend writes the variant parts of niche and
+    /// single-variant enums (see [`encoding`]).
+    pub fn start(
+        prog: &'p Program,
+        src: &Path,
+        backend: B,
+        codegen: &str,
+        variant_parts: bool,
+    ) -> Result<Self, String> {
         let comp_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
         let cu = CompileUnit {
             producer: format!("toyc {} (dwarfsmith, {codegen})", env!("CARGO_PKG_VERSION")),
@@ -304,6 +384,7 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
                 file,
                 namespaces,
                 crate_hash,
+                variant_parts,
             },
             file,
         };

@@ -142,11 +142,13 @@ impl Ev<'_> {
             }
             ExprKind::EnumValue(eid, v, args) => {
                 let mut buf = vec![0u8; size];
-                put(&mut buf, 0, &v.to_le_bytes());
-                let var = self
-                    .enums
-                    .get(eid.idx())
-                    .and_then(|d| d.variants.get(*v as usize));
+                let def = self.enums.get(eid.idx());
+                // Niche and single-variant enums have no tag: the null
+                // variant of a niche enum is all zeros.
+                if def.is_none_or(|d| matches!(d.layout, EnumLayout::CLike | EnumLayout::Tagged)) {
+                    put(&mut buf, 0, &v.to_le_bytes());
+                }
+                let var = def.and_then(|d| d.variants.get(*v as usize));
                 for (i, x) in args.iter().enumerate() {
                     let off = var.and_then(|v| v.payload.get(i)).map_or(0, |p| p.offset);
                     put(&mut buf, off, &self.eval(x)?);

@@ -122,9 +122,31 @@ pub struct FieldDef {
     pub pos: Pos,
 }
 
+/// How an enum is laid out (LANGUAGE.md, "Items").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumLayout {
+    /// No variant has a payload: a bare `u32` tag (size 4).
+    CLike,
+    /// A `u32` tag at `tag_offset`, payloads from `payload_offset`.
+    Tagged,
+    /// Two variants, one without payload and one whose payload is a single
+    /// `*T`: the pointer alone at offset 0 (8 bytes); null means
+    /// `null_variant`, any other value `ptr_variant`.
+    Niche {
+        /// The variant without payload (the null pointer).
+        null_variant: u32,
+        /// The variant whose payload is the pointer.
+        ptr_variant: u32,
+    },
+    /// One variant, with a payload: no tag, laid out as the payload (its
+    /// values in C struct layout from offset 0).
+    Single,
+}
+
 /// An enum. C-like enums (no payloads) are a bare `u32` tag (size 4).
 /// Tagged unions: tag `u32` at offset 0, payload fields at absolute byte
-/// offsets starting at `payload_offset`.
+/// offsets starting at `payload_offset`; niche and single-variant enums
+/// have no tag ([`EnumLayout`]).
 #[derive(Debug, Clone)]
 pub struct EnumDef {
     /// Qualified name.
@@ -137,13 +159,16 @@ pub struct EnumDef {
     pub variants: Vec<VariantDef>,
     /// No variant has a payload.
     pub c_like: bool,
+    /// The layout chosen for it.
+    pub layout: EnumLayout,
     /// Size in bytes.
     pub size: u64,
-    /// Alignment in bytes (at least 4).
+    /// Alignment in bytes (at least 4 for C-like and tagged enums).
     pub align: u64,
-    /// Offset of the `u32` tag (always 0).
+    /// Offset of the `u32` tag (always 0; meaningless without a tag).
     pub tag_offset: u64,
-    /// Offset where payloads start (4 for C-like enums).
+    /// Offset where payloads start (4 for C-like enums, 0 for niche and
+    /// single-variant enums).
     pub payload_offset: u64,
 }
 

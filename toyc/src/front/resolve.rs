@@ -166,6 +166,7 @@ impl<'a> Cx<'a> {
                     ty,
                     variants: Vec::new(),
                     c_like: true,
+                    layout: EnumLayout::CLike,
                     size: 4,
                     align: 4,
                     tag_offset: 0,
@@ -409,8 +410,10 @@ impl<'a> Cx<'a> {
                     payload,
                 });
             }
+            let layout = self.enum_layout(&out);
             if let Some(e) = self.enums.get_mut(i) {
-                e.c_like = out.iter().all(|v| v.payload.is_empty());
+                e.c_like = layout == EnumLayout::CLike;
+                e.layout = layout;
                 e.variants = out;
             }
         }
@@ -436,6 +439,30 @@ impl<'a> Cx<'a> {
             self.layout_at(ty, pos)?;
         }
         self.resolve_signatures()
+    }
+
+    /// The layout of an enum with these variants (aliases already
+    /// resolved): C-like without payloads, niche for `{ A, B(*T) }` (either
+    /// order), tag-less for one variant with a payload, tagged otherwise.
+    fn enum_layout(&self, vars: &[VariantDef]) -> EnumLayout {
+        if vars.iter().all(|v| v.payload.is_empty()) {
+            return EnumLayout::CLike;
+        }
+        if let [_] = vars {
+            return EnumLayout::Single;
+        }
+        let is_ptr = |v: &VariantDef| matches!(v.payload.as_slice(), [p] if matches!(self.types.rkind(p.ty), TypeKind::Ptr(_)));
+        match vars {
+            [a, b] if a.payload.is_empty() && is_ptr(b) => EnumLayout::Niche {
+                null_variant: 0,
+                ptr_variant: 1,
+            },
+            [a, b] if b.payload.is_empty() && is_ptr(a) => EnumLayout::Niche {
+                null_variant: 1,
+                ptr_variant: 0,
+            },
+            _ => EnumLayout::Tagged,
+        }
     }
 
     fn params(&mut self, m: usize, ps: &[ast::Param]) -> Res<Vec<(String, Pos, TypeId)>> {

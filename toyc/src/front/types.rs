@@ -2,7 +2,7 @@
 //! resolution, canonical (alias-free) forms and C layout. Everything that
 //! walks chains of types is iterative (explicit stacks).
 
-use crate::front::hir::{AliasId, EnumDef, EnumId, StructDef, StructId};
+use crate::front::hir::{AliasId, EnumDef, EnumId, EnumLayout, StructDef, StructId};
 use std::collections::HashMap;
 
 /// Index into [`TypeTable`].
@@ -523,35 +523,74 @@ impl TypeTable {
                 let Some(e) = enums.get_mut(eid.idx()) else {
                     return Err(too_large);
                 };
-                let mut palign = 1u64;
-                for v in &e.variants {
-                    for p in &v.payload {
-                        palign = palign.max(self.layout(p.ty).align);
-                    }
+                match e.layout {
+                    EnumLayout::CLike | EnumLayout::Tagged => self.tagged_layout(e)?,
+                    EnumLayout::Niche { .. } | EnumLayout::Single => self.tagless_layout(e)?,
                 }
-                let poff = round_up(4, palign);
-                let mut end = 4u64;
-                for v in e.variants.iter_mut() {
-                    let mut off = poff;
-                    for p in v.payload.iter_mut() {
-                        let pl = self.layout(p.ty);
-                        off = round_up(off, pl.align);
-                        p.offset = off;
-                        off = off.checked_add(pl.size).ok_or(too_large.clone())?;
-                    }
-                    end = end.max(off);
-                }
-                let align = palign.max(4);
-                e.payload_offset = if e.c_like { 4 } else { poff };
-                e.size = round_up(end, align);
-                e.align = align;
-                l(e.size, align)
             }
         };
         if layout.size > MAX_TYPE_SIZE {
             return Err(too_large);
         }
         Ok(layout)
+    }
+
+    /// The layout of a C-like enum or a tagged union: a `u32` tag at 0, the
+    /// payloads from the first offset aligned for the most-aligned one.
+    fn tagged_layout(&self, e: &mut EnumDef) -> Result<Layout, LayoutError> {
+        let too_large = LayoutError::TooLarge(e.ty);
+        let mut palign = 1u64;
+        for v in &e.variants {
+            for p in &v.payload {
+                palign = palign.max(self.layout(p.ty).align);
+            }
+        }
+        let poff = round_up(4, palign);
+        let mut end = 4u64;
+        for v in e.variants.iter_mut() {
+            let mut off = poff;
+            for p in v.payload.iter_mut() {
+                let pl = self.layout(p.ty);
+                off = round_up(off, pl.align);
+                p.offset = off;
+                off = off.checked_add(pl.size).ok_or(too_large.clone())?;
+            }
+            end = end.max(off);
+        }
+        let align = palign.max(4);
+        e.payload_offset = if e.c_like { 4 } else { poff };
+        e.size = round_up(end, align);
+        e.align = align;
+        Ok(Layout {
+            size: e.size,
+            align,
+        })
+    }
+
+    /// The layout of a niche or single-variant enum: no tag, each
+    /// variant's payload values in C struct layout from offset 0 (a niche
+    /// enum is its pointer: 8 bytes).
+    fn tagless_layout(&self, e: &mut EnumDef) -> Result<Layout, LayoutError> {
+        let too_large = LayoutError::TooLarge(e.ty);
+        let (mut end, mut align) = (0u64, 1u64);
+        for v in e.variants.iter_mut() {
+            let mut off = 0u64;
+            for p in v.payload.iter_mut() {
+                let pl = self.layout(p.ty);
+                off = round_up(off, pl.align);
+                p.offset = off;
+                off = off.checked_add(pl.size).ok_or(too_large.clone())?;
+                align = align.max(pl.align);
+            }
+            end = end.max(off);
+        }
+        e.payload_offset = 0;
+        e.size = round_up(end, align);
+        e.align = align;
+        Ok(Layout {
+            size: e.size,
+            align,
+        })
     }
 }
 

@@ -143,6 +143,7 @@ fn failure_report_names_program_debugger_check_and_output() {
             line: 3,
             text: "$1 = 6".into(),
         }],
+        check_nots: Vec::new(),
     };
     let session = Session {
         debugger: Debugger::Gdb,
@@ -181,6 +182,7 @@ fn timeout_is_a_failure_even_if_checks_match() {
             line: 2,
             text: "[...]".into(),
         }],
+        check_nots: Vec::new(),
     };
     let session = Session {
         debugger: Debugger::Lldb,
@@ -201,4 +203,76 @@ fn debugger_command_lines() {
     assert_eq!(gdb, ["-batch", "-nx", "-x", "c", "e"]);
     let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("e"));
     assert_eq!(lldb, ["-b", "--no-lldbinit", "-s", "c", "e"]);
+}
+
+#[test]
+fn check_not_belongs_to_the_command_before_it() {
+    let d = parse_directives(
+        "// gdb-check-not: stray\n// gdb-command: run\n// gdb-command: print x\n\
+         // gdb-check: $1 = 1\n// gdb-check-not: More\n// lldb-command: v x\n// lldb-check-not: End\n",
+    );
+    let cmds: Vec<Option<usize>> = d.gdb.check_nots.iter().map(|n| n.command).collect();
+    assert_eq!(cmds, vec![None, Some(1)]);
+    assert_eq!(d.gdb.check_nots[1].directive.text, "More");
+    assert_eq!(d.gdb.checks.len(), 1, "a check-not is not a check");
+    assert_eq!(d.lldb.check_nots[0].command, Some(0));
+}
+
+#[test]
+fn markers_bracket_only_commands_with_check_nots() {
+    let d = parse_directives(
+        "// gdb-command: run\n// gdb-command: print x\n// gdb-check-not: More\n// gdb-command: bt\n\
+         // lldb-command: v x\n// lldb-check-not: End\n",
+    );
+    assert_eq!(
+        commands_with_markers(Debugger::Gdb, &d.gdb),
+        vec![
+            "run",
+            "echo @@check-not begin 1@@\\n",
+            "print x",
+            "echo @@check-not end 1@@\\n",
+            "bt"
+        ]
+    );
+    assert_eq!(
+        commands_with_markers(Debugger::Lldb, &d.lldb),
+        vec![
+            "script print(\"@@check-not begin 0@@\")",
+            "v x",
+            "script print(\"@@check-not end 0@@\")"
+        ]
+    );
+}
+
+/// An lldb transcript: the marker commands are echoed, then print.
+const LLDB_OUT: &str = "(lldb) script print(\"@@check-not begin 0@@\")\n@@check-not begin 0@@\n\
+    (lldb) v x\n(Link) x = {}\n(lldb) script print(\"@@check-not end 0@@\")\n@@check-not end 0@@\n\
+    (lldb) v y\n(Link) y = End\n";
+
+#[test]
+fn command_output_is_the_text_between_the_markers() {
+    assert_eq!(
+        command_output(LLDB_OUT, 0, "v x"),
+        Some(vec!["(Link) x = {}"])
+    );
+    assert_eq!(command_output(LLDB_OUT, 1, "v y"), None);
+}
+
+#[test]
+fn check_not_fails_only_on_text_in_its_commands_output() {
+    let d = parse_directives("// lldb-command: v x\n// lldb-check-not: End\n");
+    // `End` appears after the end marker only: passes.
+    assert_eq!(check_nots_failure(LLDB_OUT, &d.lldb), None);
+    let d = parse_directives("// lldb-command: v x\n// lldb-check-not: x = {\n");
+    let report = check_nots_failure(LLDB_OUT, &d.lldb).expect("the text is there");
+    assert!(report.contains("(Link) x = {}"), "{report}");
+    // The command's own echo does not count.
+    let d = parse_directives("// lldb-command: v x\n// lldb-check-not: v x\n");
+    assert_eq!(check_nots_failure(LLDB_OUT, &d.lldb), None);
+    // No output of the command (the session stopped before it): a failure.
+    let d = parse_directives("// lldb-command: v x\n// lldb-check-not: End\n");
+    assert!(check_nots_failure("(lldb) v x\n", &d.lldb).is_some());
+    // A check-not before any command: a failure.
+    let d = parse_directives("// lldb-check-not: End\n// lldb-command: v x\n");
+    assert!(check_nots_failure(LLDB_OUT, &d.lldb).is_some());
 }

@@ -21,7 +21,11 @@
 //!   (trimmed) check; runs of whitespace compare equal;
 //! - `[...]` in a check matches any text (possibly empty) within that line, so a
 //!   check that should match in the middle of a line starts and/or ends with
-//!   `[...]`.
+//!   `[...]`;
+//! - `// gdb-check-not: TEXT` (or `lldb-check-not:`) says TEXT must not appear
+//!   in the output of the command just before it: the harness brackets that
+//!   command with printed markers (gdb `echo`, lldb `script print`) and
+//!   searches the lines between them (lldb's echo of the command excluded).
 //!
 //! Note: in batch mode both gdb (`-batch -x`) and lldb (`-b -s`) stop executing the
 //! command file at the first command that fails; the later checks then fail and the
@@ -33,8 +37,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod check_not;
 pub mod dwarf;
 mod toyc;
+pub use check_not::*;
 pub use toyc::*;
 
 /// How long one debugger session may run before it is killed.
@@ -112,11 +118,21 @@ pub struct Directive {
     pub text: String,
 }
 
+/// A `// <dbg>-check-not: TEXT` line: TEXT must not appear in the output of
+/// command number `command` (the last command directive before it; `None`
+/// if there was none, which is an error in the program).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckNot {
+    pub directive: Directive,
+    pub command: Option<usize>,
+}
+
 /// The commands and checks for one debugger.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Script {
     pub commands: Vec<Directive>,
     pub checks: Vec<Directive>,
+    pub check_nots: Vec<CheckNot>,
 }
 
 /// All directives of one program.
@@ -135,11 +151,19 @@ impl Directives {
     }
 }
 
+/// The kinds of directive lines.
+#[derive(Clone, Copy)]
+enum Kind {
+    Command,
+    Check,
+    CheckNot,
+}
+
 /// Parses the debugger directives of a Toy source file.
 ///
 /// A directive is a line whose first non-blank characters are `//`, followed by
-/// optional blanks, `gdb-command:`, `gdb-check:`, `lldb-command:` or
-/// `lldb-check:`. The text after the colon, trimmed, is the directive's text.
+/// optional blanks, `gdb-command:`, `gdb-check:`, `gdb-check-not:`,
+/// `lldb-command:`, `lldb-check:` or `lldb-check-not:`. The text after the colon, trimmed, is the directive's text.
 /// Only whole-line comments count; `//` after code does not start a directive.
 pub fn parse_directives(source: &str) -> Directives {
     let mut out = Directives::default();
@@ -148,13 +172,15 @@ pub fn parse_directives(source: &str) -> Directives {
             continue;
         };
         let comment = comment.trim_start();
-        let kinds: [(&str, Debugger, bool); 4] = [
-            ("gdb-command:", Debugger::Gdb, true),
-            ("gdb-check:", Debugger::Gdb, false),
-            ("lldb-command:", Debugger::Lldb, true),
-            ("lldb-check:", Debugger::Lldb, false),
+        let kinds: [(&str, Debugger, Kind); 6] = [
+            ("gdb-command:", Debugger::Gdb, Kind::Command),
+            ("gdb-check:", Debugger::Gdb, Kind::Check),
+            ("gdb-check-not:", Debugger::Gdb, Kind::CheckNot),
+            ("lldb-command:", Debugger::Lldb, Kind::Command),
+            ("lldb-check:", Debugger::Lldb, Kind::Check),
+            ("lldb-check-not:", Debugger::Lldb, Kind::CheckNot),
         ];
-        for (prefix, debugger, is_command) in kinds {
+        for (prefix, debugger, kind) in kinds {
             if let Some(rest) = comment.strip_prefix(prefix) {
                 let directive = Directive {
                     line: idx + 1,
@@ -164,10 +190,13 @@ pub fn parse_directives(source: &str) -> Directives {
                     Debugger::Gdb => &mut out.gdb,
                     Debugger::Lldb => &mut out.lldb,
                 };
-                if is_command {
-                    script.commands.push(directive);
-                } else {
-                    script.checks.push(directive);
+                match kind {
+                    Kind::Command => script.commands.push(directive),
+                    Kind::Check => script.checks.push(directive),
+                    Kind::CheckNot => script.check_nots.push(CheckNot {
+                        directive,
+                        command: script.commands.len().checked_sub(1),
+                    }),
                 }
                 break;
             }
@@ -413,7 +442,7 @@ pub fn check_session(
         ))
     } else {
         match match_checks(&session.output, &checks) {
-            Ok(_) => None,
+            Ok(_) => check_nots_failure(&session.output, script),
             Err(failure) => {
                 let check = &script.checks[failure.check_index];
                 let mut s = format!(
@@ -483,7 +512,7 @@ pub fn check_program(
             ));
             continue;
         }
-        let commands: Vec<&str> = script.commands.iter().map(|c| c.text.as_str()).collect();
+        let commands = commands_with_markers(debugger, script);
         let dir = work_dir.join(debugger.name());
         match run_debugger(debugger, exe, &commands, &dir, DEBUGGER_TIMEOUT) {
             Ok(session) => failures.extend(check_session(program, label, script, &session)),

@@ -133,9 +133,16 @@ pub fn compile(toyc: &Path, src: &Path, out: &Path, backend: &str) -> Result<(),
     Ok(())
 }
 
-/// Compiles `program` with every backend and checks it in both debuggers.
-/// Panics with all failure reports.
-pub fn test_program(manifest_dir: &Path, programs_dir: &Path, work_root: &Path, name: &str) {
+/// Compiles `program` with every backend and checks it in both debuggers
+/// (with `--backend llvm`, not if `llvm_skip` gives a reason: only the
+/// DWARF gates run then). Panics with all failure reports.
+pub fn test_program(
+    manifest_dir: &Path,
+    programs_dir: &Path,
+    work_root: &Path,
+    name: &str,
+    llvm_skip: Option<&str>,
+) {
     let program = programs_dir.join(format!("{name}.toy"));
     let source = fs::read_to_string(&program)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", program.display()));
@@ -168,6 +175,10 @@ pub fn test_program(manifest_dir: &Path, programs_dir: &Path, work_root: &Path, 
                     program.display()
                 ));
             }
+        }
+        if let (Some(why), "llvm") = (llvm_skip, backend) {
+            eprintln!("{name} [llvm]: debugger directives not run: {why}");
+            continue;
         }
         failures.extend(check_program(
             &program,

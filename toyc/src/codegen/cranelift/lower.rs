@@ -114,6 +114,22 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
         Ok(())
     }
 
+    fn store_null(&mut self, a: Value, offset: u64) -> R<()> {
+        let null = self.b.ins().iconst(types::I64, 0);
+        self.b
+            .ins()
+            .store(MemFlagsData::new(), null, a, offset as i32);
+        Ok(())
+    }
+
+    fn is_null_at(&mut self, a: Value, offset: u64) -> R<Value> {
+        let p = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::new(), a, offset as i32);
+        Ok(self.b.ins().icmp_imm_s(IntCC::Equal, p, 0))
+    }
+
     fn offset(&mut self, base: Value, off: u64) -> R<Value> {
         Ok(self.b.ins().iadd_imm_s(base, off as i64))
     }

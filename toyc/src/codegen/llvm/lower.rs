@@ -106,6 +106,17 @@ impl<'a, 'm, 'p> Lower<'p> for LCg<'a, 'm, 'p> {
         self.ir.store(tag, ta)
     }
 
+    fn store_null(&mut self, a: Val<'m>, offset: u64) -> R<()> {
+        let pa = self.ir.offset_c(a, offset)?;
+        self.ir.store(self.ir.null(), pa)
+    }
+
+    fn is_null_at(&mut self, a: Val<'m>, offset: u64) -> R<Val<'m>> {
+        let ir = self.ir;
+        let p = ir.load(ir.ptr(), ir.offset_c(a, offset)?, false)?;
+        ir.icmp(IP::LLVMIntEQ, p, ir.null())
+    }
+
     fn offset(&mut self, base: Val<'m>, off: u64) -> R<Val<'m>> {
         self.ir.offset_c(base, off)
     }

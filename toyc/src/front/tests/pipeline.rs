@@ -91,6 +91,45 @@ fn enum_layout() {
 }
 
 #[test]
+fn niche_and_single_variant_layouts() {
+    let p = ok("struct N { v: i64 }\ntype NP = *N;\n\
+                enum Link { End, More(*N) }\nenum Opt { Some(NP), None }\n\
+                enum Wrap { W(i64) }\nenum Pair { P(u8, f32, u8) }\nenum Byte { B(u8) }\n\
+                enum Two { A(*N), B(*N) }\nenum F { A, B(fn(i64) -> i64) }\nenum G { A, B(*N, u8) }\n\
+                fn main() -> i32 { return 0; }");
+    let e = |name: &str| {
+        p.enums
+            .iter()
+            .find(|e| e.path.name == name)
+            .unwrap_or_else(|| panic!("no enum {name}"))
+    };
+    let link = e("Link");
+    let niche = |null_variant, ptr_variant| EnumLayout::Niche {
+        null_variant,
+        ptr_variant,
+    };
+    assert_eq!(link.layout, niche(0, 1));
+    assert_eq!((link.size, link.align), (8, 8));
+    assert_eq!(link.variants[1].payload[0].offset, 0);
+    // Either order, and through an alias of a pointer.
+    assert_eq!(e("Opt").layout, niche(1, 0));
+    assert_eq!((e("Opt").size, e("Opt").align), (8, 8));
+    for (name, size, align) in [("Wrap", 8, 8), ("Pair", 12, 4), ("Byte", 1, 1)] {
+        let d = e(name);
+        assert_eq!(d.layout, EnumLayout::Single, "{name}");
+        assert_eq!((d.size, d.align), (size, align), "{name}");
+    }
+    let pair = &e("Pair").variants[0].payload;
+    let offs: Vec<u64> = pair.iter().map(|f| f.offset).collect();
+    assert_eq!(offs, vec![0, 4, 8]);
+    // Not niches: two payloads, a function pointer, a pointer and more.
+    for (name, size) in [("Two", 16), ("F", 16), ("G", 24)] {
+        assert_eq!(e(name).layout, EnumLayout::Tagged, "{name}");
+        assert_eq!(e(name).size, size, "{name}");
+    }
+}
+
+#[test]
 fn aliases_are_distinct_but_transparent() {
     let p = ok("type Id = i64;\ntype P = *Id;\n\
                 fn f(x: Id) -> i64 { let y: i64 = x; let q: P = &y; return *q + x; }\n\
