@@ -4,6 +4,8 @@
 //! part of a tagged union (through the C++ shim); and member function
 //! definitions (`DW_AT_specification`).
 
+use std::collections::HashSet;
+
 use llvm_sys::core::{LLVMConstIntOfArbitraryPrecision, LLVMIntTypeInContext};
 use llvm_sys::debuginfo::*;
 use llvm_sys::prelude::*;
@@ -79,13 +81,14 @@ fn pattern(v: DiscrValue) -> u128 {
 fn expand(rs: &[(DiscrValue, DiscrValue)], used: u128) -> Result<Vec<DiscrValue>> {
     let mut total = used;
     for &(lo, hi) in rs {
-        // Values in one range: hi - lo + 1, None when lo > hi or overflow.
+        // Values in one range: hi - lo + 1 (saturating: a full 128-bit
+        // range has 2^128), None when lo > hi or the signedness differs.
         let n = match (lo, hi) {
             (DiscrValue::Unsigned(a), DiscrValue::Unsigned(b)) => {
-                b.checked_sub(a).and_then(|d| d.checked_add(1))
+                b.checked_sub(a).map(|d| d.saturating_add(1))
             }
             (DiscrValue::Signed(a), DiscrValue::Signed(b)) if a <= b => {
-                Some((b as u128).wrapping_sub(a as u128)).and_then(|d| d.checked_add(1))
+                Some((b as u128).wrapping_sub(a as u128).saturating_add(1))
             }
             _ => None,
         };
@@ -116,6 +119,25 @@ fn expand(rs: &[(DiscrValue, DiscrValue)], used: u128) -> Result<Vec<DiscrValue>
         }
     }
     Ok(out)
+}
+
+/// The scope of a data or variant member named `name` of the composite
+/// `temp`. LLVM uniques the `DW_TAG_member`s of a type with an identifier by
+/// name alone (`isODRMember`), so a second member of the same name (the
+/// copies of an expanded discriminant range, a repeated variant or field
+/// name) would become the first one, offset and discriminant included.
+/// Those repeats are scoped nowhere instead: a data member's scope is not
+/// written to the DWARF, its place among the elements is.
+fn member_scope<'a>(
+    seen: &mut HashSet<&'a str>,
+    name: &'a str,
+    temp: LLVMMetadataRef,
+) -> LLVMMetadataRef {
+    if name.is_empty() || seen.insert(name) {
+        temp
+    } else {
+        std::ptr::null_mut()
+    }
 }
 
 /// LLVM 19 writes a `DW_AT_discr_value` with `getZExtValue`/`getSExtValue`,
@@ -332,12 +354,13 @@ impl LlvmBackend<'_> {
     /// The variant part of a tagged union: the discriminant member (if any)
     /// and the variant members, all scoped in the (temporary) stub. Ranges
     /// of tag values become one variant member per value.
-    fn variant_part(
+    fn variant_part<'a>(
         &self,
         temp: LLVMMetadataRef,
         info: &StubInfo,
-        members: &[MemberInfo<'_>],
-        vp: &VariantPartInfo<'_>,
+        members: &[MemberInfo<'a>],
+        vp: &VariantPartInfo<'a>,
+        seen: &mut HashSet<&'a str>,
     ) -> Result<LLVMMetadataRef> {
         let discr = match vp.discr_member {
             None => None,
@@ -352,23 +375,22 @@ impl LlvmBackend<'_> {
             },
         };
         let (discr_md, tag_bits) = match discr {
-            Some(d) => (self.member(temp, d)?, bits(d.size)?),
+            Some(d) => (
+                self.member(member_scope(seen, d.name, temp), d)?,
+                bits(d.size)?,
+            ),
             None => (std::ptr::null_mut(), 0),
         };
         let mut used = 0u128;
         let mut elems = Vec::with_capacity(vp.variants.len());
         for v in vp.variants {
-            // LLVM uniques the members of a type with an identifier by
-            // name alone, which would fold the copies of an expanded range
-            // into one: those copies are scoped nowhere (a member's scope
-            // is not written to DWARF) so each value keeps its own node.
-            let (values, scope) = match (discr, v.discriminant) {
-                (None, _) | (_, DiscrInfo::Default) => (vec![None], temp),
-                (Some(_), DiscrInfo::Value(x)) => (vec![Some(x)], temp),
+            let values = match (discr, v.discriminant) {
+                (None, _) | (_, DiscrInfo::Default) => vec![None],
+                (Some(_), DiscrInfo::Value(x)) => vec![Some(x)],
                 (Some(_), DiscrInfo::Ranges(rs)) => {
                     let vals = expand(rs, used)?;
                     used += vals.len() as u128;
-                    (vals.into_iter().map(Some).collect(), std::ptr::null_mut())
+                    vals.into_iter().map(Some).collect()
                 }
             };
             let m = &v.member;
@@ -379,6 +401,7 @@ impl LlvmBackend<'_> {
                 if let Some(x) = x {
                     check_discriminant_width(x, m.name)?;
                 }
+                let scope = member_scope(seen, m.name, temp);
                 let value = match x {
                     Some(x) => self.const_int(tag_bits, x, m.name)?,
                     None => std::ptr::null_mut(),
@@ -435,14 +458,15 @@ impl LlvmBackend<'_> {
         for b in body.bases {
             elems.push(self.inheritance(temp, b)?);
         }
+        let mut seen = HashSet::with_capacity(body.members.len());
         for (i, m) in body.members.iter().enumerate() {
             if vp.is_some_and(|vp| vp.discr_member == Some(i)) {
                 continue;
             }
-            elems.push(self.member(temp, m)?);
+            elems.push(self.member(member_scope(&mut seen, m.name, temp), m)?);
         }
         if let Some(vp) = vp {
-            elems.push(self.variant_part(temp, info, body.members, vp)?);
+            elems.push(self.variant_part(temp, info, body.members, vp, &mut seen)?);
         }
         for s in body.statics {
             elems.push(self.static_member(temp, s)?);
