@@ -57,6 +57,7 @@ mod object;
 mod scopes;
 mod shim;
 mod types;
+mod variants;
 
 /// The llvm-sys bindings of the selected LLVM (llvm-sys 191 with feature
 /// `llvm19` alone), so a frontend links the same LLVM as the backend
@@ -70,8 +71,8 @@ pub use llvm_sys_191 as sys;
 pub use llvm_sys_221 as sys;
 
 pub use builder::{IntCompare, LlvmBuilder};
-pub use classes::MAX_EXPANDED_DISCRIMINANTS;
 pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
+pub use variants::MAX_EXPANDED_DISCRIMINANTS;
 
 use std::ffi::c_char;
 
