@@ -54,7 +54,7 @@ fn access_flags(a: Access) -> LLVMDIFlags {
 
 /// A shim result that must not be null (the shim returns null only for
 /// arguments the Rust side should never pass).
-fn non_null(md: LLVMMetadataRef, what: &str) -> Result<LLVMMetadataRef> {
+pub(super) fn non_null(md: LLVMMetadataRef, what: &str) -> Result<LLVMMetadataRef> {
     if md.is_null() {
         return err(
             ErrorKind::InvalidCode,

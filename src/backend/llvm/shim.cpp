@@ -1,9 +1,10 @@
 // The few DIBuilder calls the LLVM-C API lacks, for the dwarfsmith LLVM
 // backend (src/backend/llvm/shim.rs declares them). Each is a thin call of
 // the llvm::DIBuilder method of the same meaning; pointers are checked by
-// the Rust side before the call (same DIBuilder, live metadata), and the
-// functions added for classes also refuse null where a node is required
-// (returning null, which the Rust side reports as an error).
+// the Rust side before the call (same DIBuilder, live metadata), and each
+// function also refuses a null builder, a null node where one is required
+// and a null array of non-zero length (returning null, which the Rust side
+// reports as an error).
 
 #include <llvm-c/DebugInfo.h>
 #include <llvm/ADT/APSInt.h>
@@ -31,6 +32,8 @@ extern "C" LLVMMetadataRef dwarfsmith_di_variant_part(
     unsigned line, uint64_t size_bits, uint32_t align_bits,
     LLVMMetadataRef discriminator, LLVMMetadataRef *elems, unsigned n,
     const char *id, size_t id_len) {
+  if (!builder || (n && !elems))
+    return nullptr;
   DIBuilder *b = unwrap(builder);
   return wrap(b->createVariantPart(
       md<DIScope>(scope), StringRef(), md<DIFile>(file), line, size_bits,
@@ -42,6 +45,8 @@ extern "C" LLVMMetadataRef dwarfsmith_di_variant_member(
     LLVMDIBuilderRef builder, LLVMMetadataRef scope, const char *name,
     size_t name_len, uint64_t size_bits, uint32_t align_bits,
     uint64_t offset_bits, LLVMValueRef discriminant, LLVMMetadataRef ty) {
+  if (!builder || !ty)
+    return nullptr;
   return wrap(unwrap(builder)->createVariantMemberType(
       md<DIScope>(scope), StringRef(name, name_len), nullptr, 0, size_bits,
       align_bits, offset_bits,
@@ -54,6 +59,8 @@ extern "C" LLVMMetadataRef dwarfsmith_di_enumeration(
     size_t name_len, LLVMMetadataRef file, unsigned line, uint64_t size_bits,
     uint32_t align_bits, LLVMMetadataRef *elems, unsigned n,
     LLVMMetadataRef underlying, const char *id, size_t id_len, int scoped) {
+  if (!builder || (n && !elems))
+    return nullptr;
   DIBuilder *b = unwrap(builder);
   return wrap(b->createEnumerationType(
       md<DIScope>(scope), StringRef(name, name_len), md<DIFile>(file), line,
@@ -63,6 +70,8 @@ extern "C" LLVMMetadataRef dwarfsmith_di_enumeration(
 
 extern "C" void dwarfsmith_di_retain_type(LLVMDIBuilderRef builder,
                                           LLVMMetadataRef ty) {
+  if (!builder || !ty)
+    return;
   unwrap(builder)->retainType(md<DIType>(ty));
 }
 

@@ -275,6 +275,7 @@ impl LlvmBackend<'_> {
                 info.enum_class as i32,
             )
         };
+        let md = super::classes::non_null(md, "an enumeration")?;
         if !matches!(info.scope, ParentScope::Type(_)) {
             // SAFETY: live DIBuilder and node.
             unsafe { shim::dwarfsmith_di_retain_type(self.dib, md) };

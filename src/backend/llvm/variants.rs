@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use llvm_sys::prelude::*;
 
+use super::classes::non_null;
 use super::types::StubInfo;
 use super::{align_bits, bits, ptr, shim, LlvmBackend};
 use crate::backend::{DiscrInfo, DiscrValue, MemberInfo, VariantPartInfo};
@@ -164,11 +165,12 @@ impl LlvmBackend<'_> {
                 };
                 // SAFETY: live DIBuilder and nodes; the discriminant is a
                 // ConstantInt of the tag's width or null.
-                elems.push(unsafe {
+                let md = unsafe {
                     shim::dwarfsmith_di_variant_member(
                         self.dib, scope, n, nl, size, align, offset, value, ty,
                     )
-                });
+                };
+                elems.push(non_null(md, "a variant member")?);
             }
         }
         let id = format!("{}::variant_part", info.identifier);
@@ -176,7 +178,7 @@ impl LlvmBackend<'_> {
         let (size, align) = (bits(info.size)?, align_bits(info.align)?);
         // SAFETY: live DIBuilder and nodes (the discriminator may be null:
         // a tag-less part); the element array is read during the call only.
-        Ok(unsafe {
+        let part = unsafe {
             shim::dwarfsmith_di_variant_part(
                 self.dib,
                 temp,
@@ -190,6 +192,7 @@ impl LlvmBackend<'_> {
                 i,
                 il,
             )
-        })
+        };
+        non_null(part, "a variant part")
     }
 }
