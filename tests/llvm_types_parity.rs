@@ -392,8 +392,14 @@ fn compare(version: u16) -> Vec<String> {
     let g = gimli_object(version);
     let l = llvm_object(version);
     // Deterministic: the same descriptions give byte-identical objects.
-    assert!(l == llvm_object(version), "LLVM object differs between runs");
-    assert!(g == gimli_object(version), "gimli object differs between runs");
+    assert!(
+        l == llvm_object(version),
+        "LLVM object differs between runs"
+    );
+    assert!(
+        g == gimli_object(version),
+        "gimli object differs between runs"
+    );
     common::verify(&format!("types_parity.gimli.v{version}.o"), &g);
     common::verify(&format!("types_parity.llvm.v{version}.o"), &l);
     let (gt, lt) = (render(&g), render(&l));
