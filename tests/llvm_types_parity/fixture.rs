@@ -205,19 +205,20 @@ pub fn table() -> Table {
         INT_REF,
         TypeDesc::pointer_named(PointerKind::Pointer, FrontendTy(INT), "&i32"),
     );
-    // Option<&i32>: the null pointer is None, anything else Some.
-    t.add(
-        OPT_REF,
-        TypeDesc::TaggedUnion(
-            TaggedUnionDesc::new(key(OPT_REF), "Option<&i32>", (8, 8), (0, FrontendTy(U64)))
-                .variant(VariantDesc::new("None", 0))
-                .variant(VariantDesc::new("Some", Discriminant::Default).field(
-                    "__0",
-                    FrontendTy(INT_REF),
-                    0,
-                )),
-        ),
-    );
+    // Option<&i32>: the null pointer is None, anything else Some; its
+    // generic argument as a template parameter (a struct's, not a class's).
+    let mut opt = TaggedUnionDesc::new(key(OPT_REF), "Option<&i32>", (8, 8), (0, FrontendTy(U64)))
+        .variant(VariantDesc::new("None", 0))
+        .variant(VariantDesc::new("Some", Discriminant::Default).field(
+            "__0",
+            FrontendTy(INT_REF),
+            0,
+        ));
+    opt.template_params.push(TemplateParam::Type {
+        name: "T".into(),
+        ty: FrontendTy(INT_REF),
+    });
+    t.add(OPT_REF, TypeDesc::TaggedUnion(opt));
     t.add(
         WRAP,
         TypeDesc::TaggedUnion(
