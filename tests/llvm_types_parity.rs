@@ -8,8 +8,9 @@
 //! named pointer, 2-D and unknown-bound arrays, a structural `&[u8]`) are
 //! emitted with the gimli and the LLVM backend in DWARF 4 and 5. Each object
 //! passes `llvm-dwarfdump-19 --verify`; the DIE trees of each named type,
-//! rendered by `dwarfsmith::render`, agree after the normalisation in
-//! [`normalise`] (which lists every legitimate difference); and gdb's
+//! rendered by `dwarfsmith::render`, agree after the normalisation of
+//! `normalise_attr`, `skipped` and `canonical` (whose comments list every
+//! legitimate difference); and gdb's
 //! `ptype` of the globals prints the same for both objects linked with a C
 //! `main`.
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
@@ -246,8 +247,9 @@ fn normalise_attr(a: &str) -> String {
 /// * `DW_AT_object_pointer` of a method *declaration*: LLVM 19 and 22 write
 ///   it only on definitions (the declaration's `this` is still the first,
 ///   artificial parameter in both);
-/// * code placement (`DW_AT_frame_base`, `DW_AT_location`, pc ranges)
-///   belongs to each backend's code generator.
+/// * code and data placement (`DW_AT_frame_base`, `DW_AT_location`, pc
+///   ranges) belongs to each backend's code generator and object writer
+///   (`DW_OP_addr` vs `DW_OP_addrx`, CFA vs frame register).
 fn skipped(tag: &str, attr: &str, version: u16, in_class: bool) -> bool {
     let name = attr.split(' ').next().unwrap_or("");
     let pointer = matches!(
