@@ -49,6 +49,7 @@
 
 mod attach;
 mod builder;
+mod classes;
 mod deep_stack;
 mod ir;
 mod lines;
@@ -56,6 +57,7 @@ mod object;
 mod scopes;
 mod shim;
 mod types;
+mod variants;
 
 /// The llvm-sys bindings of the selected LLVM (llvm-sys 191 with feature
 /// `llvm19` alone), so a frontend links the same LLVM as the backend
@@ -70,6 +72,7 @@ pub use llvm_sys_221 as sys;
 
 pub use builder::{IntCompare, LlvmBuilder};
 pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
+pub use variants::MAX_EXPANDED_DISCRIMINANTS;
 
 use std::ffi::c_char;
 
@@ -115,6 +118,9 @@ pub struct LlvmBackend<'a> {
     blocks: Vec<LLVMMetadataRef>,
     vars: Vec<VarSlot>,
     globals: Vec<GlobalSlot>,
+    /// Per completed class (type index): the position of its first method
+    /// among its elements and the method count.
+    methods: std::collections::HashMap<usize, (u32, u32)>,
     builder: Option<&'a LlvmBuilder<'a>>,
     loc: Option<LineLoc>,
     finished: bool,
@@ -183,6 +189,7 @@ impl<'a> LlvmBackend<'a> {
             blocks: Vec::new(),
             vars: Vec::new(),
             globals: Vec::new(),
+            methods: std::collections::HashMap::new(),
             builder: None,
             loc: None,
             finished: false,
@@ -341,19 +348,7 @@ impl Backend for LlvmBackend<'_> {
 
     fn composite_complete(&mut self, t: TypeIdx, body: &CompositeBody<'_>) -> Result<()> {
         self.live()?;
-        if !body.bases.is_empty()
-            || !body.methods.is_empty()
-            || !body.statics.is_empty()
-            || !body.template_params.is_empty()
-            || body.containing_type.is_some()
-            || body.members.iter().any(|m| m.bits.is_some())
-        {
-            return err(
-                ErrorKind::Unsupported,
-                "the LLVM backend does not write bases, methods, static members, template parameters, containing types or bitfields yet",
-            );
-        }
-        self.complete(t, body.members, body.variant_part)
+        self.complete(t, body)
     }
 
     fn enumeration(&mut self, t: TypeIdx, info: &EnumInfo<'_>) -> Result<()> {
@@ -363,13 +358,10 @@ impl Backend for LlvmBackend<'_> {
 
     fn function(&mut self, f: FunctionIdx, info: &FunctionInfo<'_>) -> Result<()> {
         self.live()?;
-        if info.specification.is_some() {
-            return err(
-                ErrorKind::Unsupported,
-                "the LLVM backend does not write member function definitions (method_of) yet",
-            );
+        match info.specification {
+            Some(spec) => self.method_definition(f, info, spec),
+            None => self.subprogram(f, info),
         }
-        self.subprogram(f, info)
     }
 
     fn lexical_block(

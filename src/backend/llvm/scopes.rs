@@ -277,6 +277,13 @@ impl LlvmBackend<'_> {
         let file = self.file_md(info.decl.file)?;
         let ty = self.type_md(info.ty)?;
         let (n, nl) = ptr(info.name);
+        // An artificial parameter is the object pointer (`this`): LLVM then
+        // writes the function's DW_AT_object_pointer.
+        let flags = match (info.artificial, info.arg_no) {
+            (true, Some(_)) => LLVMDIFlagArtificial | LLVMDIFlagObjectPointer,
+            (true, None) => LLVMDIFlagArtificial,
+            (false, _) => LLVMDIFlagZero,
+        };
         // SAFETY: live DIBuilder and nodes. AlwaysPreserve keeps the
         // variable in the subprogram's retained nodes.
         let md = unsafe {
@@ -291,7 +298,7 @@ impl LlvmBackend<'_> {
                     info.decl.line,
                     ty,
                     1,
-                    0,
+                    flags,
                 ),
                 None => LLVMDIBuilderCreateAutoVariable(
                     self.dib,
@@ -302,7 +309,7 @@ impl LlvmBackend<'_> {
                     info.decl.line,
                     ty,
                     1,
-                    0,
+                    flags,
                     0,
                 ),
             }

@@ -1,9 +1,13 @@
 // The few DIBuilder calls the LLVM-C API lacks, for the dwarfsmith LLVM
 // backend (src/backend/llvm/shim.rs declares them). Each is a thin call of
 // the llvm::DIBuilder method of the same meaning; pointers are checked by
-// the Rust side before the call (same DIBuilder, live metadata).
+// the Rust side before the call (same DIBuilder, live metadata), and each
+// function also refuses a null builder, a null node where one is required
+// and a null array of non-zero length (returning null, which the Rust side
+// reports as an error).
 
 #include <llvm-c/DebugInfo.h>
+#include <llvm/ADT/APSInt.h>
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/DebugInfoMetadata.h>
@@ -28,6 +32,8 @@ extern "C" LLVMMetadataRef dwarfsmith_di_variant_part(
     unsigned line, uint64_t size_bits, uint32_t align_bits,
     LLVMMetadataRef discriminator, LLVMMetadataRef *elems, unsigned n,
     const char *id, size_t id_len) {
+  if (!builder || (n && !elems))
+    return nullptr;
   DIBuilder *b = unwrap(builder);
   return wrap(b->createVariantPart(
       md<DIScope>(scope), StringRef(), md<DIFile>(file), line, size_bits,
@@ -39,9 +45,12 @@ extern "C" LLVMMetadataRef dwarfsmith_di_variant_member(
     LLVMDIBuilderRef builder, LLVMMetadataRef scope, const char *name,
     size_t name_len, uint64_t size_bits, uint32_t align_bits,
     uint64_t offset_bits, LLVMValueRef discriminant, LLVMMetadataRef ty) {
+  if (!builder || !ty)
+    return nullptr;
   return wrap(unwrap(builder)->createVariantMemberType(
       md<DIScope>(scope), StringRef(name, name_len), nullptr, 0, size_bits,
-      align_bits, offset_bits, cast<Constant>(unwrap(discriminant)),
+      align_bits, offset_bits,
+      discriminant ? dyn_cast<Constant>(unwrap(discriminant)) : nullptr,
       DINode::FlagZero, md<DIType>(ty)));
 }
 
@@ -49,15 +58,182 @@ extern "C" LLVMMetadataRef dwarfsmith_di_enumeration(
     LLVMDIBuilderRef builder, LLVMMetadataRef scope, const char *name,
     size_t name_len, LLVMMetadataRef file, unsigned line, uint64_t size_bits,
     uint32_t align_bits, LLVMMetadataRef *elems, unsigned n,
-    LLVMMetadataRef underlying, const char *id, size_t id_len) {
+    LLVMMetadataRef underlying, const char *id, size_t id_len, int scoped) {
+  if (!builder || (n && !elems))
+    return nullptr;
   DIBuilder *b = unwrap(builder);
   return wrap(b->createEnumerationType(
       md<DIScope>(scope), StringRef(name, name_len), md<DIFile>(file), line,
       size_bits, align_bits, elements(b, elems, n), md<DIType>(underlying), 0,
-      StringRef(id, id_len), false));
+      StringRef(id, id_len), scoped != 0));
 }
 
 extern "C" void dwarfsmith_di_retain_type(LLVMDIBuilderRef builder,
                                           LLVMMetadataRef ty) {
+  if (!builder || !ty)
+    return;
   unwrap(builder)->retainType(md<DIType>(ty));
+}
+
+// A struct, class or union (tag 0x13, 0x02 or 0x17) with its containing
+// type (`VTableHolder`, may be null) and template parameters (`n_tparams`
+// may be 0). Returns null for another tag.
+extern "C" LLVMMetadataRef dwarfsmith_di_composite(
+    LLVMDIBuilderRef builder, unsigned tag, LLVMMetadataRef scope,
+    const char *name, size_t name_len, LLVMMetadataRef file, unsigned line,
+    uint64_t size_bits, uint32_t align_bits, LLVMDIFlags flags,
+    LLVMMetadataRef *elems, unsigned n, LLVMMetadataRef vtable_holder,
+    LLVMMetadataRef *tparams, unsigned n_tparams, const char *id,
+    size_t id_len) {
+  if (!builder || (n && !elems) || (n_tparams && !tparams))
+    return nullptr;
+  DIBuilder *b = unwrap(builder);
+  StringRef nm(name, name_len), ident(id, id_len);
+  auto fl = static_cast<DINode::DIFlags>(flags);
+  DINodeArray els = elements(b, elems, n);
+  DINodeArray tps = n_tparams ? elements(b, tparams, n_tparams) : DINodeArray();
+  DIType *holder = md<DIType>(vtable_holder);
+  DICompositeType *t = nullptr;
+  switch (tag) {
+  case 0x02: {
+    // createClassType writes DW_TAG_structure_type: a class is built as a
+    // fresh temporary of the class tag, filled, then made permanent.
+    t = b->createReplaceableCompositeType(dwarf::DW_TAG_class_type, nm,
+                                          md<DIScope>(scope), md<DIFile>(file),
+                                          line, 0, size_bits, align_bits, fl,
+                                          ident);
+    b->replaceArrays(t, els, tps);
+    if (holder)
+      b->replaceVTableHolder(t, holder);
+    return wrap(MDNode::replaceWithPermanent(TempDICompositeType(t)));
+  }
+  case 0x13:
+    t = b->createStructType(md<DIScope>(scope), nm, md<DIFile>(file), line,
+                            size_bits, align_bits, fl, nullptr, els, 0, holder,
+                            ident);
+    break;
+  case 0x17:
+    t = b->createUnionType(md<DIScope>(scope), nm, md<DIFile>(file), line,
+                           size_bits, align_bits, fl, els, 0, ident);
+    if (holder)
+      b->replaceVTableHolder(t, holder);
+    break;
+  default:
+    return nullptr;
+  }
+  if (n_tparams)
+    b->replaceArrays(t, DINodeArray(), tps);
+  return wrap(t);
+}
+
+// The `i`th element of a composite type's elements, or null.
+extern "C" LLVMMetadataRef dwarfsmith_di_composite_element(LLVMMetadataRef ty,
+                                                           unsigned i) {
+  auto *c = ty ? dyn_cast<DICompositeType>(unwrap(ty)) : nullptr;
+  if (!c)
+    return nullptr;
+  DINodeArray els = c->getElements();
+  if (!els || i >= els.size())
+    return nullptr;
+  return wrap(els[i]);
+}
+
+// `createObjectPointerType`: `ty` with FlagObjectPointer | FlagArtificial.
+extern "C" LLVMMetadataRef
+dwarfsmith_di_object_pointer(LLVMDIBuilderRef builder, LLVMMetadataRef ty) {
+  if (!builder || !ty)
+    return nullptr;
+#if LLVM_VERSION_MAJOR >= 20
+  return wrap(DIBuilder::createObjectPointerType(md<DIType>(ty), true));
+#else
+  return wrap(DIBuilder::createObjectPointerType(md<DIType>(ty)));
+#endif
+}
+
+// A member function declaration (`DIBuilder::createMethod`). `sp_flags`
+// are DISPFlags (virtuality), `flags` DIFlags.
+extern "C" LLVMMetadataRef dwarfsmith_di_method(
+    LLVMDIBuilderRef builder, LLVMMetadataRef scope, const char *name,
+    size_t name_len, const char *linkage, size_t linkage_len,
+    LLVMMetadataRef file, unsigned line, LLVMMetadataRef ty,
+    unsigned vtable_index, LLVMMetadataRef vtable_holder, LLVMDIFlags flags,
+    unsigned sp_flags) {
+  if (!builder || !scope || !ty)
+    return nullptr;
+  return wrap(unwrap(builder)->createMethod(
+      md<DIScope>(scope), StringRef(name, name_len),
+      StringRef(linkage, linkage_len), md<DIFile>(file), line,
+      md<DISubroutineType>(ty), vtable_index, 0, md<DIType>(vtable_holder),
+      static_cast<DINode::DIFlags>(flags),
+      static_cast<DISubprogram::DISPFlags>(sp_flags)));
+}
+
+// A function definition whose declaration is the method `decl`
+// (`DW_AT_specification`).
+extern "C" LLVMMetadataRef dwarfsmith_di_method_definition(
+    LLVMDIBuilderRef builder, LLVMMetadataRef scope, const char *name,
+    size_t name_len, const char *linkage, size_t linkage_len,
+    LLVMMetadataRef file, unsigned line, LLVMMetadataRef ty, LLVMDIFlags flags,
+    unsigned sp_flags, LLVMMetadataRef decl) {
+  if (!builder || !scope || !ty || !decl)
+    return nullptr;
+  auto *d = dyn_cast<DISubprogram>(unwrap(decl));
+  if (!d)
+    return nullptr;
+  return wrap(unwrap(builder)->createFunction(
+      md<DIScope>(scope), StringRef(name, name_len),
+      StringRef(linkage, linkage_len), md<DIFile>(file), line,
+      md<DISubroutineType>(ty), line, static_cast<DINode::DIFlags>(flags),
+      static_cast<DISubprogram::DISPFlags>(sp_flags), nullptr, d));
+}
+
+// A static data member declaration, `tag` DW_TAG_member (0x0d) or
+// DW_TAG_variable (0x34); `value` a ConstantInt or null.
+extern "C" LLVMMetadataRef dwarfsmith_di_static_member(
+    LLVMDIBuilderRef builder, LLVMMetadataRef scope, const char *name,
+    size_t name_len, LLVMMetadataRef ty, LLVMDIFlags flags, LLVMValueRef value,
+    unsigned tag) {
+  if (!builder || !scope || !ty)
+    return nullptr;
+  Constant *c = value ? dyn_cast<Constant>(unwrap(value)) : nullptr;
+  return wrap(unwrap(builder)->createStaticMemberType(
+      md<DIScope>(scope), StringRef(name, name_len), nullptr, 0, md<DIType>(ty),
+      static_cast<DINode::DIFlags>(flags), c, tag));
+}
+
+// A template type parameter.
+extern "C" LLVMMetadataRef
+dwarfsmith_di_template_type(LLVMDIBuilderRef builder, const char *name,
+                            size_t name_len, LLVMMetadataRef ty) {
+  if (!builder || !ty)
+    return nullptr;
+  return wrap(unwrap(builder)->createTemplateTypeParameter(
+      nullptr, StringRef(name, name_len), md<DIType>(ty), false));
+}
+
+// A template value parameter; `value` a ConstantInt.
+extern "C" LLVMMetadataRef
+dwarfsmith_di_template_value(LLVMDIBuilderRef builder, const char *name,
+                             size_t name_len, LLVMMetadataRef ty,
+                             LLVMValueRef value) {
+  if (!builder || !ty || !value)
+    return nullptr;
+  auto *c = dyn_cast<Constant>(unwrap(value));
+  if (!c)
+    return nullptr;
+  return wrap(unwrap(builder)->createTemplateValueParameter(
+      nullptr, StringRef(name, name_len), md<DIType>(ty), false, c));
+}
+
+// An enumerator of up to 128 bits: `lo` and `hi` are the value's low and
+// high 64 bits, `bits` (1 to 128) its width.
+extern "C" LLVMMetadataRef
+dwarfsmith_di_enumerator_wide(LLVMDIBuilderRef builder, const char *name,
+                              size_t name_len, uint64_t lo, uint64_t hi,
+                              unsigned bits, int is_unsigned) {
+  if (!builder || bits == 0 || bits > 128)
+    return nullptr;
+  uint64_t words[2] = {lo, hi};
+  APSInt v(APInt(bits, ArrayRef<uint64_t>(words, 2)), is_unsigned != 0);
+  return wrap(unwrap(builder)->createEnumerator(StringRef(name, name_len), v));
 }

@@ -1,16 +1,15 @@
 //! Type nodes: base, pointer, array, subroutine, typedef, enumeration, and
-//! the stub → RAUW → final node life of structs and unions (with variant
-//! parts through the C++ shim).
+//! the stub → (completion in `classes.rs`) → final node life of structs,
+//! classes and unions.
 
-use llvm_sys::core::{LLVMConstInt, LLVMIntTypeInContext};
 use llvm_sys::debuginfo::*;
 use llvm_sys::prelude::*;
 
+use super::classes::composite_tag;
 use super::shim;
 use super::{align_bits, bits, missing, ptr, LlvmBackend};
 use crate::backend::{
-    CompositeInfo, CompositeKind, DeclSite, DiscrInfo, DiscrValue, EnumInfo, MemberInfo,
-    ParentScope, TypeIdx, TypedefInfo, VariantPartInfo,
+    CompositeInfo, CompositeKind, DeclSite, DiscrValue, EnumInfo, ParentScope, TypeIdx, TypedefInfo,
 };
 use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, ErrorKind, Result};
@@ -44,9 +43,6 @@ impl TypeSlot {
         }
     }
 }
-
-const DW_TAG_STRUCTURE_TYPE: u32 = 0x13;
-const DW_TAG_UNION_TYPE: u32 = 0x17;
 
 impl LlvmBackend<'_> {
     pub(super) fn type_md(&self, t: TypeIdx) -> Result<LLVMMetadataRef> {
@@ -217,19 +213,43 @@ impl LlvmBackend<'_> {
         let underlying = self.type_md(info.underlying)?;
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
+        let width = bits(info.size)?;
         let mut elems: Vec<LLVMMetadataRef> = info
             .enumerators
             .iter()
             .map(|(name, v)| {
                 let (n, nl) = ptr(name);
-                let Some(v) = small(*v) else {
-                    return err(
-                        ErrorKind::Unsupported,
-                        format!("the LLVM backend cannot write enumerator `{name}`'s value {v:?} (beyond 64 bits) yet"),
-                    );
+                if let Some(v) = small(*v) {
+                    // SAFETY: live DIBuilder; name as pointer + length.
+                    return Ok(unsafe {
+                        LLVMDIBuilderCreateEnumerator(self.dib, n, nl, v, info.unsigned as i32)
+                    });
+                }
+                // Beyond 64 bits: an APSInt of the underlying type's width.
+                let p = match *v {
+                    DiscrValue::Unsigned(u) => u,
+                    DiscrValue::Signed(s) => s as u128,
                 };
-                // SAFETY: live DIBuilder; name as pointer + length.
-                Ok(unsafe { LLVMDIBuilderCreateEnumerator(self.dib, n, nl, v, info.unsigned as i32) })
+                // SAFETY: live DIBuilder; name as pointer + length; the
+                // shim refuses (null) a width outside 1..=128.
+                let md = unsafe {
+                    shim::dwarfsmith_di_enumerator_wide(
+                        self.dib,
+                        n,
+                        nl,
+                        p as u64,
+                        (p >> 64) as u64,
+                        width.min(u64::from(u32::MAX)) as u32,
+                        info.unsigned as i32,
+                    )
+                };
+                if md.is_null() {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!("enumerator `{name}`: a {width}-bit underlying type cannot hold its value {v:?} (1 to 128 bits)"),
+                    );
+                }
+                Ok(md)
             })
             .collect::<Result<_>>()?;
         let (n, nl) = ptr(info.name);
@@ -252,8 +272,10 @@ impl LlvmBackend<'_> {
                 underlying,
                 id,
                 idl,
+                info.enum_class as i32,
             )
         };
+        let md = super::classes::non_null(md, "an enumeration")?;
         if !matches!(info.scope, ParentScope::Type(_)) {
             // SAFETY: live DIBuilder and node.
             unsafe { shim::dwarfsmith_di_retain_type(self.dib, md) };
@@ -265,10 +287,7 @@ impl LlvmBackend<'_> {
         Self::next("type", t, self.types.len())?;
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
-        let tag = match info.kind {
-            CompositeKind::Struct | CompositeKind::Class => DW_TAG_STRUCTURE_TYPE,
-            CompositeKind::Union => DW_TAG_UNION_TYPE,
-        };
+        let tag = composite_tag(info.kind);
         let flags = if info.declaration {
             LLVMDIFlagFwdDecl
         } else {
@@ -301,208 +320,6 @@ impl LlvmBackend<'_> {
         Ok(())
     }
 
-    fn member(&self, scope: LLVMMetadataRef, m: &MemberInfo<'_>) -> Result<LLVMMetadataRef> {
-        let ty = self.type_md(m.ty)?;
-        let (n, nl) = ptr(m.name);
-        let flags = if m.artificial {
-            LLVMDIFlagArtificial
-        } else {
-            0
-        };
-        let (size, align, offset) = (bits(m.size)?, align_bits(m.align)?, bits(m.offset)?);
-        // SAFETY: live DIBuilder and nodes.
-        Ok(unsafe {
-            LLVMDIBuilderCreateMemberType(
-                self.dib,
-                scope,
-                n,
-                nl,
-                std::ptr::null_mut(),
-                0,
-                size,
-                align,
-                offset,
-                flags,
-                ty,
-            )
-        })
-    }
-
-    /// The variant part of a tagged union: the discriminant member and one
-    /// variant member per variant, all scoped in the (temporary) stub.
-    fn variant_part(
-        &self,
-        temp: LLVMMetadataRef,
-        info: &StubInfo,
-        members: &[MemberInfo<'_>],
-        vp: &VariantPartInfo<'_>,
-    ) -> Result<LLVMMetadataRef> {
-        let Some(discr) = vp.discr_member.and_then(|i| members.get(i)) else {
-            return err(
-                ErrorKind::InvalidLayout,
-                "the variant part's discriminant is not a member",
-            );
-        };
-        let tag_bits = bits(discr.size)?;
-        if !(1..=64).contains(&tag_bits) {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!(
-                    "a variant part's tag of {} bytes is not supported (1 to 8 bytes)",
-                    discr.size
-                ),
-            );
-        }
-        let discr_md = self.member(temp, discr)?;
-        // SAFETY: the context is live; `tag_bits` is a valid width.
-        let tag_ty = unsafe { LLVMIntTypeInContext(self.ctx(), tag_bits as u32) };
-        let mut elems = Vec::with_capacity(vp.variants.len());
-        for v in vp.variants {
-            let m = &v.member;
-            let ty = self.type_md(m.ty)?;
-            let (n, nl) = ptr(m.name);
-            let (size, align, offset) = (bits(m.size)?, align_bits(m.align)?, bits(m.offset)?);
-            // SAFETY: live DIBuilder and nodes; the discriminant is a
-            // ConstantInt of the tag's width, as the shim requires.
-            let value = match v.discriminant {
-                DiscrInfo::Value(x) => match small(x) {
-                    Some(x) => Some(x as u64),
-                    None => None,
-                },
-                DiscrInfo::Default => None,
-                DiscrInfo::Ranges(_) => {
-                    return err(
-                        ErrorKind::Unsupported,
-                        "the LLVM backend cannot write discriminant ranges yet",
-                    )
-                }
-            };
-            elems.push(unsafe {
-                let value = match value {
-                    Some(x) => LLVMConstInt(tag_ty, x, 0),
-                    None => std::ptr::null_mut(),
-                };
-                shim::dwarfsmith_di_variant_member(
-                    self.dib, temp, n, nl, size, align, offset, value, ty,
-                )
-            });
-        }
-        let id = format!("{}::variant_part", info.identifier);
-        let (i, il) = ptr(&id);
-        let (size, align) = (bits(info.size)?, align_bits(info.align)?);
-        // SAFETY: live DIBuilder and nodes; the element array is read during
-        // the call only.
-        Ok(unsafe {
-            shim::dwarfsmith_di_variant_part(
-                self.dib,
-                temp,
-                std::ptr::null_mut(),
-                0,
-                size,
-                align,
-                discr_md,
-                elems.as_mut_ptr(),
-                elems.len() as u32,
-                i,
-                il,
-            )
-        })
-    }
-
-    /// Completes stub `t`: builds the members (scoped in the temporary),
-    /// creates the final node, RAUWs the temporary with it (LLVM deletes the
-    /// temporary) and overwrites the slot in the same step.
-    pub(super) fn complete(
-        &mut self,
-        t: TypeIdx,
-        members: &[MemberInfo<'_>],
-        vp: Option<&VariantPartInfo<'_>>,
-    ) -> Result<()> {
-        let (temp, info) = match self.types.get(t.index()) {
-            Some(TypeSlot::Temp(temp, info)) => (*temp, info),
-            Some(TypeSlot::Done(_)) => {
-                return err(
-                    ErrorKind::InvalidCode,
-                    format!("LLVM backend: type {t} is already complete (or is not a struct/union stub); a stub is completed exactly once"),
-                )
-            }
-            None => return Err(missing("type", t)),
-        };
-        let mut elems = Vec::with_capacity(members.len() + 1);
-        for (i, m) in members.iter().enumerate() {
-            if vp.is_some_and(|vp| vp.discr_member == Some(i)) {
-                continue;
-            }
-            elems.push(self.member(temp, m)?);
-        }
-        if let Some(vp) = vp {
-            elems.push(self.variant_part(temp, info, members, vp)?);
-        }
-        let scope = self.scope_md(info.scope)?;
-        let (file, line) = self.decl_md(info.decl)?;
-        let flags = if info.declaration {
-            LLVMDIFlagFwdDecl
-        } else {
-            0
-        };
-        let (size, align) = (bits(info.size)?, align_bits(info.align)?);
-        let (n, nl) = ptr(&info.name);
-        let (id, idl) = ptr(&info.identifier);
-        let null = std::ptr::null_mut();
-        let kind = info.kind;
-        // Named types of the unit or a namespace are emitted even when no
-        // variable uses them, as with the gimli backend.
-        let top_level = !matches!(info.scope, ParentScope::Type(_)) && !info.name.is_empty();
-        // SAFETY: live DIBuilder and nodes; `temp` is the live temporary
-        // owned by slot `t`. After RAUW LLVM has deleted it, and the slot
-        // (the only place its pointer was kept) is overwritten right here.
-        unsafe {
-            let full = match kind {
-                CompositeKind::Struct | CompositeKind::Class => LLVMDIBuilderCreateStructType(
-                    self.dib,
-                    scope,
-                    n,
-                    nl,
-                    file,
-                    line,
-                    size,
-                    align,
-                    flags,
-                    null,
-                    elems.as_mut_ptr(),
-                    elems.len() as u32,
-                    0,
-                    null,
-                    id,
-                    idl,
-                ),
-                CompositeKind::Union => LLVMDIBuilderCreateUnionType(
-                    self.dib,
-                    scope,
-                    n,
-                    nl,
-                    file,
-                    line,
-                    size,
-                    align,
-                    flags,
-                    elems.as_mut_ptr(),
-                    elems.len() as u32,
-                    0,
-                    id,
-                    idl,
-                ),
-            };
-            LLVMMetadataReplaceAllUsesWith(temp, full);
-            self.types[t.index()] = TypeSlot::Done(full);
-        }
-        if top_level {
-            // SAFETY: live DIBuilder and final node.
-            unsafe { shim::dwarfsmith_di_retain_type(self.dib, self.types[t.index()].md()) };
-        }
-        Ok(())
-    }
-
     /// Replaces every stub still temporary by a forward declaration, so no
     /// temporary node is leaked or left referenced in the module.
     pub(super) fn retire_stubs(&mut self) {
@@ -517,44 +334,30 @@ impl LlvmBackend<'_> {
                 // at once with the replacement, a non-temporary forward
                 // declaration.
                 unsafe {
-                    let fwd = match info.kind {
-                        CompositeKind::Struct | CompositeKind::Class => {
-                            LLVMDIBuilderCreateStructType(
-                                self.dib,
-                                scope,
-                                n,
-                                nl,
-                                null,
-                                0,
-                                0,
-                                0,
-                                LLVMDIFlagFwdDecl,
-                                null,
-                                std::ptr::null_mut(),
-                                0,
-                                0,
-                                null,
-                                id,
-                                idl,
-                            )
-                        }
-                        CompositeKind::Union => LLVMDIBuilderCreateUnionType(
-                            self.dib,
-                            scope,
-                            n,
-                            nl,
-                            null,
-                            0,
-                            0,
-                            0,
-                            LLVMDIFlagFwdDecl,
-                            std::ptr::null_mut(),
-                            0,
-                            0,
-                            id,
-                            idl,
-                        ),
-                    };
+                    let fwd = shim::dwarfsmith_di_composite(
+                        self.dib,
+                        composite_tag(info.kind),
+                        scope,
+                        n,
+                        nl,
+                        null,
+                        0,
+                        0,
+                        0,
+                        LLVMDIFlagFwdDecl,
+                        null.cast(),
+                        0,
+                        null,
+                        null.cast(),
+                        0,
+                        id,
+                        idl,
+                    );
+                    if fwd.is_null() {
+                        // Never for a composite tag; leave the temporary
+                        // to the slot rather than RAUW with null.
+                        continue;
+                    }
                     LLVMMetadataReplaceAllUsesWith(*temp, fwd);
                     *slot = TypeSlot::Done(fwd);
                 }
