@@ -156,6 +156,7 @@ fn widget() -> CompositeDesc {
         ty: FrontendTy(INT),
         access: Access::Public,
         const_value: Some(42),
+        position: usize::MAX,
     }];
     w.containing_type = Some(FrontendTy(WIDGET));
     w

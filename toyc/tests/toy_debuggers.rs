@@ -73,16 +73,7 @@ toy_programs!(
 
 /// Programs whose directives are not run on the `--backend llvm`
 /// executable (it is still built and its DWARF gates still run), and why.
-const LLVM_DEBUGGERS_SKIPPED: &[(&str, &str)] = &[
-    ("niche", LLVM_NO_OPEN_VARIANT_PARTS),
-    ("wrap", LLVM_NO_OPEN_VARIANT_PARTS),
-];
-
-/// Why niche and single-variant enums look different with the LLVM backend.
-const LLVM_NO_OPEN_VARIANT_PARTS: &str = "dwarfsmith's LLVM backend cannot write a variant part \
-    with a default discriminant or without a tag yet, so toyc describes niche and single-variant \
-    enums to it in the C++-like encoding (tag and payload union), whose gdb output shows every \
-    variant; these directives check the variant-part encoding of the gimli backend";
+const LLVM_DEBUGGERS_SKIPPED: &[(&str, &str)] = &[];
 
 /// Every skipped program exists.
 #[test]

@@ -280,7 +280,13 @@ impl LlvmBackend<'_> {
             elems.push(self.inheritance(temp, b)?);
         }
         let mut seen = HashSet::with_capacity(body.members.len());
+        // Static members interleave with the data members in declaration
+        // order (the core sorts them by position).
+        let mut statics = body.statics.iter().peekable();
         for (i, m) in body.members.iter().enumerate() {
+            while let Some(s) = statics.next_if(|s| s.position <= i) {
+                elems.push(self.static_member(temp, s)?);
+            }
             if vp.is_some_and(|vp| vp.discr_member == Some(i)) {
                 continue;
             }
@@ -289,7 +295,7 @@ impl LlvmBackend<'_> {
         if let Some(vp) = vp {
             elems.push(self.variant_part(temp, info, body.members, vp, &mut seen)?);
         }
-        for s in body.statics {
+        for s in statics {
             elems.push(self.static_member(temp, s)?);
         }
         let holder = match body.containing_type {

@@ -26,7 +26,7 @@ impl<'p> DebugInfo<'p, GimliBackend> {
             ..GimliOptions::default()
         })
         .map_err(ds_err)?;
-        let mut d = DebugInfo::start(prog, src, backend, "Cranelift", true)?;
+        let mut d = DebugInfo::start(prog, src, backend, "Cranelift")?;
         d.cx.set_cranelift_cie(isa).map_err(ds_err)?;
         Ok(d)
     }

@@ -28,7 +28,7 @@ impl<'p, 'm> DebugInfo<'p, LlvmBackend<'m>> {
         builder: &'m LlvmBuilder<'m>,
     ) -> Result<Self, String> {
         let backend = LlvmBackend::new(module, LlvmOptions { dwarf_version }).map_err(ds_err)?;
-        let mut d = DebugInfo::start(prog, src, backend, "LLVM", false)?;
+        let mut d = DebugInfo::start(prog, src, backend, "LLVM")?;
         d.cx.set_llvm_builder(builder).map_err(ds_err)?;
         Ok(d)
     }

@@ -70,9 +70,6 @@ pub struct HirTypes<'p> {
     file: FileId,
     namespaces: HashMap<Vec<String>, NamespaceId>,
     crate_hash: u64,
-    /// The backend writes variant parts with a default discriminant or
-    /// without a tag (dwarfsmith's LLVM backend does not yet).
-    variant_parts: bool,
 }
 
 impl HirTypes<'_> {
@@ -162,14 +159,11 @@ fn discriminant(e: &hir::EnumDef, i: usize) -> Discriminant {
 
 /// How a tagged enum is encoded: the C++-like struct for the tagged layout
 /// (every debugger shows it); a variant part for the niche and
-/// single-variant layouts (gdb then prints only the active variant), unless
-/// the backend cannot write their variant parts (`variant_parts` false:
-/// the C++-like struct, whose payload union shows every variant).
-fn encoding(e: &hir::EnumDef, variant_parts: bool) -> TaggedUnionEncoding {
+/// single-variant layouts (gdb then prints only the active variant; a
+/// C++-like struct's payload union would show every variant).
+fn encoding(e: &hir::EnumDef) -> TaggedUnionEncoding {
     match e.layout {
-        EnumLayout::Niche { .. } | EnumLayout::Single if variant_parts => {
-            TaggedUnionEncoding::VariantPart
-        }
+        EnumLayout::Niche { .. } | EnumLayout::Single => TaggedUnionEncoding::VariantPart,
         _ => TaggedUnionEncoding::CppLike,
     }
 }
@@ -308,7 +302,7 @@ impl TypeSource for HirTypes<'_> {
                                     .collect(),
                             })
                             .collect(),
-                        encoding: encoding(e, self.variant_parts),
+                        encoding: encoding(e),
                         decl: self.decl(e.pos),
                         template_params: Vec::new(),
                     })
@@ -339,16 +333,8 @@ pub struct DebugInfo<'p, B: Backend> {
 impl<'p, B: Backend> DebugInfo<'p, B> {
     /// Starts the compile unit for `src` (the path as given on the command
     /// line) on `backend`, creates a namespace per module and describes every
-    /// named type. `codegen` names the code generator in the producer;
-    /// `variant_parts`: the backend writes the variant parts of niche and
-    /// single-variant enums (see [`encoding`]).
-    pub fn start(
-        prog: &'p Program,
-        src: &Path,
-        backend: B,
-        codegen: &str,
-        variant_parts: bool,
-    ) -> Result<Self, String> {
+    /// named type. `codegen` names the code generator in the producer.
+    pub fn start(prog: &'p Program, src: &Path, backend: B, codegen: &str) -> Result<Self, String> {
         let comp_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
         let cu = CompileUnit {
             producer: format!("toyc {} (dwarfsmith, {codegen})", env!("CARGO_PKG_VERSION")),
@@ -384,7 +370,6 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
                 file,
                 namespaces,
                 crate_hash,
-                variant_parts,
             },
             file,
         };
