@@ -250,6 +250,7 @@ impl DieSource<'_> {
                 dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
                     self.drop_part("method template parameter")
                 }
+                t if crate::emit::is_type(t) => {}
                 t => self.drop_part(format!("method child {t}")),
             }
         }

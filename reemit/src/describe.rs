@@ -44,6 +44,12 @@ impl DieSource<'_> {
             dw::DW_TAG_structure_type | dw::DW_TAG_class_type | dw::DW_TAG_union_type => {
                 self.composite(off, d)
             }
+            dw::DW_TAG_unspecified_type => {
+                self.drop_part("DW_TAG_unspecified_type written as a base type of its name");
+                let name = d.name().ok_or("unnamed DW_TAG_unspecified_type")?;
+                let size = d.udata(dw::DW_AT_byte_size).unwrap_or(8);
+                Ok(TypeDesc::base(name, size, BaseEncoding::Unsigned))
+            }
             t => Err(format!("unsupported type DIE {t}")),
         }
     }

@@ -112,16 +112,23 @@ pub struct Failure {
     pub culprits: Vec<u64>,
 }
 
-/// The frontend handles (`#N`) an error message names.
-fn culprits(e: &Error) -> Vec<u64> {
+/// The frontend handles (`#N`) an error message names, and for other
+/// than conflicts the type DIEs named as its backquoted type names.
+fn culprits(e: &Error, names: &HashMap<&str, Vec<u64>>) -> Vec<u64> {
     let msg = e.to_string();
-    msg.split('#')
+    let mut out: Vec<u64> = Vec::new();
+    if e.kind() != dwarfsmith::ErrorKind::ConflictingDescription {
+        for quoted in msg.split('`').skip(1).step_by(2) {
+            out.extend(names.get(quoted).into_iter().flatten());
+        }
+    }
+    out.extend(msg.split('#')
         .skip(1)
         .filter_map(|p| {
             let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok()
-        })
-        .collect()
+            digits.parse::<u64>().ok()
+        }));
+    out
 }
 
 fn reason(e: &Error, src: &DieSource<'_>, off: u64) -> String {
@@ -157,6 +164,14 @@ pub fn drive<B: Backend>(
     }
     let file = cx.file(Path::new(&unit(dies).name))?;
     let mut failed = Vec::new();
+    let mut names: HashMap<&str, Vec<u64>> = HashMap::new();
+    for &off in &dies.order {
+        if let Some(d) = dies.map.get(&off).filter(|d| is_type(d.tag)) {
+            if let Some(n) = d.name() {
+                names.entry(n).or_default().push(off);
+            }
+        }
+    }
     let mut globals: HashSet<TypeRef> = HashSet::new();
     for &off in &dies.order {
         let Some(d) = dies.map.get(&off) else { continue };
@@ -178,7 +193,7 @@ pub fn drive<B: Backend>(
                 failed.push(Failure {
                     root: off,
                     reason: r,
-                    culprits: culprits(&e),
+                    culprits: culprits(&e, &names),
                 });
                 continue;
             }

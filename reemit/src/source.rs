@@ -28,7 +28,10 @@ pub struct DieSource<'a> {
     defs: HashMap<(char, String), u64>,
     /// Every definition of one identity (kind, qualified name, size), in
     /// file order: one per unit that defines the type.
-    copies: HashMap<(char, String, u64), Vec<u64>>,
+    copies: HashMap<(char, String, u64, u32), Vec<u64>>,
+    /// For a named type DIE that is not the first of its kind and name
+    /// among its siblings (gcc's member alias templates): its rank.
+    ordinal: HashMap<u64, u32>,
     /// Namespace DIE offset → registered namespace.
     pub namespaces: HashMap<u64, NamespaceId>,
     /// Parts of accepted types this tool could not express, by reason.
@@ -63,6 +66,7 @@ impl<'a> DieSource<'a> {
             dies,
             defs: HashMap::new(),
             copies: HashMap::new(),
+            ordinal: HashMap::new(),
             namespaces: HashMap::new(),
             dropped: BTreeMap::new(),
             refused: HashMap::new(),
@@ -72,13 +76,25 @@ impl<'a> DieSource<'a> {
             let Some(d) = dies.map.get(&off) else {
                 continue;
             };
+            let mut seen: HashMap<(char, &str), u32> = HashMap::new();
+            for c in &d.children {
+                let Some(cd) = dies.map.get(c) else { continue };
+                if let (Some(k), Some(n)) = (kind_of(cd.tag), cd.name()) {
+                    let rank = seen.entry((k, n)).or_default();
+                    if *rank > 0 {
+                        s.ordinal.insert(*c, *rank);
+                    }
+                    *rank += 1;
+                }
+            }
             let Some(k) = kind_of(d.tag) else { continue };
             if d.flag(dw::DW_AT_declaration) || d.name().is_none() {
                 continue;
             }
             let q = s.qualified(off);
             let size = d.udata(dw::DW_AT_byte_size).unwrap_or(u64::MAX);
-            s.copies.entry((k, q.clone(), size)).or_default().push(off);
+            let rank = s.ordinal.get(&off).copied().unwrap_or(0);
+            s.copies.entry((k, q.clone(), size, rank)).or_default().push(off);
             s.defs.entry((k, q)).or_insert(off);
         }
         s
@@ -148,7 +164,7 @@ impl<'a> DieSource<'a> {
             dw::DW_TAG_structure_type
             | dw::DW_TAG_class_type
             | dw::DW_TAG_union_type
-            | dw::DW_TAG_enumeration_type => TypeScope::Type(FrontendTy(p)),
+            | dw::DW_TAG_enumeration_type => TypeScope::Type(FrontendTy(self.canonical(p))),
             _ => TypeScope::Unit,
         }
     }
@@ -163,10 +179,18 @@ impl<'a> DieSource<'a> {
             return vec![off];
         };
         let size = d.udata(dw::DW_AT_byte_size).unwrap_or(u64::MAX);
-        match self.copies.get(&(k, self.qualified(off), size)) {
+        let rank = self.ordinal.get(&off).copied().unwrap_or(0);
+        match self.copies.get(&(k, self.qualified(off), size, rank)) {
             Some(v) if v.contains(&off) => v.clone(),
             _ => vec![off],
         }
+    }
+
+    /// One handle for every copy of a named type: the first unit's
+    /// definition (the library compares a nested type's scope by handle).
+    pub fn canonical(&self, off: u64) -> u64 {
+        let def = self.definition_of(off).unwrap_or(off);
+        self.copies(def).first().copied().unwrap_or(def)
     }
 
     /// The definition a declaration stands for, if the input has one.
@@ -187,7 +211,8 @@ impl<'a> DieSource<'a> {
         let size = d.udata(dw::DW_AT_byte_size).unwrap_or(u64::MAX);
         let q = self.qualified(off);
         if d.name().is_some() {
-            return NominalKey::new(hash_of(("named", &q)), hash_of((kind, &q, size)));
+            let rank = self.ordinal.get(&off).copied().unwrap_or(0);
+            return NominalKey::new(hash_of(("named", &q)), hash_of((kind, &q, size, rank)));
         }
         let mut members: Vec<(&str, u64)> = Vec::new();
         for c in &d.children {
@@ -353,6 +378,9 @@ impl<'a> DieSource<'a> {
 impl TypeSource for DieSource<'_> {
     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
         let r = self.describe_die(ty.0);
+        if std::env::var_os("REEMIT_TRACE").is_some_and(|v| v == ty.0.to_string().as_str()) {
+            eprintln!("describe #{}: {r:?}", ty.0);
+        }
         if let Err(e) = &r {
             self.refused.insert(ty.0, e.clone());
             self.last_refusal = Some(e.clone());
