@@ -116,7 +116,9 @@ impl DieSource<'_> {
         for &co in &d.children {
             let m = self.die(co)?;
             match m.tag {
-                dw::DW_TAG_member if m.flag(dw::DW_AT_external) || m.flag(dw::DW_AT_declaration) => {
+                dw::DW_TAG_member
+                    if m.flag(dw::DW_AT_external) || m.flag(dw::DW_AT_declaration) =>
+                {
                     c.statics.push(self.static_member(m)?)
                 }
                 dw::DW_TAG_member => c.fields.push(self.field(m, 0)?),
@@ -242,7 +244,9 @@ impl DieSource<'_> {
         for &p in &m.children {
             let pd = self.die(p)?;
             match pd.tag {
-                dw::DW_TAG_formal_parameter if pd.flag(dw::DW_AT_artificial) && this.is_none() && params.is_empty() => {
+                dw::DW_TAG_formal_parameter
+                    if pd.flag(dw::DW_AT_artificial) && this.is_none() && params.is_empty() =>
+                {
                     this = Some(self.type_of(pd, "this parameter")?)
                 }
                 dw::DW_TAG_formal_parameter => params.push(self.type_of(pd, "parameter")?),

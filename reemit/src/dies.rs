@@ -188,7 +188,11 @@ pub fn load(data: &[u8]) -> Result<Dies, String> {
     Ok(out)
 }
 
-fn read_unit(dwarf: &gimli::Dwarf<R<'_>>, unit: &gimli::Unit<R<'_>>, out: &mut Dies) -> Result<(), String> {
+fn read_unit(
+    dwarf: &gimli::Dwarf<R<'_>>,
+    unit: &gimli::Unit<R<'_>>,
+    out: &mut Dies,
+) -> Result<(), String> {
     let unit_index = out.units.len() as u32;
     let mut stack: Vec<u64> = Vec::new();
     let mut entries = unit.entries();
@@ -240,9 +244,18 @@ fn read_unit(dwarf: &gimli::Dwarf<R<'_>>, unit: &gimli::Unit<R<'_>>, out: &mut D
 
 fn value(dwarf: &gimli::Dwarf<R<'_>>, unit: &gimli::Unit<R<'_>>, v: AttributeValue<R<'_>>) -> Val {
     match v {
-        AttributeValue::Data1(x) => Val::Data { v: x.into(), bytes: 1 },
-        AttributeValue::Data2(x) => Val::Data { v: x.into(), bytes: 2 },
-        AttributeValue::Data4(x) => Val::Data { v: x.into(), bytes: 4 },
+        AttributeValue::Data1(x) => Val::Data {
+            v: x.into(),
+            bytes: 1,
+        },
+        AttributeValue::Data2(x) => Val::Data {
+            v: x.into(),
+            bytes: 2,
+        },
+        AttributeValue::Data4(x) => Val::Data {
+            v: x.into(),
+            bytes: 4,
+        },
         AttributeValue::Data8(x) => Val::Data { v: x, bytes: 8 },
         AttributeValue::Data16(x) => Val::Wide(x),
         AttributeValue::Udata(x) => Val::U(x),

@@ -94,7 +94,11 @@ pub fn unit(dies: &Dies) -> CompileUnit {
         .first()
         .map(|u| (u.name.clone(), u.comp_dir.clone()))
         .unwrap_or_default();
-    let name = if name.is_empty() { "reemit".into() } else { name };
+    let name = if name.is_empty() {
+        "reemit".into()
+    } else {
+        name
+    };
     let dir = if dir.is_empty() { "/".into() } else { dir };
     CompileUnit::new(name, dir)
         .language(language(dies))
@@ -122,12 +126,10 @@ fn culprits(e: &Error, names: &HashMap<&str, Vec<u64>>) -> Vec<u64> {
             out.extend(names.get(quoted).into_iter().flatten());
         }
     }
-    out.extend(msg.split('#')
-        .skip(1)
-        .filter_map(|p| {
-            let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<u64>().ok()
-        }));
+    out.extend(msg.split('#').skip(1).filter_map(|p| {
+        let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u64>().ok()
+    }));
     out
 }
 
@@ -154,7 +156,9 @@ pub fn drive<B: Backend>(
 ) -> Result<Vec<Failure>, Error> {
     let dies = src.dies;
     for &off in &dies.order {
-        let Some(d) = dies.map.get(&off) else { continue };
+        let Some(d) = dies.map.get(&off) else {
+            continue;
+        };
         if d.tag != dw::DW_TAG_namespace {
             continue;
         }
@@ -174,7 +178,9 @@ pub fn drive<B: Backend>(
     }
     let mut globals: HashSet<TypeRef> = HashSet::new();
     for &off in &dies.order {
-        let Some(d) = dies.map.get(&off) else { continue };
+        let Some(d) = dies.map.get(&off) else {
+            continue;
+        };
         if !is_type(d.tag) || d.tag == dw::DW_TAG_subrange_type {
             continue;
         }
@@ -275,7 +281,9 @@ pub fn reemit<B: Backend>(
         *sum.errors.entry(r).or_default() += 1;
     }
     if let Err(e) = &last {
-        *sum.errors.entry(format!("unfinished: {:?}", e.kind())).or_default() += 1;
+        *sum.errors
+            .entry(format!("unfinished: {:?}", e.kind()))
+            .or_default() += 1;
     }
     sum.samples = samples;
     (last, sum)

@@ -9,9 +9,9 @@ mod composite;
 mod describe;
 mod dies;
 mod emit;
-mod poison;
 #[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm;
+mod poison;
 mod source;
 
 use std::path::PathBuf;
@@ -118,7 +118,10 @@ fn print(sum: &Summary, secs: f64) {
     for (r, n) in &sum.errors {
         println!("  {n:>7}  {r}");
     }
-    println!("not expressed (parts of accepted types), by reason: {}", sum.dropped.values().sum::<u64>());
+    println!(
+        "not expressed (parts of accepted types), by reason: {}",
+        sum.dropped.values().sum::<u64>()
+    );
     for (r, n) in &sum.dropped {
         println!("  {n:>7}  {r}");
     }

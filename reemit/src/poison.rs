@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-
 use crate::dies::Val;
 use crate::emit::is_type;
 use crate::source::DieSource;
@@ -15,7 +14,9 @@ pub fn referrers(src: &DieSource<'_>) -> HashMap<u64, Vec<u64>> {
     let dies = src.dies;
     let mut back: HashMap<u64, Vec<u64>> = HashMap::new();
     for &off in &dies.order {
-        let Some(d) = dies.map.get(&off) else { continue };
+        let Some(d) = dies.map.get(&off) else {
+            continue;
+        };
         if !is_type(d.tag) {
             continue;
         }
@@ -73,11 +74,11 @@ mod tests {
 
     #[test]
     fn closure_follows_referrers_transitively_and_only_them() {
-        let back: HashMap<u64, Vec<u64>> =
-            [(1, vec![2]), (2, vec![3]), (9, vec![8])].into_iter().collect();
+        let back: HashMap<u64, Vec<u64>> = [(1, vec![2]), (2, vec![3]), (9, vec![8])]
+            .into_iter()
+            .collect();
         let got = closure(&back, &[1].into_iter().collect());
         let want: HashSet<u64> = [1, 2, 3].into_iter().collect();
         assert_eq!(got, want);
     }
 }
-

@@ -94,7 +94,10 @@ impl<'a> DieSource<'a> {
             let q = s.qualified(off);
             let size = d.udata(dw::DW_AT_byte_size).unwrap_or(u64::MAX);
             let rank = s.ordinal.get(&off).copied().unwrap_or(0);
-            s.copies.entry((k, q.clone(), size, rank)).or_default().push(off);
+            s.copies
+                .entry((k, q.clone(), size, rank))
+                .or_default()
+                .push(off);
             s.defs.entry((k, q)).or_insert(off);
         }
         s
@@ -130,7 +133,9 @@ impl<'a> DieSource<'a> {
         let mut guard = 0;
         while let Some(o) = cur {
             guard += 1;
-            let Some(d) = self.dies.map.get(&o) else { break };
+            let Some(d) = self.dies.map.get(&o) else {
+                break;
+            };
             if d.parent.is_none() || guard > 256 {
                 break;
             }
@@ -225,10 +230,7 @@ impl<'a> DieSource<'a> {
                 ));
             }
         }
-        let pos = (
-            d.udata(dw::DW_AT_decl_line),
-            d.udata(dw::DW_AT_decl_column),
-        );
+        let pos = (d.udata(dw::DW_AT_decl_line), d.udata(dw::DW_AT_decl_column));
         NominalKey::new(
             hash_of(("anonymous", &q)),
             hash_of((kind, size, pos, members)),
@@ -365,7 +367,11 @@ impl<'a> DieSource<'a> {
             _ => return None,
         };
         let w = width.min(from_bits);
-        let masked = if w >= 128 { raw } else { raw & ((1u128 << w) - 1) };
+        let masked = if w >= 128 {
+            raw
+        } else {
+            raw & ((1u128 << w) - 1)
+        };
         if signed && w < 128 {
             let shift = 128 - w;
             Some(((masked << shift) as i128) >> shift)
