@@ -249,6 +249,9 @@ impl DieSource<'_> {
                 {
                     this = Some(self.type_of(pd, "this parameter")?)
                 }
+                dw::DW_TAG_formal_parameter if pd.flag(dw::DW_AT_artificial) => self.drop_part(
+                    "artificial method parameter after `this` (e.g. a destructor's __in_chrg)",
+                ),
                 dw::DW_TAG_formal_parameter => params.push(self.type_of(pd, "parameter")?),
                 dw::DW_TAG_unspecified_parameters => self.drop_part("variadic method"),
                 dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {

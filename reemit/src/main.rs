@@ -9,6 +9,7 @@ mod composite;
 mod describe;
 mod dies;
 mod emit;
+mod list;
 #[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm;
 mod poison;
@@ -49,6 +50,10 @@ struct Cli {
     /// The DWARF version written.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(4..=5))]
     dwarf: u16,
+    /// Also write the input's named types to this file, one per line, as
+    /// a debugger looks them up.
+    #[arg(long)]
+    list: Option<PathBuf>,
 }
 
 /// A relocatable object with `dwarf` and a zeroed data symbol per global.
@@ -147,6 +152,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &cli.list {
+        let mut text = list::named_types(&dies).join("\n");
+        text.push('\n');
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("reemit: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.backend {
         BackendChoice::Gimli => run_gimli(&dies, cli.dwarf),
         BackendChoice::Llvm => run_llvm(&dies, cli.dwarf),

@@ -328,9 +328,6 @@ impl<'a> DieSource<'a> {
                     }
                 },
                 (None, Some(u)) => match u {
-                    Val::Data { v, bytes } if *bytes < 8 && *v == (1u64 << (bytes * 8)) - 1 => {
-                        Some(0)
-                    }
                     Val::Data { v: u64::MAX, .. } | Val::S(-1) => Some(0),
                     v => match v.udata() {
                         Some(u) => Some(u.wrapping_sub(lower).wrapping_add(1)),
