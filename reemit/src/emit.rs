@@ -40,6 +40,10 @@ pub struct Summary {
     pub passes: u32,
 }
 
+/// Gives a global (symbol name, size in bytes) its storage in the
+/// backend's output.
+pub type Storage<'a, B> = dyn FnMut(&mut DebugContext<B>, &str, u64) -> Result<(), Error> + 'a;
+
 /// Whether `tag` is a type DIE.
 pub fn is_type(tag: dw::DwTag) -> bool {
     matches!(
@@ -152,7 +156,7 @@ pub fn drive<B: Backend>(
     src: &mut DieSource<'_>,
     skip: &HashSet<u64>,
     sum: &mut Summary,
-    storage: &mut dyn FnMut(&mut DebugContext<B>, &str, u64) -> Result<(), Error>,
+    storage: &mut Storage<'_, B>,
 ) -> Result<Vec<Failure>, Error> {
     let dies = src.dies;
     for &off in &dies.order {
@@ -193,6 +197,9 @@ pub fn drive<B: Backend>(
             Ok(t) => t,
             Err(e) => {
                 let r = reason(&e, src, off);
+                if src.verbose {
+                    eprintln!("refused DIE {off:#x}: {e}");
+                }
                 if sum.samples.len() < 12 && !sum.samples.iter().any(|s| s.starts_with(&r)) {
                     sum.samples.push(format!("{r} (DIE {off:#x}): {e}"));
                 }
@@ -226,8 +233,9 @@ pub fn drive<B: Backend>(
 /// passes). The summary is the last pass's, with every pass's refusals.
 pub fn reemit<B: Backend>(
     dies: &Dies,
+    verbose: bool,
     make: &mut dyn FnMut(&CompileUnit) -> Result<DebugContext<B>, Error>,
-    storage: &mut dyn FnMut(&mut DebugContext<B>, &str, u64) -> Result<(), Error>,
+    storage: &mut Storage<'_, B>,
 ) -> (Result<B::Output, Error>, Summary) {
     let mut seeds: HashSet<u64> = HashSet::new();
     let mut skip: HashSet<u64> = HashSet::new();
@@ -243,6 +251,7 @@ pub fn reemit<B: Backend>(
             ..Summary::default()
         };
         let mut src = DieSource::new(dies);
+        src.verbose = verbose;
         let result = make(&unit(dies)).and_then(|mut cx| {
             let failed = drive(&mut cx, &mut src, &skip, &mut sum, storage)?;
             Ok((cx, failed))

@@ -10,10 +10,11 @@ use crate::dies::Dies;
 use crate::emit::{self, Summary};
 
 /// Re-emits `dies` with the LLVM backend into an object's bytes.
-pub fn run(dies: &Dies, version: u16) -> (Result<Vec<u8>, String>, Summary) {
+pub fn run(dies: &Dies, version: u16, verbose: bool) -> (Result<Vec<u8>, String>, Summary) {
     let mut modules: Vec<&'static LlvmModule<'static>> = Vec::new();
     let (out, sum) = emit::reemit(
         dies,
+        verbose,
         &mut |cu| {
             // One context per pass, kept for the process's lifetime: the
             // backend borrows the module, which borrows the context.

@@ -54,6 +54,9 @@ struct Cli {
     /// a debugger looks them up.
     #[arg(long)]
     list: Option<PathBuf>,
+    /// Print every refusal's full message to stderr.
+    #[arg(long, short = 'v')]
+    verbose: bool,
 }
 
 /// A relocatable object with `dwarf` and a zeroed data symbol per global.
@@ -78,13 +81,14 @@ fn gimli_object(dwarf: &DwarfObject, globals: &[(String, u64)]) -> Result<Vec<u8
     obj.write().map_err(|e| e.to_string())
 }
 
-fn run_gimli(dies: &dies::Dies, version: u16) -> (Result<Vec<u8>, String>, Summary) {
+fn run_gimli(dies: &dies::Dies, version: u16, verbose: bool) -> (Result<Vec<u8>, String>, Summary) {
     let opts = GimliOptions {
         dwarf_version: version,
         ..GimliOptions::default()
     };
     let (dwarf, sum) = emit::reemit(
         dies,
+        verbose,
         &mut |cu| DebugContext::new(GimliBackend::new(opts)?, cu),
         &mut |_, _, _| Ok(()),
     );
@@ -98,12 +102,12 @@ fn run_gimli(dies: &dies::Dies, version: u16) -> (Result<Vec<u8>, String>, Summa
 }
 
 #[cfg(any(feature = "llvm19", feature = "llvm22"))]
-fn run_llvm(dies: &dies::Dies, version: u16) -> (Result<Vec<u8>, String>, Summary) {
-    llvm::run(dies, version)
+fn run_llvm(dies: &dies::Dies, version: u16, verbose: bool) -> (Result<Vec<u8>, String>, Summary) {
+    llvm::run(dies, version, verbose)
 }
 
 #[cfg(not(any(feature = "llvm19", feature = "llvm22")))]
-fn run_llvm(_: &dies::Dies, _: u16) -> (Result<Vec<u8>, String>, Summary) {
+fn run_llvm(_: &dies::Dies, _: u16, _: bool) -> (Result<Vec<u8>, String>, Summary) {
     let e = "this reemit was built without LLVM: rebuild with --features llvm19 or llvm22";
     (Err(e.into()), Summary::default())
 }
@@ -161,8 +165,8 @@ fn main() -> ExitCode {
         }
     }
     let result = match cli.backend {
-        BackendChoice::Gimli => run_gimli(&dies, cli.dwarf),
-        BackendChoice::Llvm => run_llvm(&dies, cli.dwarf),
+        BackendChoice::Gimli => run_gimli(&dies, cli.dwarf, cli.verbose),
+        BackendChoice::Llvm => run_llvm(&dies, cli.dwarf, cli.verbose),
     };
     let (result, sum) = result;
     let bytes = match result {

@@ -38,6 +38,8 @@ pub struct DieSource<'a> {
     pub dropped: BTreeMap<String, u64>,
     /// Why `describe` refused a handle (the last refusal per handle).
     pub refused: HashMap<u64, String>,
+    /// Print every refusal to stderr.
+    pub verbose: bool,
     /// The last refusal's reason.
     pub last_refusal: Option<String>,
 }
@@ -71,6 +73,7 @@ impl<'a> DieSource<'a> {
             dropped: BTreeMap::new(),
             refused: HashMap::new(),
             last_refusal: None,
+            verbose: false,
         };
         for &off in &dies.order {
             let Some(d) = dies.map.get(&off) else {
@@ -381,7 +384,8 @@ impl<'a> DieSource<'a> {
 impl TypeSource for DieSource<'_> {
     fn describe(&mut self, ty: FrontendTy) -> Result<TypeDesc, String> {
         let r = self.describe_die(ty.0);
-        if std::env::var_os("REEMIT_TRACE").is_some_and(|v| v == ty.0.to_string().as_str()) {
+        if std::env::var("REEMIT_TRACE").is_ok_and(|v| v.split(',').any(|h| h == ty.0.to_string()))
+        {
             eprintln!("describe #{}: {r:?}", ty.0);
         }
         if let Err(e) = &r {
