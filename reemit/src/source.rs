@@ -82,6 +82,9 @@ impl<'a> DieSource<'a> {
             let mut seen: HashMap<(char, &str), u32> = HashMap::new();
             for c in &d.children {
                 let Some(cd) = dies.map.get(c) else { continue };
+                if cd.flag(dw::DW_AT_declaration) {
+                    continue;
+                }
                 if let (Some(k), Some(n)) = (kind_of(cd.tag), cd.name()) {
                     let rank = seen.entry((k, n)).or_default();
                     if *rank > 0 {
