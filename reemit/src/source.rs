@@ -29,8 +29,8 @@ pub struct DieSource<'a> {
     /// Every definition of one identity (kind, qualified name, size), in
     /// file order: one per unit that defines the type.
     copies: HashMap<(char, String, u64, u32), Vec<u64>>,
-    /// For a named type DIE that is not the first of its kind and name
-    /// among its siblings (gcc's member alias templates): its rank.
+    /// For a typedef that is not the first of its name among its siblings
+    /// (gcc's member alias templates): its rank.
     ordinal: HashMap<u64, u32>,
     /// Namespace DIE offset → registered namespace.
     pub namespaces: HashMap<u64, NamespaceId>,
@@ -83,6 +83,12 @@ impl<'a> DieSource<'a> {
             for c in &d.children {
                 let Some(cd) = dies.map.get(c) else { continue };
                 if cd.flag(dw::DW_AT_declaration) {
+                    continue;
+                }
+                // Only typedefs: gcc writes one per instantiation of a
+                // member alias template, same name, other target; a
+                // struct written twice in one scope (rustc does) is one.
+                if cd.tag != dw::DW_TAG_typedef {
                     continue;
                 }
                 if let (Some(k), Some(n)) = (kind_of(cd.tag), cd.name()) {
