@@ -230,14 +230,24 @@ impl DieSource<'_> {
                 }
                 let id = (m.name(), m.str(dw::DW_AT_linkage_name));
                 if seen.insert(id) {
-                    out.push(self.method(m)?);
+                    let first = !self.methods_read.contains(&co);
+                    let method = self.method(co, m)?;
+                    let mut refs = method.ret.iter().chain(&method.params).chain(&method.this);
+                    if refs.any(|t| self.poisoned.contains(&t.0)) {
+                        self.drop_part_if(first, "method whose signature refers to a refused type");
+                    } else {
+                        out.push(method);
+                    }
                 }
             }
         }
         Ok(out)
     }
 
-    fn method(&mut self, m: &Die) -> Result<MethodDesc, String> {
+    /// A method declaration; its unexpressed parts are counted the first
+    /// time the DIE at `off` is read (every copy of a type reads them all).
+    fn method(&mut self, off: u64, m: &Die) -> Result<MethodDesc, String> {
+        let first = self.methods_read.insert(off);
         let name = m.name().ok_or("method without a name")?.to_string();
         let mut this = None;
         let mut params = Vec::new();
@@ -249,16 +259,17 @@ impl DieSource<'_> {
                 {
                     this = Some(self.type_of(pd, "this parameter")?)
                 }
-                dw::DW_TAG_formal_parameter if pd.flag(dw::DW_AT_artificial) => self.drop_part(
+                dw::DW_TAG_formal_parameter if pd.flag(dw::DW_AT_artificial) => self.drop_part_if(
+                    first,
                     "artificial method parameter after `this` (e.g. a destructor's __in_chrg)",
                 ),
                 dw::DW_TAG_formal_parameter => params.push(self.type_of(pd, "parameter")?),
-                dw::DW_TAG_unspecified_parameters => self.drop_part("variadic method"),
+                dw::DW_TAG_unspecified_parameters => self.drop_part_if(first, "variadic method"),
                 dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                    self.drop_part("method template parameter")
+                    self.drop_part_if(first, "method template parameter")
                 }
                 t if crate::emit::is_type(t) => {}
-                t => self.drop_part(format!("method child {t}")),
+                t => self.drop_part_if(first, format!("method child {t}")),
             }
         }
         let slot = match m.attr(dw::DW_AT_vtable_elem_location) {
@@ -273,7 +284,10 @@ impl DieSource<'_> {
             (Some(1), Some(s)) => Virtuality::Virtual(s),
             (Some(2), Some(s)) => Virtuality::PureVirtual(s),
             (Some(_), _) => {
-                self.drop_part("virtual method without a vtable slot (written as non-virtual)");
+                self.drop_part_if(
+                    first,
+                    "virtual method without a vtable slot (written as non-virtual)",
+                );
                 Virtuality::None
             }
         };
@@ -296,6 +310,10 @@ impl DieSource<'_> {
     fn template_param(&mut self, m: &Die) -> Option<TemplateParam> {
         let name = m.name().unwrap_or("").to_string();
         let ty = self.type_or_void(m);
+        if self.poisoned.contains(&ty.0) {
+            self.drop_part("template parameter whose argument is a refused type");
+            return None;
+        }
         if m.tag == dw::DW_TAG_template_type_parameter {
             return Some(TemplateParam::Type { name, ty });
         }

@@ -252,6 +252,7 @@ pub fn reemit<B: Backend>(
         };
         let mut src = DieSource::new(dies);
         src.verbose = verbose;
+        src.poisoned = skip.clone();
         let result = make(&unit(dies)).and_then(|mut cx| {
             let failed = drive(&mut cx, &mut src, &skip, &mut sum, storage)?;
             Ok((cx, failed))
@@ -274,7 +275,11 @@ pub fn reemit<B: Backend>(
             break;
         }
         for f in failed {
-            seeds.insert(f.root);
+            // The root itself only when the error names no other culprit
+            // (or a pass has already failed with these seeds).
+            if f.culprits.is_empty() || pass >= 3 {
+                seeds.insert(f.root);
+            }
             seeds.extend(f.culprits);
             refused.entry(f.root).or_insert(f.reason);
         }

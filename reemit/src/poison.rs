@@ -1,15 +1,27 @@
 //! Which type DIEs reach a refused one: after a pass in which some types
 //! were refused, the next pass leaves out every type that refers to one of
-//! them, directly or through members, parameters, bases, template
-//! arguments, enclosing types or the definition a declaration stands for.
+//! them, directly or through members, bases, enclosing types or the
+//! definition a declaration stands for; methods and template parameters
+//! that refer to one are left out of their type's description instead.
 
 use std::collections::{HashMap, HashSet};
+
+use gimli::constants as dw;
 
 use crate::dies::Val;
 use crate::emit::is_type;
 use crate::source::DieSource;
 
-/// For each type DIE, the type DIEs that refer to it.
+/// Children a description can do without: methods and template
+/// parameters (a member cannot go: it is part of the layout).
+pub const SEVERABLE: &[dw::DwTag] = &[
+    dw::DW_TAG_subprogram,
+    dw::DW_TAG_template_type_parameter,
+    dw::DW_TAG_template_value_parameter,
+];
+
+/// For each type DIE, the type DIEs that refer to it (not through
+/// [`SEVERABLE`] children).
 pub fn referrers(src: &DieSource<'_>) -> HashMap<u64, Vec<u64>> {
     let dies = src.dies;
     let mut back: HashMap<u64, Vec<u64>> = HashMap::new();
@@ -31,7 +43,13 @@ pub fn referrers(src: &DieSource<'_>) -> HashMap<u64, Vec<u64>> {
                 }
             }
             for &c in &x.children {
-                if dies.map.get(&c).is_some_and(|cd| !is_type(cd.tag)) {
+                // Methods and template parameters that refer to a refused
+                // type are left out of the description instead (counted).
+                if dies
+                    .map
+                    .get(&c)
+                    .is_some_and(|cd| !is_type(cd.tag) && !SEVERABLE.contains(&cd.tag))
+                {
                     stack.push(c);
                 }
             }

@@ -38,6 +38,11 @@ pub struct DieSource<'a> {
     pub dropped: BTreeMap<String, u64>,
     /// Why `describe` refused a handle (the last refusal per handle).
     pub refused: HashMap<u64, String>,
+    /// Type DIEs left out of this pass (they reach a refused type): the
+    /// methods and template parameters naming them are left out too.
+    pub poisoned: std::collections::HashSet<u64>,
+    /// Method DIEs already read (their unexpressed parts counted).
+    pub methods_read: std::collections::HashSet<u64>,
     /// Print every refusal to stderr.
     pub verbose: bool,
     /// The last refusal's reason.
@@ -74,6 +79,8 @@ impl<'a> DieSource<'a> {
             refused: HashMap::new(),
             last_refusal: None,
             verbose: false,
+            poisoned: std::collections::HashSet::new(),
+            methods_read: std::collections::HashSet::new(),
         };
         for &off in &dies.order {
             let Some(d) = dies.map.get(&off) else {
@@ -121,6 +128,13 @@ impl<'a> DieSource<'a> {
             .map
             .get(&off)
             .ok_or_else(|| format!("no DIE at offset {off:#x}"))
+    }
+
+    /// Counts a part that could not be expressed when `first`.
+    pub fn drop_part_if(&mut self, first: bool, reason: impl Into<String>) {
+        if first {
+            self.drop_part(reason);
+        }
     }
 
     /// Counts a part that could not be expressed.
