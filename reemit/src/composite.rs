@@ -219,9 +219,14 @@ impl DieSource<'_> {
     /// (rustc declares in each unit only the methods that unit uses), in
     /// first-seen order, each once (by name and linkage name).
     fn methods(&mut self, off: u64) -> Result<Vec<MethodDesc>, String> {
+        let copies = self.copies(off);
+        let group = copies.first().copied().unwrap_or(off);
+        if let Some(m) = self.methods_of.get(&group) {
+            return Ok(m.clone());
+        }
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for copy in self.copies(off) {
+        for copy in copies {
             let d = self.die(copy)?;
             for &co in &d.children {
                 let m = self.die(co)?;
@@ -241,6 +246,7 @@ impl DieSource<'_> {
                 }
             }
         }
+        self.methods_of.insert(group, out.clone());
         Ok(out)
     }
 

@@ -41,6 +41,8 @@ pub struct DieSource<'a> {
     /// Type DIEs left out of this pass (they reach a refused type): the
     /// methods and template parameters naming them are left out too.
     pub poisoned: std::collections::HashSet<u64>,
+    /// The merged methods of each type, by its first copy.
+    pub methods_of: HashMap<u64, Vec<dwarfsmith::MethodDesc>>,
     /// Method DIEs already read (their unexpressed parts counted).
     pub methods_read: std::collections::HashSet<u64>,
     /// Print every refusal to stderr.
@@ -81,6 +83,7 @@ impl<'a> DieSource<'a> {
             verbose: false,
             poisoned: std::collections::HashSet::new(),
             methods_read: std::collections::HashSet::new(),
+            methods_of: HashMap::new(),
         };
         for &off in &dies.order {
             let Some(d) = dies.map.get(&off) else {
