@@ -9,12 +9,18 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::*;
 
 /// Re-emits one corpus in DWARF 5 and 4 and compares it in both debuggers;
 /// asserts the measured floors (gdb `ptype` and lldb, in percent).
 fn check(src: &str, lang: &str, ptype_floor: f64, lldb_floor: f64) {
-    let exe = build(src);
+    check_built(&build(src), src, lang, ptype_floor, lldb_floor);
+}
+
+fn check_built(exe: &Path, src: &str, lang: &str, ptype_floor: f64, lldb_floor: f64) {
+    let exe = exe.to_path_buf();
     for version in [5, 4] {
         let r = reemit(&exe, version, "gimli");
         verify(&r.object);
@@ -56,6 +62,20 @@ fn check(src: &str, lang: &str, ptype_floor: f64, lldb_floor: f64) {
 #[test]
 fn c_corpus_reemits_and_agrees_in_gdb_and_lldb() {
     check("c_corpus.c", "c", 98.0, 95.0);
+}
+
+/// gcc's DWARF 4 input: bitfields as `DW_AT_bit_offset` (counted from the
+/// storage unit's most significant bit), converted to bit offsets.
+#[test]
+fn c_corpus_from_dwarf4_input_reemits_and_agrees() {
+    let exe = build_with("c_corpus.c", &["-gdwarf-4"]);
+    check_built(&exe, "c_corpus.c (gcc -gdwarf-4)", "c", 98.0, 95.0);
+}
+
+#[test]
+fn cpp_corpus_from_dwarf4_input_reemits_and_agrees() {
+    let exe = build_with("cpp_corpus.cpp", &["-gdwarf-4"]);
+    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 80.0, 0.0);
 }
 
 #[test]

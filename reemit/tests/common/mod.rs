@@ -42,7 +42,12 @@ pub fn run(cmd: &mut Command) -> std::process::Output {
 
 /// Builds a corpus source into an executable with debug info.
 pub fn build(src: &str) -> PathBuf {
-    let exe = tmp().join(src.replace('.', "_"));
+    build_with(src, &[])
+}
+
+/// Builds a corpus source with extra compiler flags (`-gdwarf-4`).
+pub fn build_with(src: &str, flags: &[&str]) -> PathBuf {
+    let exe = tmp().join(format!("{}{}", src.replace('.', "_"), flags.concat()));
     let input = corpus(src);
     let mut cmd = match src.rsplit('.').next() {
         Some("rs") => {
@@ -61,7 +66,7 @@ pub fn build(src: &str) -> PathBuf {
             c
         }
     };
-    run(cmd.arg(&exe).arg(&input));
+    run(cmd.arg(&exe).arg(&input).args(flags));
     exe
 }
 
