@@ -441,3 +441,57 @@ fn discr_list(b: &[u8], signed: bool) -> Option<Vec<(i128, i128)>> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn itanium_virtual_base_locations_give_the_negative_vtable_offset() {
+        // gcc: DW_OP_dup, DW_OP_deref, DW_OP_lit24, DW_OP_minus, DW_OP_deref, DW_OP_plus
+        assert_eq!(
+            vbase_offset(&[0x12, 0x06, 0x48, 0x1c, 0x06, 0x22]),
+            Some(-24)
+        );
+        // the same with DW_OP_constu 200 (two-byte ULEB128)
+        assert_eq!(
+            vbase_offset(&[0x12, 0x06, 0x10, 0xc8, 0x01, 0x1c, 0x06, 0x22]),
+            Some(-200)
+        );
+        // anything else is not understood
+        assert_eq!(vbase_offset(&[0x12, 0x06, 0x48, 0x1c, 0x06]), None);
+        assert_eq!(vbase_offset(&[0x23, 0x08]), None);
+    }
+
+    #[test]
+    fn discriminant_lists_read_labels_and_ranges_with_the_tags_signedness() {
+        // DW_DSC_label 5, DW_DSC_range 7..9
+        assert_eq!(
+            discr_list(&[0, 5, 1, 7, 9], false),
+            Some(vec![(5, 5), (7, 9)])
+        );
+        // signed: DW_DSC_range -2..-1 (SLEB128 0x7e, 0x7f)
+        assert_eq!(discr_list(&[1, 0x7e, 0x7f], true), Some(vec![(-2, -1)]));
+        // unsigned 0x7f is 127, not -1
+        assert_eq!(discr_list(&[0, 0x7f], false), Some(vec![(127, 127)]));
+        // truncated
+        assert_eq!(discr_list(&[1, 5], false), None);
+    }
+
+    #[test]
+    fn member_locations_are_constants_or_plus_uconst() {
+        let die = |v: Val| Die {
+            tag: dw::DW_TAG_member,
+            parent: None,
+            children: Vec::new(),
+            attrs: vec![(dw::DW_AT_data_member_location, v)],
+            unit: 0,
+        };
+        assert_eq!(member_offset(&die(Val::Data { v: 12, bytes: 1 })), Ok(12));
+        assert_eq!(
+            member_offset(&die(Val::Bytes(vec![0x23, 0x90, 0x01]))),
+            Ok(144)
+        );
+        assert!(member_offset(&die(Val::Bytes(vec![0x12]))).is_err());
+    }
+}

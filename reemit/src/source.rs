@@ -421,3 +421,31 @@ impl TypeSource for DieSource<'_> {
         r
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_become_bit_patterns_of_the_types_size_and_signedness() {
+        let d = |v, bytes| Val::Data { v, bytes };
+        // a signed 4-byte enum: data4 0xffffffff is -1
+        assert_eq!(DieSource::bits(&d(0xffff_ffff, 4), true, 4), Some(-1));
+        // the same bits unsigned stay 4294967295
+        assert_eq!(
+            DieSource::bits(&d(0xffff_ffff, 4), false, 4),
+            Some(0xffff_ffff)
+        );
+        // sdata -1 for an unsigned 1-byte type is 255
+        assert_eq!(DieSource::bits(&Val::S(-1), false, 1), Some(255));
+        // data16 u128::MAX, unsigned 16 bytes: the bit pattern (-1 as i128)
+        assert_eq!(DieSource::bits(&Val::Wide(u128::MAX), false, 16), Some(-1));
+        // a 16-byte block, signed: i128::MIN
+        let mut min = vec![0u8; 16];
+        min[15] = 0x80;
+        assert_eq!(DieSource::bits(&Val::Bytes(min), true, 16), Some(i128::MIN));
+        // data1 0x80 for a signed 8-byte type: sign-extended from the form
+        assert_eq!(DieSource::bits(&d(0x80, 1), true, 8), Some(-128));
+        assert_eq!(DieSource::bits(&Val::Str("x".into()), true, 4), None);
+    }
+}
