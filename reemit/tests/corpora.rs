@@ -87,3 +87,20 @@ fn rust_corpus_reemits_and_agrees_in_gdb_and_lldb() {
 fn cpp_corpus_reemits_and_agrees_in_gdb_and_lldb() {
     check("cpp_corpus.cpp", "c++", 80.0, 0.0);
 }
+
+/// Same input, byte-identical object (C++ exercises namespaces, merged
+/// methods and a second pass).
+#[test]
+fn reemitting_twice_gives_byte_identical_objects() {
+    let exe = build_with("cpp_corpus.cpp", &["-O0"]);
+    let a = reemit(&exe, 5, "gimli");
+    let first = std::fs::read(&a.object).expect("first object");
+    let b = reemit(&exe, 5, "gimli");
+    let second = std::fs::read(&b.object).expect("second object");
+    assert!(
+        a.summary.contains("passes:               2"),
+        "{}",
+        a.summary
+    );
+    assert_eq!(first, second);
+}
