@@ -1,0 +1,48 @@
+//! `reemit` re-emits its own debug build (about a million DIEs, rustc's
+//! std and every dependency's types): no crash, an object that passes
+//! `llvm-dwarfdump-19 --verify`, and no refusal but the library's
+//! `InvalidLayout` for rustc's tag-less two-variant enums (`Result<T,
+//! Infallible>`, see REEMIT.md). Prints the throughput.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+#[test]
+fn reemit_reemits_its_own_debug_build() {
+    let input = tmp().join("reemit-own-build");
+    std::fs::copy(REEMIT, &input).expect("copy the reemit binary");
+    let object = tmp().join("reemit-own-build.o");
+    let out = Command::new(REEMIT)
+        .arg(&input)
+        .arg("-o")
+        .arg(&object)
+        .output()
+        .expect("run reemit");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    println!("{summary}");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?}: {summary}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dies: u64 = summary
+        .lines()
+        .find_map(|l| l.strip_prefix("DIEs read:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("DIEs read");
+    assert!(dies > 100_000, "{dies} DIEs");
+    let refusals: Vec<&str> = summary
+        .lines()
+        .skip_while(|l| !l.starts_with("refused"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    for r in &refusals {
+        assert!(r.ends_with("InvalidLayout"), "unexpected refusal: {r}");
+    }
+    verify(&object);
+}
