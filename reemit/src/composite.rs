@@ -119,10 +119,10 @@ impl DieSource<'_> {
                 dw::DW_TAG_member
                     if m.flag(dw::DW_AT_external) || m.flag(dw::DW_AT_declaration) =>
                 {
-                    c.statics.push(self.static_member(m)?)
+                    c.statics.push(self.static_member(m, c.fields.len())?)
                 }
                 dw::DW_TAG_member => c.fields.push(self.field(m, 0)?),
-                dw::DW_TAG_variable => c.statics.push(self.static_member(m)?),
+                dw::DW_TAG_variable => c.statics.push(self.static_member(m, c.fields.len())?),
                 dw::DW_TAG_inheritance => c.bases.push(self.base(m)?),
                 dw::DW_TAG_subprogram if m.name().is_none() => {
                     self.drop_part("method code instance inside a class (not a declaration)")
@@ -184,7 +184,8 @@ impl DieSource<'_> {
         Ok(f)
     }
 
-    fn static_member(&mut self, m: &Die) -> Result<StaticMemberDesc, String> {
+    /// A static member declared before data member number `position`.
+    fn static_member(&mut self, m: &Die, position: usize) -> Result<StaticMemberDesc, String> {
         let ty = self.type_of(m, "static member")?;
         let size = self.size_of(ty.0).unwrap_or(8);
         let signed = self.signed(ty.0);
@@ -195,6 +196,7 @@ impl DieSource<'_> {
             const_value: m
                 .attr(dw::DW_AT_const_value)
                 .and_then(|v| DieSource::bits(v, signed, size)),
+            position,
         })
     }
 
