@@ -303,11 +303,12 @@ fn non_integer_tags() {
     }
 }
 
-/// Case 81: a tag-less tagged union with two variants. Guards against: a
-/// debugger unable to tell which variant is active. Expected:
-/// `InvalidLayout`.
+/// Case 81: a tag-less tagged union with two variants that claim tag
+/// values. Guards against: discriminant values nothing can select.
+/// Expected: `InvalidLayout`. Two variants without values are rustc's
+/// `Result<T, Infallible>` (all but one uninhabited) and are accepted.
 #[test]
-fn tagless_with_two_variants() {
+fn tagless_with_two_valued_variants() {
     let mut t = prim_table();
     let mut d = TaggedUnionDesc::tagless(key(40), "W", (8, 8));
     d.variants = vec![VariantDesc::new("A", 0), VariantDesc::new("B", 1)];
@@ -316,6 +317,42 @@ fn tagless_with_two_variants() {
         resolve(&mut t, &[10]),
         ErrorKind::InvalidLayout,
         "no tag but 2 variants",
+    );
+    let mut ok = TaggedUnionDesc::tagless(key(41), "R", (8, 8));
+    ok.variants = vec![
+        VariantDesc::new("Ok", Discriminant::Default).field("__0", FrontendTy(1), 0),
+        VariantDesc::new("Err", Discriminant::Default),
+    ];
+    t.add(11, TypeDesc::TaggedUnion(ok));
+    resolve(&mut t, &[11]).unwrap();
+}
+
+/// Case 81b: a nested type described twice through two handles of its
+/// (one) enclosing type is one type; through two different enclosing types
+/// it is `ConflictingDescription`. Guards against: scopes compared by
+/// handle (reemit found rustc's and g++'s nested types refused).
+#[test]
+fn nested_types_compare_their_scope_by_identity() {
+    let mut t = prim_table();
+    let outer = |id: u64| {
+        TypeDesc::Struct(CompositeDesc::new(key(id), "Outer", 8, 8).field("x", FrontendTy(1), 0))
+    };
+    t.add(20, outer(42));
+    t.add(21, outer(42));
+    t.add(22, outer(43));
+    let inner = |scope: u64| {
+        TypeDesc::Struct(
+            CompositeDesc::new(key(44), "Inner", 1, 1).scope(TypeScope::Type(FrontendTy(scope))),
+        )
+    };
+    t.add(23, inner(20));
+    t.add(24, inner(21));
+    t.add(25, inner(22));
+    resolve(&mut t, &[23, 24]).unwrap();
+    assert_kind(
+        resolve(&mut t, &[23, 25]),
+        ErrorKind::ConflictingDescription,
+        "same unique type ID",
     );
 }
 

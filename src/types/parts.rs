@@ -93,6 +93,17 @@ fn scope_part(s: TypeScope) -> Option<FrontendTy> {
     }
 }
 
+/// What the fingerprint sees of a scope: a namespace by its handle, an
+/// enclosing type only as "nested" (two handles of one enclosing type are
+/// the same scope; the enclosing type's identity is compared through
+/// [`visit_refs`]).
+fn scope_key(s: TypeScope) -> Option<crate::handles::NamespaceId> {
+    match s {
+        TypeScope::Namespace(n) => Some(n),
+        TypeScope::Unit | TypeScope::Type(_) => None,
+    }
+}
+
 /// Calls `f` on every type a nominal description refers to besides its
 /// identity, in a fixed order: what a second description of the same unique
 /// ID must agree on (compared by the unique IDs these resolve to).
@@ -104,6 +115,16 @@ pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
             }
         }
     };
+    let scope = match d {
+        TypeDesc::Struct(c) | TypeDesc::Union(c) => c.scope,
+        TypeDesc::TaggedUnion(t) => t.scope,
+        TypeDesc::Enum(e) => e.scope,
+        TypeDesc::Typedef(t) => t.scope,
+        _ => TypeScope::Unit,
+    };
+    if let Some(t) = scope_part(scope) {
+        f(t);
+    }
     match d {
         TypeDesc::Struct(c) | TypeDesc::Union(c) => {
             c.fields.iter().for_each(|x| f(x.ty));
@@ -154,7 +175,15 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
     };
     match d {
         TypeDesc::Struct(c) | TypeDesc::Union(c) => {
-            (&c.name, c.size, c.align, c.opaque, c.scope, c.class).hash(&mut h);
+            (
+                &c.name,
+                c.size,
+                c.align,
+                c.opaque,
+                scope_key(c.scope),
+                c.class,
+            )
+                .hash(&mut h);
             fields(&mut h, &c.fields);
             params(&mut h, &c.template_params);
             for b in &c.bases {
@@ -177,7 +206,14 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
             (c.bases.len(), c.methods.len(), c.statics.len()).hash(&mut h);
             c.containing_type.is_some().hash(&mut h);
         }
-        TypeDesc::Enum(e) => (&e.name, e.size, &e.enumerators, e.scope, e.enum_class).hash(&mut h),
+        TypeDesc::Enum(e) => (
+            &e.name,
+            e.size,
+            &e.enumerators,
+            scope_key(e.scope),
+            e.enum_class,
+        )
+            .hash(&mut h),
         TypeDesc::TaggedUnion(t) => {
             (
                 &t.name,
@@ -185,7 +221,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
                 t.align,
                 t.tag.map(|t| t.offset),
                 t.encoding,
-                t.scope,
+                scope_key(t.scope),
             )
                 .hash(&mut h);
             for v in &t.variants {
@@ -194,7 +230,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
             }
             params(&mut h, &t.template_params);
         }
-        TypeDesc::Typedef(t) => (&t.name, t.scope).hash(&mut h),
+        TypeDesc::Typedef(t) => (&t.name, scope_key(t.scope)).hash(&mut h),
         TypeDesc::Base { size, encoding, .. } => (size, encoding).hash(&mut h),
         TypeDesc::Array { len, elem_size, .. } => (len, elem_size).hash(&mut h),
         TypeDesc::ArrayOf(a) => (&a.dims, a.elem_size).hash(&mut h),

@@ -43,15 +43,26 @@ impl TypeMap {
         t: &TaggedUnionDesc,
     ) -> Result<(Option<TypeIdx>, Vec<Discr>)> {
         let Some(tag) = t.tag else {
+            // Without a tag no value can select a variant: a single variant
+            // is always active; several are what rustc writes when all but
+            // one are uninhabited (`Result<T, Infallible>`), and then none
+            // may claim a value.
             if t.variants.len() > 1 {
-                return err(
-                    ErrorKind::InvalidLayout,
-                    format!(
-                        "tagged union `{}` has no tag but {} variants: only a single-variant (or variant-less) enum can be laid out without a tag",
-                        t.name,
-                        t.variants.len()
-                    ),
-                );
+                if let Some(v) = t
+                    .variants
+                    .iter()
+                    .find(|v| v.discriminant != Discriminant::Default)
+                {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!(
+                            "tagged union `{}` has no tag but {} variants, and variant `{}` has a discriminant value: without a tag nothing selects a variant; give a tag, or describe every variant with Discriminant::Default (rustc's layout when all but one variant are uninhabited)",
+                            t.name,
+                            t.variants.len(),
+                            v.name
+                        ),
+                    );
+                }
             }
             return Ok((None, t.variants.iter().map(|_| Discr::Default).collect()));
         };
