@@ -85,6 +85,8 @@ pub enum BaseEncoding {
     UnsignedChar,
     /// A Unicode code point (`char` in Rust).
     Utf,
+    /// A complex floating-point number (C `_Complex double`).
+    ComplexFloat,
 }
 
 /// Where a definition is in the source.
@@ -194,6 +196,9 @@ pub struct EnumDesc {
     pub decl: Option<DeclLoc>,
     /// A scoped enumeration (C++ `enum class`, `DW_AT_enum_class`).
     pub enum_class: bool,
+    /// Emit only a declaration (`DW_AT_declaration`, C++'s opaque
+    /// `enum class E : int;`): no enumerators.
+    pub opaque: bool,
 }
 
 /// How a tagged union is encoded in the debug info.
@@ -288,6 +293,8 @@ pub struct TypedefDesc {
     pub target: FrontendTy,
     /// Definition site.
     pub decl: Option<DeclLoc>,
+    /// Accessibility of a typedef nested in a class (C++ member typedefs).
+    pub access: Access,
 }
 
 /// What kind of pointer a [`PointerDesc`] is.
@@ -379,6 +386,17 @@ pub enum TypeDesc {
     },
     /// A pointer or reference, possibly named.
     PointerTo(PointerDesc),
+    /// A pointer to a data member or member function of `class` (C++
+    /// `int C::*`), pointer-sized for data members.
+    PointerToMember {
+        /// The member's type.
+        pointee: FrontendTy,
+        /// The class.
+        class: FrontendTy,
+        /// Size in bytes (8 for data members, 16 for member functions on
+        /// x86-64).
+        size: u64,
+    },
     /// A qualified type (`const T`, ...).
     Qualified {
         /// The qualifier.

@@ -425,6 +425,7 @@ impl EnumDesc {
             enumerators: Vec::new(),
             decl: None,
             enum_class: false,
+            opaque: false,
         }
     }
 

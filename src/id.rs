@@ -47,6 +47,8 @@ pub(crate) enum UidData {
     /// A named pointer or a reference: pointee, kind (0 pointer, 1
     /// reference, 2 rvalue reference), name.
     PointerKind(UniqueTypeId, u8, Option<Sym>),
+    /// A pointer to a member: pointee, class.
+    MemberPointer(UniqueTypeId, UniqueTypeId),
     /// A qualified type: target, qualifier (0 const, 1 volatile, 2
     /// restrict, 3 atomic).
     Qualified(UniqueTypeId, u8),
@@ -78,6 +80,7 @@ impl UidData {
             | UidData::ArrayDims(p, _) => (&[], Some(*p)),
             UidData::Function { params, ret, .. } => (params, *ret),
             UidData::Tuple(elems) | UidData::Structural(_, elems, _) => (elems, None),
+            UidData::MemberPointer(p, c) => (std::slice::from_ref(p), Some(*c)),
         };
         a.iter().copied().chain(b)
     }
@@ -257,6 +260,13 @@ impl UidTable {
                     if let Some(n) = name {
                         out.push_str(&format!("{{{}}}", names.get(*n)));
                     }
+                    stack.push(Work::Id(*p));
+                }
+                UidData::MemberPointer(p, c) => {
+                    out.push_str("ptrmem(");
+                    stack.push(Work::Text(")"));
+                    stack.push(Work::Id(*c));
+                    stack.push(Work::Text(","));
                     stack.push(Work::Id(*p));
                 }
                 UidData::Qualified(t, q) => {

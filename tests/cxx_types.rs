@@ -246,6 +246,50 @@ fn zoo() -> Table {
             name: None,
         }),
     );
+    // class Holder { public: typedef int count_t; count_t c;
+    //                private: typedef double real_t; real_t r; };
+    let member_typedef = |id: u64, name: &str, target: u64, access: Access| {
+        TypeDesc::Typedef(TypedefDesc {
+            key: key(id),
+            name: name.into(),
+            scope: TypeScope::Type(FrontendTy(42)),
+            target: FrontendTy(target),
+            decl: None,
+            access,
+        })
+    };
+    t.add(40, member_typedef(40, "count_t", INT, Access::Public));
+    t.add(41, member_typedef(41, "real_t", DOUBLE, Access::Private));
+    t.add(
+        42,
+        TypeDesc::Struct(
+            CompositeDesc::new(key(42), "Holder", 16, 8)
+                .class()
+                .member(FieldDesc::new("c", FrontendTy(40), 0).access(Access::Public))
+                .member(FieldDesc::new("r", FrontendTy(41), 8).access(Access::Private)),
+        ),
+    );
+    // int Shape::*; enum class Opaque : int; (declared only); complex double.
+    t.add(
+        43,
+        TypeDesc::PointerToMember {
+            pointee: FrontendTy(INT),
+            class: FrontendTy(24),
+            size: 8,
+        },
+    );
+    t.add(
+        44,
+        TypeDesc::Enum(EnumDesc {
+            opaque: true,
+            ..EnumDesc::new(key(44), "Opaque", FrontendTy(INT), 4, 4).enum_class()
+        }),
+    );
+    t.add(45, TypeDesc::pointer(FrontendTy(44)));
+    t.add(
+        46,
+        TypeDesc::base("complex double", 16, BaseEncoding::ComplexFloat),
+    );
     t
 }
 
@@ -264,6 +308,10 @@ const GLOBALS: &[(&str, u64, usize)] = &[
     ("vf", 35, 8),
     ("ref", 36, 8),
     ("rref", 37, 8),
+    ("holder", 42, 16),
+    ("pm", 43, 8),
+    ("op", 45, 8),
+    ("cd", 46, 16),
 ];
 
 /// The zoo emitted as a C++ unit with one global per type and the
@@ -322,6 +370,10 @@ const PTYPES: &[&str] = &[
     "ptype vf",
     "ptype ref",
     "ptype rref",
+    "ptype Holder",
+    "ptype pm",
+    "ptype op",
+    "ptype cd",
 ];
 
 fn gdb(obj: &std::path::Path, cmds: &[&str]) -> Vec<String> {

@@ -85,6 +85,7 @@ fn conflicting_typedef_target_enum_underlying_and_tag() {
             scope: TypeScope::Unit,
             target: FrontendTy(target),
             decl: None,
+            access: dwarfsmith::Access::Unspecified,
         })
     };
     t.add(10, td(1));

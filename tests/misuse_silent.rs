@@ -117,6 +117,7 @@ fn typedef(def_id: u64, name: &str, target: u64) -> TypeDesc {
         scope: TypeScope::Unit,
         target: FrontendTy(target),
         decl: None,
+        access: dwarfsmith::Access::Unspecified,
     })
 }
 

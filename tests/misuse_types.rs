@@ -37,6 +37,7 @@ fn enumeration(names: &[&str], align: u32) -> TypeDesc {
         enumerators: names.iter().map(|n| (n.to_string(), 0)).collect(),
         decl: None,
         enum_class: false,
+        opaque: false,
     })
 }
 
@@ -240,6 +241,7 @@ fn self_referential_typedef_and_generic_argument() {
             scope: TypeScope::Unit,
             target: FrontendTy(3),
             decl: None,
+            access: dwarfsmith::Access::Unspecified,
         }),
     );
     t.add(

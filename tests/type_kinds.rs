@@ -63,6 +63,7 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             enumerators: vec![("Red".into(), 0), ("Green".into(), 1)],
             decl: None,
             enum_class: false,
+            opaque: false,
         }),
     );
     t.add(
@@ -73,6 +74,7 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             scope: TypeScope::Namespace(inner),
             target: FrontendTy(F64),
             decl: Some(dwarfsmith::DeclLoc { file, line: 9 }),
+            access: dwarfsmith::Access::Unspecified,
         }),
     );
     t.add(

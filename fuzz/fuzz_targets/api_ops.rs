@@ -256,7 +256,7 @@ impl TypeSource for Frontend {
                 size,
                 align,
                 enumerators: es.into_iter().map(|(n, v)| (n.into(), i128::from(v))).collect(),
-                decl, enum_class: false, }),
+                decl, enum_class: false, opaque: false, }),
             Template::Tagged(def, name, size, align, tag_offset, tag, vs, cpp) => {
                 TypeDesc::TaggedUnion(TaggedUnionDesc {
                     key: Self::key(def),
@@ -289,8 +289,7 @@ impl TypeSource for Frontend {
                 name: name.into(),
                 scope,
                 target: at(target),
-                decl,
-            }),
+                decl, access: dwarfsmith::Access::Unspecified, }),
         })
     }
 }

@@ -37,6 +37,7 @@ impl DieSource<'_> {
                 scope: self.scope(off),
                 target: self.type_or_void(d),
                 decl: None,
+                access: dwarfsmith::Access::Unspecified,
             })),
             dw::DW_TAG_array_type => self.array(d),
             dw::DW_TAG_subroutine_type => self.function(d),
@@ -160,6 +161,7 @@ impl DieSource<'_> {
             enumerators,
             decl: None,
             enum_class: d.flag(dw::DW_AT_enum_class),
+            opaque: false,
         }))
     }
 }

@@ -284,6 +284,8 @@ pub struct EnumInfo<'a> {
     pub enumerators: &'a [(&'a str, DiscrValue)],
     /// A scoped enumeration (`DW_AT_enum_class`).
     pub enum_class: bool,
+    /// A declaration only (no enumerators, `DW_AT_declaration`).
+    pub declaration: bool,
     /// Where it is defined.
     pub decl: Option<DeclSite>,
     /// The unique ID's stable string, when asked for.
@@ -301,6 +303,8 @@ pub struct TypedefInfo<'a> {
     pub scope: ParentScope,
     /// Where it is defined.
     pub decl: Option<DeclSite>,
+    /// Accessibility (a typedef nested in a class).
+    pub access: Access,
 }
 
 /// A function definition.
@@ -458,6 +462,14 @@ pub trait Backend {
         size: u64,
         kind: PointerKind,
         name: Option<&str>,
+    ) -> Result<()>;
+    /// A pointer to a member of `class` (`DW_TAG_ptr_to_member_type`).
+    fn ptr_to_member_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        class: TypeIdx,
+        size: u64,
     ) -> Result<()>;
     /// A qualified type.
     fn qualified_type(&mut self, t: TypeIdx, qualifier: Qualifier, target: TypeIdx) -> Result<()>;

@@ -67,6 +67,18 @@ impl TypeMap {
                     .pointer_type(n, p, ptr, d.kind, d.name.as_deref())?;
                 Ok(n)
             }
+            TypeDesc::PointerToMember {
+                pointee,
+                class,
+                size,
+            } => {
+                let (p, c) = (self.node_of(pointee)?, self.node_of(class)?);
+                let name = self.synth_name("", &[p], "");
+                let name = format!("{name} {}::*", self.synth_name("", &[c], ""));
+                let n = self.push_node(uid, &name, size, ptr as u32);
+                env.backend.ptr_to_member_type(n, p, c, size)?;
+                Ok(n)
+            }
             TypeDesc::Qualified { qualifier, target } => {
                 let t = self.node_of(target)?;
                 let word = match qualifier {
@@ -175,6 +187,7 @@ impl TypeMap {
                         target,
                         scope,
                         decl,
+                        access: t.access,
                     },
                 )?;
                 self.record_deep(uid, &TypeDesc::Typedef(t))?;
@@ -285,6 +298,7 @@ impl TypeMap {
                 decl,
                 identifier: id.as_deref(),
                 enum_class: e.enum_class,
+                declaration: e.opaque,
             },
         )?;
         Ok(n)

@@ -22,6 +22,7 @@ pub(crate) fn nominal(d: &TypeDesc) -> Option<(NominalKey, &[FrontendTy])> {
         TypeDesc::Base { .. }
         | TypeDesc::Pointer { .. }
         | TypeDesc::PointerTo(_)
+        | TypeDesc::PointerToMember { .. }
         | TypeDesc::Qualified { .. }
         | TypeDesc::Array { .. }
         | TypeDesc::ArrayOf(_)
@@ -42,6 +43,7 @@ pub(crate) fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
     match d {
         TypeDesc::Pointer { pointee } => std::slice::from_ref(pointee),
         TypeDesc::PointerTo(p) => std::slice::from_ref(&p.pointee),
+        TypeDesc::PointerToMember { pointee, .. } => std::slice::from_ref(pointee),
         TypeDesc::Qualified { target, .. } => std::slice::from_ref(target),
         TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
         TypeDesc::ArrayOf(a) => std::slice::from_ref(&a.elem),
@@ -57,6 +59,7 @@ pub(crate) fn identity_extra(d: &TypeDesc) -> impl Iterator<Item = FrontendTy> +
         TypeDesc::Function { ret, .. } => (*ret, &[]),
         TypeDesc::Tuple { elems, .. } => (None, elems),
         TypeDesc::Structural(s) => (None, &s.fields),
+        TypeDesc::PointerToMember { class, .. } => (Some(*class), &[]),
         _ => (None, &[]),
     };
     ret.into_iter().chain(tuple.iter().map(|f| f.ty))
@@ -68,6 +71,7 @@ pub(crate) fn build_parts(d: &TypeDesc) -> Vec<FrontendTy> {
     match d {
         TypeDesc::Pointer { pointee } => vec![*pointee],
         TypeDesc::PointerTo(p) => vec![p.pointee],
+        TypeDesc::PointerToMember { pointee, class, .. } => vec![*pointee, *class],
         TypeDesc::Qualified { target, .. } => vec![*target],
         TypeDesc::Array { elem, .. } => vec![*elem],
         TypeDesc::ArrayOf(a) => vec![a.elem],
@@ -242,6 +246,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
             s.size.hash(&mut h);
             fields(&mut h, &s.fields);
         }
+        TypeDesc::PointerToMember { size, .. } => size.hash(&mut h),
         TypeDesc::Pointer { .. }
         | TypeDesc::PointerTo(_)
         | TypeDesc::Qualified { .. }
@@ -260,6 +265,7 @@ pub(crate) fn desc_name(d: &TypeDesc) -> &str {
         TypeDesc::Pointer { .. } => "pointer",
         TypeDesc::PointerTo(p) => p.name.as_deref().unwrap_or("pointer"),
         TypeDesc::Qualified { .. } => "qualified type",
+        TypeDesc::PointerToMember { .. } => "pointer to member",
         TypeDesc::Structural(s) => &s.name,
         TypeDesc::Array { .. } | TypeDesc::ArrayOf(_) => "array",
         TypeDesc::Function { .. } => "function type",

@@ -332,6 +332,7 @@ impl TypeMap {
                     decl: None,
                     identifier: id.as_deref(),
                     enum_class: false,
+                    declaration: false,
                 },
             )?;
             members.push(Member::plain("tag", tag_enum, tag.offset));

@@ -107,7 +107,10 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
                 check_name("pointer name", n)?;
             }
         }
-        TypeDesc::Pointer { .. } | TypeDesc::Function { .. } | TypeDesc::Qualified { .. } => {}
+        TypeDesc::Pointer { .. }
+        | TypeDesc::Function { .. }
+        | TypeDesc::Qualified { .. }
+        | TypeDesc::PointerToMember { .. } => {}
     }
     Ok(())
 }

@@ -229,6 +229,9 @@ impl TypeMap {
                     ),
                 }
             }
+            TypeDesc::PointerToMember { pointee, class, .. } => {
+                UidData::MemberPointer(self.uid_of(*pointee)?, self.uid_of(*class)?)
+            }
             TypeDesc::Qualified { qualifier, target } => {
                 UidData::Qualified(self.uid_of(*target)?, *qualifier as u8)
             }

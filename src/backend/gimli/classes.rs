@@ -145,7 +145,7 @@ impl GimliBackend {
         Ok(die)
     }
 
-    fn access(&mut self, die: UnitEntryId, a: Access) {
+    pub(super) fn access(&mut self, die: UnitEntryId, a: Access) {
         let v = match a {
             Access::Unspecified => return,
             Access::Public => constants::DW_ACCESS_public,

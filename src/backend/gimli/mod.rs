@@ -336,6 +336,16 @@ impl Backend for GimliBackend {
         self.add_pointer_type(t, pointee, size, kind, name)
     }
 
+    fn ptr_to_member_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        class: TypeIdx,
+        _size: u64,
+    ) -> Result<()> {
+        self.add_ptr_to_member_type(t, pointee, class)
+    }
+
     fn qualified_type(&mut self, t: TypeIdx, q: Qualifier, target: TypeIdx) -> Result<()> {
         self.add_qualified_type(t, q, target)
     }

@@ -57,6 +57,21 @@ impl GimliBackend {
         Ok(())
     }
 
+    pub(super) fn add_ptr_to_member_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        class: TypeIdx,
+    ) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let die = self.new_type(t, root, constants::DW_TAG_ptr_to_member_type)?;
+        let p = self.type_ref(pointee)?;
+        self.set(die, constants::DW_AT_type, p);
+        let c = self.type_ref(class)?;
+        self.set(die, constants::DW_AT_containing_type, c);
+        Ok(())
+    }
+
     pub(super) fn add_qualified_type(
         &mut self,
         t: TypeIdx,
@@ -130,6 +145,7 @@ impl GimliBackend {
         self.set_name(die, info.name);
         let ty = self.type_ref(info.target)?;
         self.set(die, constants::DW_AT_type, ty);
+        self.access(die, info.access);
         self.set_decl(die, info.decl)
     }
 
@@ -186,6 +202,14 @@ impl GimliBackend {
         self.set(die, constants::DW_AT_type, u);
         if info.enum_class {
             self.set(die, constants::DW_AT_enum_class, AttributeValue::Flag(true));
+        }
+        if info.declaration {
+            self.set(
+                die,
+                constants::DW_AT_declaration,
+                AttributeValue::Flag(true),
+            );
+            return self.set_decl(die, info.decl);
         }
         self.set(
             die,
@@ -271,5 +295,6 @@ fn encoding(e: BaseEncoding) -> constants::DwAte {
         BaseEncoding::SignedChar => constants::DW_ATE_signed_char,
         BaseEncoding::UnsignedChar => constants::DW_ATE_unsigned_char,
         BaseEncoding::Utf => constants::DW_ATE_UTF,
+        BaseEncoding::ComplexFloat => constants::DW_ATE_complex_float,
     }
 }

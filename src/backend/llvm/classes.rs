@@ -43,7 +43,7 @@ pub(super) fn composite_tag(kind: CompositeKind) -> u32 {
 }
 
 /// The `DIFlags` of an accessibility.
-fn access_flags(a: Access) -> LLVMDIFlags {
+pub(super) fn access_flags(a: Access) -> LLVMDIFlags {
     match a {
         Access::Unspecified => LLVMDIFlagZero,
         Access::Public => LLVMDIFlagPublic,

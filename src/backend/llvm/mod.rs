@@ -307,6 +307,17 @@ impl Backend for LlvmBackend<'_> {
         self.pointer(t, pointee, size, kind, name)
     }
 
+    fn ptr_to_member_type(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        class: TypeIdx,
+        size: u64,
+    ) -> Result<()> {
+        self.live()?;
+        self.ptr_to_member(t, pointee, class, size)
+    }
+
     fn qualified_type(&mut self, t: TypeIdx, q: Qualifier, target: TypeIdx) -> Result<()> {
         self.live()?;
         self.qualified(t, q, target)

@@ -237,3 +237,18 @@ dwarfsmith_di_enumerator_wide(LLVMDIBuilderRef builder, const char *name,
   APSInt v(APInt(bits, ArrayRef<uint64_t>(words, 2)), is_unsigned != 0);
   return wrap(unwrap(builder)->createEnumerator(StringRef(name, name_len), v));
 }
+
+// A typedef with flags (accessibility of a member typedef).
+extern "C" LLVMMetadataRef
+dwarfsmith_di_typedef(LLVMDIBuilderRef builder, LLVMMetadataRef ty,
+                      const char *name, size_t name_len, LLVMMetadataRef file,
+                      unsigned line, LLVMMetadataRef scope,
+                      LLVMDIFlags flags) {
+  if (!builder || !ty)
+    return nullptr;
+  return wrap(unwrap(builder)->createTypedef(
+      md<DIType>(ty), StringRef(name, name_len),
+      file ? md<DIFile>(file) : nullptr, line,
+      scope ? md<DIScope>(scope) : nullptr, 0,
+      static_cast<DINode::DIFlags>(flags)));
+}

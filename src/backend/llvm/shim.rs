@@ -174,4 +174,18 @@ extern "C" {
         bits: u32,
         is_unsigned: i32,
     ) -> LLVMMetadataRef;
+
+    /// `DIBuilder::createTypedef` with flags (a member typedef's
+    /// accessibility). Null when a node is null.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn dwarfsmith_di_typedef(
+        builder: LLVMDIBuilderRef,
+        ty: LLVMMetadataRef,
+        name: *const c_char,
+        name_len: usize,
+        file: LLVMMetadataRef,
+        line: u32,
+        scope: LLVMMetadataRef,
+        flags: LLVMDIFlags,
+    ) -> LLVMMetadataRef;
 }

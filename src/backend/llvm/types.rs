@@ -73,6 +73,7 @@ impl LlvmBackend<'_> {
             BaseEncoding::Unsigned => 0x07,
             BaseEncoding::UnsignedChar => 0x08,
             BaseEncoding::Utf => 0x10,
+            BaseEncoding::ComplexFloat => 0x03,
         };
         let (n, nl) = ptr(name);
         let size = bits(size)?;
@@ -203,9 +204,31 @@ impl LlvmBackend<'_> {
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
         let (n, nl) = ptr(info.name);
-        // SAFETY: live DIBuilder and nodes.
-        let md =
-            unsafe { LLVMDIBuilderCreateTypedef(self.dib, target, n, nl, file, line, scope, 0) };
+        let flags = super::classes::access_flags(info.access);
+        // SAFETY: live DIBuilder and nodes; the shim (createTypedef with
+        // flags, for a member typedef's accessibility) refuses null inputs.
+        let md = unsafe {
+            shim::dwarfsmith_di_typedef(self.dib, target, n, nl, file, line, scope, flags)
+        };
+        if md.is_null() {
+            return Err(missing("typedef target or scope", t));
+        }
+        self.push_type(t, md)
+    }
+
+    pub(super) fn ptr_to_member(
+        &mut self,
+        t: TypeIdx,
+        pointee: TypeIdx,
+        class: TypeIdx,
+        size: u64,
+    ) -> Result<()> {
+        let p = self.type_md(pointee)?;
+        let c = self.type_md(class)?;
+        let size = bits(size)?;
+        // SAFETY: live DIBuilder and nodes (the class possibly a temporary
+        // stub, tracked through RAUW).
+        let md = unsafe { LLVMDIBuilderCreateMemberPointerType(self.dib, p, c, size, 0, 0) };
         self.push_type(t, md)
     }
 
@@ -213,6 +236,17 @@ impl LlvmBackend<'_> {
         let underlying = self.type_md(info.underlying)?;
         let scope = self.scope_md(info.scope)?;
         let (file, line) = self.decl_md(info.decl)?;
+        if info.declaration {
+            let (n, nl) = ptr(info.name);
+            let (id, idl) = ptr(info.identifier.unwrap_or(""));
+            // SAFETY: live DIBuilder and nodes; strings as pointer + length.
+            let md = unsafe {
+                LLVMDIBuilderCreateForwardDecl(
+                    self.dib, 0x04, n, nl, scope, file, line, 0, 0, 0, id, idl,
+                )
+            };
+            return self.push_type(t, md);
+        }
         let width = bits(info.size)?;
         let mut elems: Vec<LLVMMetadataRef> = info
             .enumerators

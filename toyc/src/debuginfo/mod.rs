@@ -202,6 +202,7 @@ impl TypeSource for HirTypes<'_> {
                     scope: TypeScope::Unit,
                     target: base_of(id),
                     decl: None,
+                    access: dwarfsmith::Access::Unspecified,
                 }));
             }
             Some(b) => return Ok(b),
@@ -269,6 +270,7 @@ impl TypeSource for HirTypes<'_> {
                             .collect(),
                         decl: self.decl(e.pos),
                         enum_class: false,
+                        opaque: false,
                     })
                 } else {
                     TypeDesc::TaggedUnion(TaggedUnionDesc {
@@ -316,6 +318,7 @@ impl TypeSource for HirTypes<'_> {
                     scope: self.scope(&a.path.module),
                     target: fty(a.target),
                     decl: self.decl(a.pos),
+                    access: dwarfsmith::Access::Unspecified,
                 })
             }
             _ => return Err(format!("type #{} cannot be described", id.0)),
