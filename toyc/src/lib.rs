@@ -9,3 +9,4 @@ pub mod codegen;
 pub(crate) mod debuginfo;
 pub mod front;
 pub mod link;
+pub mod run;

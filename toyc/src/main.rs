@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! toyc build FILE.toy -o OUT [--backend gimli|llvm] [--dwarf 4|5] [--no-debug]
+//! toyc run   FILE.toy [--backend gimli|llvm] [--dwarf 4|5] [-O]
 //! ```
 
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use toyc::codegen::{self, Backend, Options};
-use toyc::{front, link};
+use toyc::{front, link, run as jit};
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +55,28 @@ enum Cmd {
         #[arg(long, value_name = "OBJ")]
         save_object: Option<PathBuf>,
     },
+    /// Compile one Toy file in memory (with debug info registered for
+    /// gdb and lldb) and run its `main`; exits with `main`'s result.
+    Run {
+        /// The Toy source file.
+        file: PathBuf,
+        /// Code generator and debug-info backend.
+        #[arg(long, value_enum, default_value = "gimli")]
+        backend: BackendArg,
+        /// DWARF version.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(4..=5))]
+        dwarf: u16,
+        /// Optimize (Cranelift `opt_level=speed`).
+        #[arg(short = 'O')]
+        optimize: bool,
+        /// Append the JIT functions to /tmp/perf-PID.map (also with
+        /// TOYC_PERF_MAP=1 in the environment).
+        #[arg(long)]
+        perf_map: bool,
+        /// Also write the registered in-memory ELF image to this path.
+        #[arg(long, value_name = "ELF")]
+        save_image: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,14 +96,79 @@ fn main() -> ExitCode {
 
 /// Runs one command; returns the exit code.
 fn run(cmd: Cmd) -> u8 {
-    let Cmd::Build {
-        file,
-        out,
-        backend,
-        dwarf,
-        no_debug,
-        save_object,
-    } = cmd;
+    let (file, out, backend, dwarf, no_debug, save_object) = match cmd {
+        Cmd::Build {
+            file,
+            out,
+            backend,
+            dwarf,
+            no_debug,
+            save_object,
+        } => (file, out, backend, dwarf, no_debug, save_object),
+        Cmd::Run {
+            file,
+            backend,
+            dwarf,
+            optimize,
+            perf_map,
+            save_image,
+        } => {
+            let opts = jit::RunOptions {
+                dwarf_version: dwarf,
+                optimize,
+                perf_map: perf_map || std::env::var_os("TOYC_PERF_MAP").is_some_and(|v| v == "1"),
+                save_image,
+            };
+            return run_in_memory(&file, backend, &opts);
+        }
+    };
+    build(file, out, backend, dwarf, no_debug, save_object)
+}
+
+/// Reads and checks `file`; prints the diagnostic on failure.
+fn front_end(file: &std::path::Path) -> Option<toyc::front::hir::Program> {
+    let src = match std::fs::read(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}: error: cannot read the file: {e}", file.display());
+            return None;
+        }
+    };
+    match front::compile_front(file, &src) {
+        Ok(p) => Some(p),
+        Err(d) => {
+            eprintln!("{d}");
+            None
+        }
+    }
+}
+
+/// `toyc run`: the exit code is `main`'s result (its low 8 bits).
+fn run_in_memory(file: &std::path::Path, backend: BackendArg, opts: &jit::RunOptions) -> u8 {
+    if backend == BackendArg::Llvm {
+        eprintln!("error: `toyc run --backend llvm` is not implemented yet; use --backend gimli");
+        return 1;
+    }
+    let Some(prog) = front_end(file) else {
+        return 1;
+    };
+    match jit::run(&prog, file, opts) {
+        Ok(code) => code as u8,
+        Err(e) => {
+            eprintln!("{}: error: {e}", file.display());
+            1
+        }
+    }
+}
+
+fn build(
+    file: PathBuf,
+    out: PathBuf,
+    backend: BackendArg,
+    dwarf: u16,
+    no_debug: bool,
+    save_object: Option<PathBuf>,
+) -> u8 {
     if backend == BackendArg::Llvm && !cfg!(any(feature = "llvm19", feature = "llvm22")) {
         eprintln!("error: the llvm backend needs the `llvm` cargo feature");
         return 1;
@@ -94,19 +182,8 @@ fn run(cmd: Cmd) -> u8 {
             return 1;
         }
     }
-    let src = match std::fs::read(&file) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{}: error: cannot read the file: {e}", file.display());
-            return 1;
-        }
-    };
-    let prog = match front::compile_front(&file, &src) {
-        Ok(p) => p,
-        Err(d) => {
-            eprintln!("{d}");
-            return 1;
-        }
+    let Some(prog) = front_end(&file) else {
+        return 1;
     };
     let opts = Options {
         debug: !no_debug,
