@@ -22,7 +22,14 @@ pub(super) struct MergedSection {
 /// Where one unit's copy of a section starts in the merged section.
 type Bases = HashMap<SectionId, u64>;
 
-pub(super) fn build(units: &[(&DwarfObject, Vec<(String, u64)>)]) -> Result<JitImage> {
+/// A global: name, address, size (0: unknown).
+pub(super) type DataSymbol = (String, u64, u64);
+
+/// One unit of an image: its debug info and the caller's
+/// (symbol, address, size) list.
+pub(super) type Unit<'a> = (&'a DwarfObject, Vec<(String, u64, u64)>);
+
+pub(super) fn build(units: &[Unit<'_>]) -> Result<JitImage> {
     if units.is_empty() {
         return err(
             ErrorKind::InvalidCode,
@@ -34,7 +41,7 @@ pub(super) fn build(units: &[(&DwarfObject, Vec<(String, u64)>)]) -> Result<JitI
     let mut functions = Vec::new();
     let mut data_symbols = Vec::new();
     for (ui, (dwarf, given)) in units.iter().enumerate() {
-        let addrs = symbol_addresses(dwarf, given, ui)?;
+        let (addrs, sizes) = symbol_addresses(dwarf, given, ui)?;
         let mut is_code = vec![false; addrs.len()];
         for &(sym, size) in dwarf.code_symbols() {
             let (Some(name), Some(&address)) = (dwarf.symbols().get(sym), addrs.get(sym)) else {
@@ -63,7 +70,18 @@ pub(super) fn build(units: &[(&DwarfObject, Vec<(String, u64)>)]) -> Result<JitI
         }
         for (i, name) in dwarf.symbols().iter().enumerate() {
             if !is_code.get(i).copied().unwrap_or(true) {
-                data_symbols.push((name.clone(), addrs.get(i).copied().unwrap_or(0)));
+                let address = addrs.get(i).copied().unwrap_or(0);
+                let size = sizes.get(i).copied().unwrap_or(0);
+                if address
+                    .checked_add(size)
+                    .is_none_or(|end| end > MAX_ADDRESS)
+                {
+                    return err(
+                        ErrorKind::InvalidLocation,
+                        format!("global `{name}` at {address:#x} with {size} bytes reaches past {MAX_ADDRESS:#x}, the end of the address space: pass the address and size the JIT gave it"),
+                    );
+                }
+                data_symbols.push((name.clone(), address, size));
             }
         }
         unit_addrs.push(addrs);
@@ -101,11 +119,16 @@ pub(super) fn build(units: &[(&DwarfObject, Vec<(String, u64)>)]) -> Result<JitI
     Ok(JitImage { bytes, functions })
 }
 
-/// The address of each of `dwarf`'s symbols, from the caller's list.
-fn symbol_addresses(dwarf: &DwarfObject, given: &[(String, u64)], unit: usize) -> Result<Vec<u64>> {
-    let mut map: HashMap<&str, u64> = HashMap::with_capacity(given.len());
-    for (name, addr) in given {
-        if let Some(old) = map.insert(name.as_str(), *addr) {
+/// The address and size of each of `dwarf`'s symbols, from the caller's
+/// list.
+fn symbol_addresses(
+    dwarf: &DwarfObject,
+    given: &[(String, u64, u64)],
+    unit: usize,
+) -> Result<(Vec<u64>, Vec<u64>)> {
+    let mut map: HashMap<&str, (u64, u64)> = HashMap::with_capacity(given.len());
+    for (name, addr, size) in given {
+        if let Some((old, _)) = map.insert(name.as_str(), (*addr, *size)) {
             if old != *addr {
                 return err(
                     ErrorKind::InvalidCode,
@@ -114,10 +137,10 @@ fn symbol_addresses(dwarf: &DwarfObject, given: &[(String, u64)], unit: usize) -
             }
         }
     }
-    dwarf
+    let addrs = dwarf
         .symbols()
         .iter()
-        .map(|name| match map.get(name.as_str()) {
+        .map(|name| match map.get(name.as_str()).map(|p| p.0) {
             None => err(
                 ErrorKind::InvalidCode,
                 format!("symbol `{name}` of unit #{unit} has no address: pass the address the JIT gave every function and global the debug info names (DwarfObject::symbols)"),
@@ -126,20 +149,24 @@ fn symbol_addresses(dwarf: &DwarfObject, given: &[(String, u64)], unit: usize) -
                 ErrorKind::InvalidLocation,
                 format!("symbol `{name}` has address 0: pass the address the JIT gave it"),
             ),
-            Some(&a) if a >= MAX_ADDRESS => err(
+            Some(a) if a >= MAX_ADDRESS => err(
                 ErrorKind::InvalidLocation,
                 format!("symbol `{name}` has address {a:#x}, past {MAX_ADDRESS:#x}, the end of the address space: pass the address the JIT gave it"),
             ),
-            Some(&a) => Ok(a),
+            Some(a) => Ok(a),
         })
-        .collect()
+        .collect::<Result<Vec<u64>>>()?;
+    let sizes = dwarf
+        .symbols()
+        .iter()
+        .map(|name| map.get(name.as_str()).map_or(0, |p| p.1))
+        .collect();
+    Ok((addrs, sizes))
 }
 
 /// Concatenates each section of all units (in the order the sections first
 /// appear); returns the merged sections and each unit's base offsets.
-fn merge_sections(
-    units: &[(&DwarfObject, Vec<(String, u64)>)],
-) -> Result<(Vec<MergedSection>, Vec<Bases>)> {
+fn merge_sections(units: &[Unit<'_>]) -> Result<(Vec<MergedSection>, Vec<Bases>)> {
     let mut merged: Vec<MergedSection> = Vec::new();
     let mut all_bases = Vec::with_capacity(units.len());
     for (dwarf, _) in units {
@@ -181,30 +208,31 @@ fn merge_sections(
 /// Applies one relocation of a unit whose copy of the section starts at
 /// `base` in `data`.
 fn apply(data: &mut [u8], base: u64, r: &Relocation, addrs: &[u64], bases: &Bases) -> Result<()> {
-    let value: i128 =
-        match r.target {
-            RelocationTarget::Symbol(i) => match addrs.get(i) {
-                Some(&a) => i128::from(a) + i128::from(r.addend),
-                None => return err(
+    let value: i128 = match r.target {
+        RelocationTarget::Symbol(i) => match addrs.get(i) {
+            Some(&a) => i128::from(a) + i128::from(r.addend),
+            None => {
+                return err(
                     ErrorKind::Backend,
                     format!(
                         "a relocation refers to symbol #{i}, which the debug info does not have"
                     ),
-                ),
-            },
-            RelocationTarget::Section(id) => {
-                match bases.get(&id) {
-                    Some(&b) => i128::from(b) + i128::from(r.addend),
-                    None => return err(
-                        ErrorKind::Backend,
-                        format!(
-                            "a relocation refers to section {}, which the debug info does not have",
-                            id.name()
-                        ),
-                    ),
-                }
+                )
             }
-        };
+        },
+        RelocationTarget::Section(id) => match bases.get(&id) {
+            Some(&b) => i128::from(b) + i128::from(r.addend),
+            None => {
+                return err(
+                    ErrorKind::Backend,
+                    format!(
+                        "a relocation refers to section {}, which the debug info does not have",
+                        id.name()
+                    ),
+                )
+            }
+        },
+    };
     if r.eh_pe
         .is_some_and(|pe| pe.application() == gimli::DW_EH_PE_pcrel)
     {

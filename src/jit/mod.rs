@@ -63,7 +63,7 @@ pub struct JitFunction {
 /// Collects finished debug info and the JIT's addresses for one image.
 #[derive(Default)]
 pub struct JitImageBuilder<'a> {
-    units: Vec<(&'a DwarfObject, Vec<(String, u64)>)>,
+    units: Vec<image::Unit<'a>>,
 }
 
 impl<'a> JitImageBuilder<'a> {
@@ -77,7 +77,22 @@ impl<'a> JitImageBuilder<'a> {
     /// Addresses of other symbols are ignored. Nothing is checked until
     /// [`build`](Self::build).
     pub fn add(&mut self, dwarf: &'a DwarfObject, addresses: &[(&str, u64)]) -> &mut Self {
-        let addrs = addresses.iter().map(|&(n, a)| (n.to_string(), a)).collect();
+        let addrs = addresses
+            .iter()
+            .map(|&(n, a)| (n.to_string(), a, 0))
+            .collect();
+        self.units.push((dwarf, addrs));
+        self
+    }
+
+    /// As [`add`](Self::add), with each symbol's size in bytes: the sizes
+    /// of globals go into the symbol table (so gdb prints `<name>` after a
+    /// pointer into them); functions keep the code size of the debug info.
+    pub fn add_sized(&mut self, dwarf: &'a DwarfObject, symbols: &[(&str, u64, u64)]) -> &mut Self {
+        let addrs = symbols
+            .iter()
+            .map(|&(n, a, s)| (n.to_string(), a, s))
+            .collect();
         self.units.push((dwarf, addrs));
         self
     }

@@ -84,6 +84,13 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("toyc: internal compiler error: {info}");
     }));
+    if matches!(cli.cmd, Cmd::Run { .. }) {
+        // `run` stays on the main thread (see jit::raise_stack_limit).
+        let big_stack = jit::raise_stack_limit(128 << 20);
+        ON_THIS_THREAD.store(big_stack, std::sync::atomic::Ordering::Relaxed);
+        let cmd = cli.cmd;
+        return ExitCode::from(std::panic::catch_unwind(move || run(cmd)).unwrap_or(1));
+    }
     // Deeply nested programs recurse deeply: run on a big stack.
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)
@@ -125,6 +132,11 @@ fn run(cmd: Cmd) -> u8 {
     build(file, out, backend, dwarf, no_debug, save_object)
 }
 
+/// Whether the front end runs on the calling thread (`toyc run` with a
+/// main-thread stack limit raised far enough) rather than on a thread of
+/// its own.
+static ON_THIS_THREAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Reads and checks `file`; prints the diagnostic on failure.
 fn front_end(file: &std::path::Path) -> Option<toyc::front::hir::Program> {
     let src = match std::fs::read(file) {
@@ -134,7 +146,12 @@ fn front_end(file: &std::path::Path) -> Option<toyc::front::hir::Program> {
             return None;
         }
     };
-    match front::compile_front(file, &src) {
+    let checked = if ON_THIS_THREAD.load(std::sync::atomic::Ordering::Relaxed) {
+        front::compile_front_on_this_thread(file, &src)
+    } else {
+        front::compile_front(file, &src)
+    };
+    match checked {
         Ok(p) => Some(p),
         Err(d) => {
             eprintln!("{d}");

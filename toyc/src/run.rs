@@ -29,9 +29,48 @@ pub struct RunOptions {
     pub save_image: Option<std::path::PathBuf>,
 }
 
+/// C's `struct rlimit` (Linux, 64-bit).
+#[repr(C)]
+struct RLimit {
+    cur: u64,
+    max: u64,
+}
+
+/// `RLIMIT_STACK` on Linux.
+const RLIMIT_STACK: std::ffi::c_int = 3;
+
 extern "C" {
     /// C's `fflush`; `NULL` flushes every output stream.
     fn fflush(stream: *mut std::ffi::c_void) -> std::ffi::c_int;
+    fn getrlimit(resource: std::ffi::c_int, rlim: *mut RLimit) -> std::ffi::c_int;
+    fn setrlimit(resource: std::ffi::c_int, rlim: *const RLimit) -> std::ffi::c_int;
+}
+
+/// Lets the main thread's stack grow to `bytes` (at most the hard limit):
+/// `run` compiles and runs on the main thread (a second thread would make
+/// gdb report every stop as "Thread N hit Breakpoint"), and the compiler
+/// recurses deeply on deeply nested programs. Linux checks the limit when
+/// the stack grows, so raising it now takes effect. Returns whether the
+/// limit is now at least `bytes`.
+pub fn raise_stack_limit(bytes: u64) -> bool {
+    let mut r = RLimit { cur: 0, max: 0 };
+    // SAFETY: getrlimit writes one `struct rlimit` to the pointer, which
+    // points to a live, properly laid out RLimit.
+    if unsafe { getrlimit(RLIMIT_STACK, &mut r) } != 0 {
+        return false;
+    }
+    if r.cur >= bytes {
+        return true;
+    }
+    if r.max < bytes {
+        return false;
+    }
+    let new = RLimit {
+        cur: bytes,
+        max: r.max,
+    };
+    // SAFETY: setrlimit reads one `struct rlimit` from a live RLimit.
+    unsafe { setrlimit(RLIMIT_STACK, &new) == 0 }
 }
 
 fn jit_err(e: impl std::fmt::Display) -> String {
@@ -59,17 +98,18 @@ pub fn run(prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String>
         FrameSection::DebugFrame,
     )?;
     module.finalize_definitions().map_err(jit_err)?;
-    let mut addresses: Vec<(&str, u64)> = Vec::new();
+    let mut addresses: Vec<(&str, u64, u64)> = Vec::new();
     let mut main = None;
     for (id, sym) in &defined.functions {
         let p = module.get_finalized_function(*id);
         if sym == "main" {
             main = Some(p);
         }
-        addresses.push((sym, p as u64));
+        addresses.push((sym, p as u64, 0));
     }
     for (id, sym) in &defined.globals {
-        addresses.push((sym, module.get_finalized_data(*id).0 as u64));
+        let (p, size) = module.get_finalized_data(*id);
+        addresses.push((sym, p as u64, size as u64));
     }
     let Some(main) = main else {
         return Err("the program has no `main`".into());
@@ -78,7 +118,7 @@ pub fn run(prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String>
         return Err("internal: no debug info".into());
     };
     let mut builder = JitImageBuilder::new();
-    builder.add(&dwarf, &addresses);
+    builder.add_sized(&dwarf, &addresses);
     let image = builder.build().map_err(jit_err)?;
     if let Some(p) = &opts.save_image {
         std::fs::write(p, image.bytes())

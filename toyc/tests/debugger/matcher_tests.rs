@@ -197,8 +197,29 @@ fn timeout_is_a_failure_even_if_checks_match() {
 
 #[test]
 fn debugger_command_lines() {
-    let gdb = Debugger::Gdb.args(Path::new("c"), Path::new("e"));
-    assert_eq!(gdb, ["-batch", "-nx", "-x", "c", "e"]);
-    let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("e"));
-    assert_eq!(lldb, ["-b", "--no-lldbinit", "-s", "c", "e"]);
+    let gdb = Debugger::Gdb.args(Path::new("c"), Path::new("e"), &[]);
+    assert_eq!(gdb, ["-batch", "-nx", "-x", "c", "--args", "e"]);
+    let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("e"), &[]);
+    assert_eq!(lldb, ["-b", "--no-lldbinit", "-s", "c", "--", "e"]);
+    // `toyc run FILE` as the inferior.
+    let args = ["run".to_string(), "p.toy".to_string()];
+    let gdb = Debugger::Gdb.args(Path::new("c"), Path::new("toyc"), &args);
+    assert_eq!(
+        gdb,
+        ["-batch", "-nx", "-x", "c", "--args", "toyc", "run", "p.toy"]
+    );
+    let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("toyc"), &args);
+    assert_eq!(
+        lldb,
+        [
+            "-b",
+            "--no-lldbinit",
+            "-s",
+            "c",
+            "--",
+            "toyc",
+            "run",
+            "p.toy"
+        ]
+    );
 }
