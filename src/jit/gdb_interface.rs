@@ -59,8 +59,19 @@ pub extern "C" fn __jit_debug_register_code() {
     unsafe { std::arch::asm!("", options(nostack, preserves_flags)) };
 }
 
+/// Entry addresses, for [`announce_foreign_entries`].
+struct Entries {
+    /// Linked by this module (live `Registered`s).
+    own: Vec<usize>,
+    /// Linked by another JIT and announced already.
+    announced: Vec<usize>,
+}
+
 /// Serializes every change to the descriptor and its list.
-static LOCK: Mutex<()> = Mutex::new(());
+static LOCK: Mutex<Entries> = Mutex::new(Entries {
+    own: Vec::new(),
+    announced: Vec::new(),
+});
 
 /// An image linked into the descriptor's list; unlinked on drop.
 pub(super) struct Registered {
@@ -80,7 +91,7 @@ impl Registered {
     /// Links `bytes` (an ELF file) at the head of the list and tells the
     /// debugger.
     pub(super) fn new(bytes: Box<[u8]>) -> Result<Registered> {
-        let Ok(_guard) = LOCK.lock() else {
+        let Ok(mut entries) = LOCK.lock() else {
             return err(
                 ErrorKind::Backend,
                 "the JIT registration lock is poisoned (a thread panicked while registering): the debugger's list may be inconsistent",
@@ -109,6 +120,7 @@ impl Registered {
             __jit_debug_register_code();
             (*d).action_flag = JIT_NOACTION;
         }
+        entries.own.push(entry as usize);
         Ok(Registered { entry, bytes })
     }
 
@@ -118,12 +130,49 @@ impl Registered {
     }
 }
 
+/// Announces (action `JIT_REGISTER_FN`, then a call of
+/// `__jit_debug_register_code`) every entry of the list this module did not
+/// link and has not announced yet; returns how many. Such entries come from
+/// another JIT in the process whose own copy of the interface resolved its
+/// descriptor to this one (an executable's exported data symbol interposes
+/// a shared library's) but calls its own `__jit_debug_register_code`, so a
+/// debugger that follows only this copy (lldb) never hears of them.
+pub(super) fn announce_foreign_entries() -> usize {
+    let mut entries = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let mut n = 0;
+    // SAFETY: LOCK is held, so this module changes nothing meanwhile; the
+    // caller guarantees (see `jit::announce_foreign_registrations`) that
+    // the other JIT is not changing the list now. Entries are only read,
+    // and the descriptor's action fields written, as the protocol allows.
+    unsafe {
+        let d = &raw mut __jit_debug_descriptor;
+        let mut e = (*d).first_entry;
+        let mut steps = 0usize;
+        while !e.is_null() && steps < 1 << 20 {
+            steps += 1;
+            let addr = e as usize;
+            if !entries.own.contains(&addr) && !entries.announced.contains(&addr) {
+                (*d).relevant_entry = e;
+                (*d).action_flag = JIT_REGISTER_FN;
+                __jit_debug_register_code();
+                (*d).action_flag = JIT_NOACTION;
+                entries.announced.push(addr);
+                n += 1;
+            }
+            e = (*e).next_entry;
+        }
+    }
+    n
+}
+
 impl Drop for Registered {
     fn drop(&mut self) {
         // A poisoned lock still excludes other threads; unlink regardless,
         // since freeing a linked entry would leave the debugger a dangling
         // pointer.
-        let _guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+        let mut entries = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+        let addr = self.entry as usize;
+        entries.own.retain(|&a| a != addr);
         // SAFETY: LOCK is held; `self.entry` came from Box::into_raw in
         // `new` and is still linked (only this drop unlinks it); its
         // neighbours are live linked entries. After unlinking, no pointer

@@ -140,6 +140,20 @@ impl JitImage {
     }
 }
 
+/// For a process that also runs another JIT which registers through the
+/// GDB JIT interface on its own (LLVM's ORC with its GDB registration
+/// listener, from a shared libLLVM): when this crate's exported
+/// `__jit_debug_descriptor` interposes the other library's, the other JIT
+/// links its entries into this list but calls its own
+/// `__jit_debug_register_code`, which gdb follows and lldb does not. This
+/// announces every entry not registered through this module (and not
+/// announced before) through this module's function; returns how many.
+/// Call it after the other JIT registered, while it is not registering
+/// (its changes to the list are not under this module's lock).
+pub fn announce_foreign_registrations() -> usize {
+    gdb_interface::announce_foreign_entries()
+}
+
 /// A registered [`JitImage`]; dropping it unregisters the image (the
 /// debuggers forget its functions). Unregister before freeing the code.
 pub struct JitRegistration {

@@ -10,3 +10,5 @@ pub(crate) mod debuginfo;
 pub mod front;
 pub mod link;
 pub mod run;
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
+pub mod run_llvm;

@@ -77,6 +77,22 @@ enum Cmd {
         #[arg(long, value_name = "ELF")]
         save_image: Option<PathBuf>,
     },
+    /// Internal (`run --backend llvm`): compile one Toy file into a
+    /// relocatable object with debug info, without linking.
+    #[command(hide = true)]
+    Object {
+        /// The Toy source file.
+        file: PathBuf,
+        /// The object to write.
+        #[arg(short = 'o', value_name = "OUT")]
+        out: PathBuf,
+        /// Code generator and debug-info backend.
+        #[arg(long, value_enum, default_value = "gimli")]
+        backend: BackendArg,
+        /// DWARF version.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(4..=5))]
+        dwarf: u16,
+    },
 }
 
 fn main() -> ExitCode {
@@ -128,6 +144,12 @@ fn run(cmd: Cmd) -> u8 {
             };
             return run_in_memory(&file, backend, &opts);
         }
+        Cmd::Object {
+            file,
+            out,
+            backend,
+            dwarf,
+        } => return object_only(&file, &out, backend, dwarf),
     };
     build(file, out, backend, dwarf, no_debug, save_object)
 }
@@ -162,15 +184,52 @@ fn front_end(file: &std::path::Path) -> Option<toyc::front::hir::Program> {
 
 /// `toyc run`: the exit code is `main`'s result (its low 8 bits).
 fn run_in_memory(file: &std::path::Path, backend: BackendArg, opts: &jit::RunOptions) -> u8 {
-    if backend == BackendArg::Llvm {
-        eprintln!("error: `toyc run --backend llvm` is not implemented yet; use --backend gimli");
+    if backend == BackendArg::Llvm && !cfg!(any(feature = "llvm19", feature = "llvm22")) {
+        eprintln!("error: the llvm backend needs the `llvm` cargo feature");
         return 1;
     }
     let Some(prog) = front_end(file) else {
         return 1;
     };
-    match jit::run(&prog, file, opts) {
+    let result = match backend {
+        BackendArg::Gimli => jit::run(&prog, file, opts),
+        #[cfg(any(feature = "llvm19", feature = "llvm22"))]
+        BackendArg::Llvm => toyc::run_llvm::run(&prog, file, opts),
+        #[cfg(not(any(feature = "llvm19", feature = "llvm22")))]
+        BackendArg::Llvm => Err("the llvm backend needs the `llvm` cargo feature".into()),
+    };
+    match result {
         Ok(code) => code as u8,
+        Err(e) => {
+            eprintln!("{}: error: {e}", file.display());
+            1
+        }
+    }
+}
+
+/// `toyc object`: the relocatable object alone.
+fn object_only(
+    file: &std::path::Path,
+    out: &std::path::Path,
+    backend: BackendArg,
+    dwarf: u16,
+) -> u8 {
+    let Some(prog) = front_end(file) else {
+        return 1;
+    };
+    let backend = match backend {
+        BackendArg::Gimli => Backend::Gimli,
+        BackendArg::Llvm => Backend::Llvm,
+    };
+    let opts = Options {
+        debug: true,
+        dwarf_version: dwarf,
+    };
+    let written = codegen::compile(backend, &prog, file, &opts).and_then(|o| {
+        std::fs::write(out, o).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    });
+    match written {
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("{}: error: {e}", file.display());
             1

@@ -25,7 +25,8 @@ pub struct RunOptions {
     pub optimize: bool,
     /// Append the JIT functions to `/tmp/perf-PID.map`.
     pub perf_map: bool,
-    /// Also write the registered ELF image to this path.
+    /// Also write the registered ELF image to this path (`--backend llvm`:
+    /// the object LLVM's JIT links, before LLVM sets its section addresses).
     pub save_image: Option<std::path::PathBuf>,
 }
 

@@ -51,6 +51,7 @@ mod attach;
 mod builder;
 mod deep_stack;
 mod ir;
+pub mod jit;
 mod lines;
 mod object;
 mod scopes;

@@ -196,15 +196,15 @@ pub fn test_program(manifest_dir: &Path, programs_dir: &Path, work_root: &Path, 
     }
 }
 
-/// The backends whose `toyc run` is tested: gimli (`--backend llvm` is
-/// refused by `toyc run` for now).
-pub fn run_mode_backends() -> &'static [&'static str] {
-    &["gimli"]
+/// The backends whose `toyc run` is tested: the same as [`backends`].
+pub fn run_mode_backends() -> Vec<&'static str> {
+    backends()
 }
 
 /// The program's directives with the debugger running `toyc run PROGRAM`
 /// (JIT code registered at run time); then `llvm-dwarfdump-19 --verify` on
-/// each image toyc registered (`--save-image`).
+/// the image toyc registered (`--save-image`; with `--backend llvm`, the
+/// object LLVM's JIT linked, before LLVM set its section addresses).
 pub fn check_run_mode(
     toyc: &Path,
     program: &Path,
@@ -242,9 +242,22 @@ pub fn check_run_mode(
 /// lldb reports a breakpoint set then as pending, where for an executable
 /// it names the location. An lldb check `Breakpoint N: where = ...` placed
 /// before the first `run` command becomes `Breakpoint N: no locations
-/// (pending).`; everything else is unchanged.
+/// (pending).`. And when toyc is built with LLVM, libLLVM is in the
+/// process: gdb's C++ linespec `break NAME` also matches its methods
+/// `llvm::*::NAME` (gdb then stops at "Breakpoint 1.4"), so a gdb
+/// `break NAME` (a function name, not FILE:LINE) becomes `break -qualified
+/// NAME`. Everything else is unchanged.
 pub fn pending_before_run(directives: &super::Directives) -> super::Directives {
     let mut d = directives.clone();
+    if llvm_requested() {
+        for c in &mut d.gdb.commands {
+            if let Some(name) = c.text.strip_prefix("break ") {
+                if !name.contains(':') || name.contains("::") {
+                    c.text = format!("break -qualified {name}");
+                }
+            }
+        }
+    }
     let first_run = d
         .lldb
         .commands
