@@ -9,9 +9,8 @@
 //!     -ex bt target/debug/examples/jit_hello       # stops in answer.src:2
 //! ```
 //!
-//! The source the debug info names, `answer.src` (two lines), is written
-//! next to the current directory's `target/` when it is missing, so the
-//! debugger can list it.
+//! The source the debug info names, `answer.src`, is written to
+//! `$TMPDIR/dwarfsmith-jit-hello/` so the debugger can list it.
 
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, UserFuncName};
 use cranelift_codegen::settings::{self, Configurable};
@@ -47,7 +46,8 @@ pub fn run() -> Result<(i64, JitImage), Error> {
         dwarf_version: 5,
         frame_section: FrameSection::DebugFrame,
     })?;
-    let dir = std::env::current_dir()?;
+    let dir = std::env::temp_dir().join("dwarfsmith-jit-hello");
+    std::fs::create_dir_all(&dir)?;
     let mut cx = DebugContext::new(backend, &CompileUnit::new("answer.src", dir.clone()))?;
     cx.set_cranelift_cie(&*isa)?;
     if !dir.join("answer.src").exists() {
