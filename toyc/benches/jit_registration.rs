@@ -198,7 +198,10 @@ fn main() -> Result<(), Error> {
         // `cargo test --all-targets` runs bench binaries without `--bench`:
         // a quick check that the workload runs, not the measurement.
         let c = child(100, 10)?;
-        println!("smoke: 100 functions in 10 images built in {}", ms(c.images));
+        println!(
+            "smoke: 100 functions in 10 images built in {}",
+            ms(c.images)
+        );
         return Ok(());
     }
     let n = 10_000;
