@@ -223,3 +223,29 @@ fn debugger_command_lines() {
         ]
     );
 }
+
+/// Under `toyc run`, lldb's answer to a breakpoint set before `run` is
+/// "pending" (no JIT code exists yet): only such a check, before the first
+/// `run`, is rewritten; later ones and gdb's stay.
+#[test]
+fn run_mode_expects_pending_breakpoints_before_run() {
+    let src = "\
+// lldb-command: breakpoint set --name util::push
+// lldb-check: Breakpoint 1: where = [...]util::push[...]
+// lldb-command: run
+// lldb-command: breakpoint set --name util::sum
+// lldb-check: Breakpoint 2: where = [...]util::sum[...]
+// gdb-command: break util::push
+// gdb-check: Breakpoint 1: where = x
+";
+    let d = pending_before_run(&parse_directives(src));
+    let lldb: Vec<&str> = d.lldb.checks.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        lldb,
+        [
+            "Breakpoint 1: no locations (pending).",
+            "Breakpoint 2: where = [...]util::sum[...]"
+        ]
+    );
+    assert_eq!(d.gdb.checks[0].text, "Breakpoint 1: where = x");
+}
