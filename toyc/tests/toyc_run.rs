@@ -144,10 +144,13 @@ fn gdb_forgets_functions_after_the_registration_is_dropped() {
         .args(["-ex", "delete 1"])
         .args(["-ex", "break __jit_debug_register_code"])
         .args(["-ex", "continue"])
+        // C syntax whatever the frame's language (Rust, with a debug toyc).
+        .args(["-ex", "set language c"])
         .args([
             "-ex",
             "print *(unsigned int *)((char *)&__jit_debug_descriptor + 4)",
         ])
+        .args(["-ex", "set language auto"])
         .args(["-ex", "finish"])
         .args(["-ex", "info address twice"])
         .arg("--args")
