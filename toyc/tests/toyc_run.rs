@@ -61,6 +61,22 @@ fn run_prints_to_stdout_and_exits_with_mains_result() {
     }
 }
 
+/// The same with `--backend llvm` (LLVM's ORC JIT), when LLVM testing is
+/// requested (debugger::llvm_requested).
+#[test]
+fn run_with_llvm_prints_to_stdout_and_exits_with_mains_result() {
+    if !debugger::llvm_requested() {
+        return;
+    }
+    let file = source("hello_llvm", HELLO);
+    for extra in [&["--backend", "llvm"][..], &["--backend", "llvm", "--dwarf", "4"]] {
+        let o = run(&file, extra);
+        assert_eq!(o.status.code(), Some(7), "{extra:?}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "hi 42 5\n", "{extra:?}");
+        assert_eq!(text(&o.stderr), "", "{extra:?}");
+    }
+}
+
 /// A program with an error: the diagnostic, exit code 1, and nothing runs
 /// (no output). Deeply nested input is refused the same way, without a
 /// crash, on the main thread `run` uses.
