@@ -69,7 +69,10 @@ fn run_with_llvm_prints_to_stdout_and_exits_with_mains_result() {
         return;
     }
     let file = source("hello_llvm", HELLO);
-    for extra in [&["--backend", "llvm"][..], &["--backend", "llvm", "--dwarf", "4"]] {
+    for extra in [
+        &["--backend", "llvm"][..],
+        &["--backend", "llvm", "--dwarf", "4"],
+    ] {
         let o = run(&file, extra);
         assert_eq!(o.status.code(), Some(7), "{extra:?}: {}", text(&o.stderr));
         assert_eq!(text(&o.stdout), "hi 42 5\n", "{extra:?}");
