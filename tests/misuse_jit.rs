@@ -226,10 +226,11 @@ fn two_addresses_for_one_symbol_are_refused() {
         "symbol `f` was given two addresses, 0x70000000 and 0x70001000: pass each symbol's final address once"
     );
     // The same address twice is one address.
-    JitImageBuilder::new()
+    let image = JitImageBuilder::new()
         .add(&a, &[("f", 0x7000_0000), ("f", 0x7000_0000)])
         .build()
         .unwrap();
+    verify("jit_same_address_twice.elf", image.bytes());
 }
 
 /// Case 59: `build` with no unit. Guards against: registering an image with
@@ -255,6 +256,7 @@ fn registrations_drop_in_any_order_across_threads() {
         .add(&a, &[("f", 0x7000_0000)])
         .build()
         .unwrap();
+    verify("jit_threads.elf", image.bytes());
     let mut regs: Vec<_> = (0..8).map(|_| image.clone().register().unwrap()).collect();
     let odd: Vec<_> = (0..4).map(|i| regs.remove(i)).collect();
     let t = std::thread::spawn(move || drop(odd));

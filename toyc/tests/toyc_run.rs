@@ -130,6 +130,7 @@ fn the_perf_map_lists_the_registered_functions() {
     let map_path = format!("/tmp/perf-{pid}.map");
     let map = std::fs::read_to_string(&map_path).expect("perf map written");
     let _ = std::fs::remove_file(&map_path);
+    debugger::dwarf::verify_object(&image).unwrap_or_else(|e| panic!("{e}"));
     let bytes = std::fs::read(&image).expect("image");
     let elf = object::File::parse(&*bytes).expect("image parses");
     let mut want: Vec<String> = elf
