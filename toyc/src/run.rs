@@ -45,6 +45,28 @@ extern "C" {
     fn fflush(stream: *mut std::ffi::c_void) -> std::ffi::c_int;
     fn getrlimit(resource: std::ffi::c_int, rlim: *mut RLimit) -> std::ffi::c_int;
     fn setrlimit(resource: std::ffi::c_int, rlim: *const RLimit) -> std::ffi::c_int;
+    fn dlsym(handle: *mut std::ffi::c_void, name: *const std::ffi::c_char)
+        -> *mut std::ffi::c_void;
+}
+
+/// Every `extern fn` must be a C function of this process: cranelift-jit
+/// resolves imports with `dlsym` and panics on one it cannot find.
+fn check_externs(prog: &Program) -> Result<(), String> {
+    for x in &prog.externs {
+        let name = &x.path.name;
+        let Ok(c) = std::ffi::CString::new(name.as_str()) else {
+            return Err(format!("extern fn `{name}` has a NUL byte in its name"));
+        };
+        // SAFETY: dlsym with the RTLD_DEFAULT handle (null) and a
+        // NUL-terminated name only looks the symbol up.
+        if unsafe { dlsym(std::ptr::null_mut(), c.as_ptr()) }.is_null() {
+            return Err(format!(
+                "extern fn `{name}` (line {}) is not a C function of this process (toyc run links extern fns with dlsym; `toyc build` links with cc)",
+                x.pos.line
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Lets the main thread's stack grow to `bytes` (at most the hard limit):
@@ -81,6 +103,7 @@ fn jit_err(e: impl std::fmt::Display) -> String {
 /// Compiles `prog` (read from `src`) in memory and runs its `main`;
 /// returns `main`'s result. Errors happen before anything runs.
 pub fn run(prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String> {
+    check_externs(prog)?;
     let isa = make_isa_with(false, if opts.optimize { "speed" } else { "none" })?;
     let mut module = JITModule::new(JITBuilder::with_isa(
         isa.clone(),

@@ -107,6 +107,22 @@ fn compile_errors_run_nothing() {
     }
 }
 
+/// An `extern fn` that is no C function of the process: an error before
+/// anything runs (cranelift-jit would panic on the unresolved import).
+#[test]
+fn an_unknown_extern_fn_is_an_error_before_anything_runs() {
+    let src = b"extern fn no_such_function_xyz() -> i32;\nfn main() -> i32 {\n    print(\"ran\");\n    return no_such_function_xyz();\n}\n";
+    let o = run(&source("unknown_extern", src), &[]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(text(&o.stdout), "");
+    assert!(
+        err.contains("unknown_extern.toy: error: extern fn `no_such_function_xyz` (line 1) is not a C function of this process"),
+        "{err}"
+    );
+    assert!(!err.contains("internal compiler error"), "{err}");
+}
+
 /// `TOYC_PERF_MAP=1`: `/tmp/perf-PID.map` gets one `START SIZE NAME` line
 /// (hex) per function of the registered image, as its symbol table has
 /// them (read from the image `--save-image` wrote).
