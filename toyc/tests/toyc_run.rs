@@ -207,3 +207,42 @@ fn gdb_forgets_functions_after_the_registration_is_dropped() {
         .unwrap_or_else(|| panic!("still resolved after the drop:\n{out}"));
     assert!(registered < flag && flag < forgotten, "{out}");
 }
+
+/// The same in lldb (JIT loader on): `image lookup` finds `twice` in the
+/// JIT module while registered, and nothing after the unregistering call.
+#[test]
+fn lldb_forgets_functions_after_the_registration_is_dropped() {
+    let file = source("unregister_lldb", HELLO);
+    let o = Command::new("lldb-19")
+        .args(["-b", "--no-lldbinit"])
+        .args(["-o", "settings set plugin.jit-loader.gdb.enable on"])
+        .args(["-o", "breakpoint set --name twice"])
+        .args(["-o", "run"])
+        .args(["-o", "image lookup --name twice"])
+        .args(["-o", "breakpoint delete 1"])
+        .args(["-o", "breakpoint set --name __jit_debug_register_code"])
+        .args(["-o", "continue"])
+        .args(["-o", "finish"])
+        .args(["-o", "image lookup --name twice"])
+        .arg("--")
+        .arg(toyc())
+        .arg("run")
+        .arg(&file)
+        .output()
+        .expect("lldb-19");
+    let out = text(&o.stdout) + &text(&o.stderr);
+    let found = out
+        .find("1 match found in JIT(")
+        .unwrap_or_else(|| panic!("not found while registered:\n{out}"));
+    let stepped = out
+        .find("stop reason = step out")
+        .unwrap_or_else(|| panic!("no stop after the unregistering call:\n{out}"));
+    let last_lookup = out
+        .rfind("image lookup --name twice")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(found < stepped && stepped < last_lookup, "{out}");
+    assert!(
+        !out[last_lookup..].contains("match found"),
+        "still found after the drop:\n{out}"
+    );
+}
