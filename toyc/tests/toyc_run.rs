@@ -164,8 +164,9 @@ fn the_perf_map_lists_the_registered_functions() {
         .all(|l| l.ends_with(" main") || l.ends_with(" twice")));
 }
 
-/// gdb resolves a JIT function while it is registered and no longer once
-/// the registration is dropped: stopped in the unregistering call of
+/// `bt` in a JIT function reaches toyc's own frames. gdb resolves a JIT
+/// function while it is registered and no longer once the registration is
+/// dropped: stopped in the unregistering call of
 /// `__jit_debug_register_code` (action 2, JIT_UNREGISTER_FN), `finish`
 /// lets gdb process it, and `info address` then fails.
 #[test]
@@ -176,6 +177,7 @@ fn gdb_forgets_functions_after_the_registration_is_dropped() {
         .args(["-ex", "set breakpoint pending on"])
         .args(["-ex", "break twice"])
         .args(["-ex", "run"])
+        .args(["-ex", "bt"])
         .args(["-ex", "info address twice"])
         .args(["-ex", "delete 1"])
         .args(["-ex", "break __jit_debug_register_code"])
@@ -206,6 +208,21 @@ fn gdb_forgets_functions_after_the_registration_is_dropped() {
         .find("No symbol \"twice\" in current context.")
         .unwrap_or_else(|| panic!("still resolved after the drop:\n{out}"));
     assert!(registered < flag && flag < forgotten, "{out}");
+    // `bt` from the JIT frame: the JIT's `main`, then toyc's own frames
+    // (the image's .debug_frame unwinds both JIT frames).
+    let bt_main = out
+        .find("#1  0x")
+        .filter(|&i| {
+            out[i..]
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains(" in main () at "))
+        })
+        .unwrap_or_else(|| panic!("no JIT main in bt:\n{out}"));
+    let host = out[bt_main..]
+        .find("in toyc::run::run")
+        .unwrap_or_else(|| panic!("no toyc frame below the JIT frames:\n{out}"));
+    assert!(bt_main + host < registered, "{out}");
 }
 
 /// The same in lldb (JIT loader on): `image lookup` finds `twice` in the
