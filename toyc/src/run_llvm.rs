@@ -90,6 +90,9 @@ extern "C" fn rtdyld_with_gdb_listener(
 /// [`compile_in_child`]), links it in memory with LLJIT, runs `main`.
 /// `_prog` is the checked program: errors were reported before this.
 pub fn run(_prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String> {
+    if opts.perf_map {
+        return Err("--perf-map (TOYC_PERF_MAP) is only implemented for --backend gimli".into());
+    }
     let object = compile_in_child(src, opts.dwarf_version)?;
     if let Some(p) = &opts.save_image {
         std::fs::write(p, &object).map_err(|e| format!("cannot write {}: {e}", p.display()))?;

@@ -78,6 +78,12 @@ fn run_with_llvm_prints_to_stdout_and_exits_with_mains_result() {
         assert_eq!(text(&o.stdout), "hi 42 5\n", "{extra:?}");
         assert_eq!(text(&o.stderr), "", "{extra:?}");
     }
+    // No perf map for LLVM's JIT: an error, and nothing runs.
+    let o = run(&file, &["--backend", "llvm", "--perf-map"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout), "");
+    assert!(text(&o.stderr)
+        .contains("--perf-map (TOYC_PERF_MAP) is only implemented for --backend gimli"));
 }
 
 /// A program with an error: the diagnostic, exit code 1, and nothing runs
