@@ -43,6 +43,8 @@ mod error;
 mod files;
 mod handles;
 mod id;
+#[cfg(feature = "jit")]
+pub mod jit;
 mod limits;
 mod lines;
 mod locations;

@@ -9,3 +9,6 @@ pub mod codegen;
 pub(crate) mod debuginfo;
 pub mod front;
 pub mod link;
+pub mod run;
+#[cfg(any(feature = "llvm19", feature = "llvm22"))]
+pub mod run_llvm;

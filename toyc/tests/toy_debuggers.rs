@@ -1,7 +1,10 @@
 //! Compiles every Toy sample program with `toyc` and checks its gdb and lldb
 //! directives (see tests/debugger/mod.rs and LANGUAGE.md, "Test directives"),
 //! `llvm-dwarfdump-19 --verify` on its object and 100% variable coverage in
-//! `llvm-dwarfdump-19 --statistics` of its executable.
+//! `llvm-dwarfdump-19 --statistics` of its executable; then the same
+//! directives with the debugger running `toyc run PROGRAM` (JIT code, the
+//! JIT prelude of `Debugger::jit_prelude`, `debugger::pending_before_run`)
+//! and `--verify` on the image toyc registered.
 //!
 //! Environment:
 //! - `TOYC`: path of a prebuilt toyc; otherwise it is built with

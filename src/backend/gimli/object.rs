@@ -217,6 +217,21 @@ impl DwarfObject {
             .map(|&(_, size)| size)
     }
 
+    /// Each section's id, bytes and relocations, in output order (for the
+    /// JIT image builder, which applies the relocations itself).
+    #[cfg(feature = "jit")]
+    pub(crate) fn raw_sections(&self) -> impl Iterator<Item = (SectionId, &[u8], &[Relocation])> {
+        self.sections
+            .iter()
+            .map(|s| (s.id, s.data.as_slice(), s.relocs.as_slice()))
+    }
+
+    /// (symbol index, code size) of every function with code.
+    #[cfg(feature = "jit")]
+    pub(crate) fn code_symbols(&self) -> &[(usize, u64)] {
+        &self.functions
+    }
+
     /// An empty x86-64 little-endian ELF relocatable object.
     pub fn new_elf_object() -> Object<'static> {
         Object::new(

@@ -52,6 +52,7 @@ mod builder;
 mod classes;
 mod deep_stack;
 mod ir;
+pub mod jit;
 mod lines;
 mod object;
 mod scopes;

@@ -252,3 +252,33 @@ dwarfsmith_di_typedef(LLVMDIBuilderRef builder, LLVMMetadataRef ty,
       scope ? md<DIScope>(scope) : nullptr, 0,
       static_cast<DINode::DIFlags>(flags)));
 }
+
+// An LLJIT builder whose execution session runs every task on the calling
+// thread (InPlaceTaskDispatcher) instead of LLVM's default thread pool: a
+// process being debugged then starts no threads for the JIT. LLVM-C can
+// only create the default builder. On error returns null and sets *err to
+// a malloc'ed message.
+#include <llvm/Config/llvm-config.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#if LLVM_VERSION_MAJOR >= 20
+#include <llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h>
+#else
+#include <llvm/ExecutionEngine/Orc/ExecutorProcessControl.h>
+#endif
+#include <llvm/ExecutionEngine/Orc/TaskDispatch.h>
+#include <cstdlib>
+#include <cstring>
+
+extern "C" LLVMOrcLLJITBuilderRef
+dwarfsmith_lljit_builder_in_place(char **err) {
+  auto epc = orc::SelfExecutorProcessControl::Create(
+      nullptr, std::make_unique<orc::InPlaceTaskDispatcher>());
+  if (!epc) {
+    *err = strdup(toString(epc.takeError()).c_str());
+    return nullptr;
+  }
+  auto *b = new orc::LLJITBuilder();
+  b->setExecutorProcessControl(std::move(*epc));
+  return reinterpret_cast<LLVMOrcLLJITBuilderRef>(b);
+}

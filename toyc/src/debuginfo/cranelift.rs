@@ -7,23 +7,25 @@ use std::path::Path;
 use cranelift_codegen::ir::StackSlot;
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::CompiledCode;
-use dwarfsmith::{DwarfObject, FunctionId, GimliBackend, GimliOptions, VarId};
+use dwarfsmith::{DwarfObject, FrameSection, FunctionId, GimliBackend, GimliOptions, VarId};
 
 use crate::debuginfo::{ds_err, DebugInfo};
 use crate::front::hir::Program;
 
 impl<'p> DebugInfo<'p, GimliBackend> {
     /// Starts the compile unit for Cranelift code (DWARF `dwarf_version`,
-    /// CFI from `isa`'s CIE).
-    pub fn new(
+    /// CFI from `isa`'s CIE, written into `frames`: `.eh_frame` for
+    /// objects, `.debug_frame` for JIT images).
+    pub fn new_with_frames(
         prog: &'p Program,
         src: &Path,
         dwarf_version: u16,
+        frames: FrameSection,
         isa: &dyn TargetIsa,
     ) -> Result<Self, String> {
         let backend = GimliBackend::new(GimliOptions {
             dwarf_version,
-            ..GimliOptions::default()
+            frame_section: frames,
         })
         .map_err(ds_err)?;
         let mut d = DebugInfo::start(prog, src, backend, "Cranelift")?;

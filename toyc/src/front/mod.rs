@@ -56,3 +56,13 @@ pub fn compile_front(path: &std::path::Path, src: &[u8]) -> Result<hir::Program,
         None => run(&file, src),
     }
 }
+
+/// As [`compile_front`], on the calling thread, whose stack must be able to
+/// grow to `STACK_SIZE` (64 MiB): for `toyc run`, which starts no thread
+/// (debuggers would then name the thread of every stop).
+pub fn compile_front_on_this_thread(
+    path: &std::path::Path,
+    src: &[u8],
+) -> Result<hir::Program, Diagnostic> {
+    run(&path.display().to_string(), src)
+}

@@ -199,10 +199,57 @@ fn timeout_is_a_failure_even_if_checks_match() {
 
 #[test]
 fn debugger_command_lines() {
-    let gdb = Debugger::Gdb.args(Path::new("c"), Path::new("e"));
-    assert_eq!(gdb, ["-batch", "-nx", "-x", "c", "e"]);
-    let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("e"));
-    assert_eq!(lldb, ["-b", "--no-lldbinit", "-s", "c", "e"]);
+    let gdb = Debugger::Gdb.args(Path::new("c"), Path::new("e"), &[]);
+    assert_eq!(gdb, ["-batch", "-nx", "-x", "c", "--args", "e"]);
+    let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("e"), &[]);
+    assert_eq!(lldb, ["-b", "--no-lldbinit", "-s", "c", "--", "e"]);
+    // `toyc run FILE` as the inferior.
+    let args = ["run".to_string(), "p.toy".to_string()];
+    let gdb = Debugger::Gdb.args(Path::new("c"), Path::new("toyc"), &args);
+    assert_eq!(
+        gdb,
+        ["-batch", "-nx", "-x", "c", "--args", "toyc", "run", "p.toy"]
+    );
+    let lldb = Debugger::Lldb.args(Path::new("c"), Path::new("toyc"), &args);
+    assert_eq!(
+        lldb,
+        [
+            "-b",
+            "--no-lldbinit",
+            "-s",
+            "c",
+            "--",
+            "toyc",
+            "run",
+            "p.toy"
+        ]
+    );
+}
+
+/// Under `toyc run`, lldb's answer to a breakpoint set before `run` is
+/// "pending" (no JIT code exists yet): only such a check, before the first
+/// `run`, is rewritten; later ones and gdb's stay.
+#[test]
+fn run_mode_expects_pending_breakpoints_before_run() {
+    let src = "\
+// lldb-command: breakpoint set --name util::push
+// lldb-check: Breakpoint 1: where = [...]util::push[...]
+// lldb-command: run
+// lldb-command: breakpoint set --name util::sum
+// lldb-check: Breakpoint 2: where = [...]util::sum[...]
+// gdb-command: break util::push
+// gdb-check: Breakpoint 1: where = x
+";
+    let d = pending_before_run(&parse_directives(src));
+    let lldb: Vec<&str> = d.lldb.checks.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        lldb,
+        [
+            "Breakpoint 1: no locations (pending).",
+            "Breakpoint 2: where = [...]util::sum[...]"
+        ]
+    );
+    assert_eq!(d.gdb.checks[0].text, "Breakpoint 1: where = x");
 }
 
 #[test]

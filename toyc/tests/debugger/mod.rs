@@ -100,14 +100,41 @@ impl Debugger {
         }
     }
 
-    /// Arguments for a batch session reading `cmd_file` against `exe`.
-    pub fn args(self, cmd_file: &Path, exe: &Path) -> Vec<String> {
+    /// Lines written after the prelude when the program is JIT code
+    /// registered at run time (`toyc run`): breakpoints set before `run`
+    /// stay pending until the code is registered.
+    pub fn jit_prelude(self) -> &'static [&'static str] {
+        match self {
+            Debugger::Gdb => &["set breakpoint pending on"],
+            Debugger::Lldb => &["settings set plugin.jit-loader.gdb.enable on"],
+        }
+    }
+
+    /// Arguments for a batch session reading `cmd_file` against the
+    /// inferior `exe ARGS...`.
+    pub fn args(self, cmd_file: &Path, exe: &Path, exe_args: &[String]) -> Vec<String> {
         let cmd = cmd_file.display().to_string();
         let exe = exe.display().to_string();
-        match self {
-            Debugger::Gdb => vec!["-batch".into(), "-nx".into(), "-x".into(), cmd, exe],
-            Debugger::Lldb => vec!["-b".into(), "--no-lldbinit".into(), "-s".into(), cmd, exe],
-        }
+        let mut v: Vec<String> = match self {
+            Debugger::Gdb => vec![
+                "-batch".into(),
+                "-nx".into(),
+                "-x".into(),
+                cmd,
+                "--args".into(),
+                exe,
+            ],
+            Debugger::Lldb => vec![
+                "-b".into(),
+                "--no-lldbinit".into(),
+                "-s".into(),
+                cmd,
+                "--".into(),
+                exe,
+            ],
+        };
+        v.extend(exe_args.iter().cloned());
+        v
     }
 }
 
@@ -349,14 +376,37 @@ pub fn require_debuggers() -> Result<(), String> {
     }
 }
 
-/// Runs `debugger` in batch mode on `exe` with `commands` (after the prelude).
+/// The program a debugger session runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Inferior<'a> {
+    /// The executable.
+    pub exe: &'a Path,
+    /// Its arguments.
+    pub args: &'a [String],
+    /// Its code is JIT code (`toyc run`): the JIT prelude is added.
+    pub jit: bool,
+}
+
+impl<'a> Inferior<'a> {
+    /// A compiled executable, run without arguments.
+    pub fn exe(exe: &'a Path) -> Self {
+        Inferior {
+            exe,
+            args: &[],
+            jit: false,
+        }
+    }
+}
+
+/// Runs `debugger` in batch mode on `inferior` with `commands` (after the
+/// prelude).
 ///
 /// The command file and the output file are written into `work_dir`, which is
 /// also the debuggee's working directory. The session is killed after
 /// `timeout`.
 pub fn run_debugger<S: AsRef<str>>(
     debugger: Debugger,
-    exe: &Path,
+    inferior: &Inferior<'_>,
     commands: &[S],
     work_dir: &Path,
     timeout: Duration,
@@ -364,7 +414,12 @@ pub fn run_debugger<S: AsRef<str>>(
     fs::create_dir_all(work_dir)
         .map_err(|e| format!("cannot create work dir {}: {e}", work_dir.display()))?;
     let mut command_file = String::new();
-    for line in debugger.prelude() {
+    let jit: &[&str] = if inferior.jit {
+        debugger.jit_prelude()
+    } else {
+        &[]
+    };
+    for line in debugger.prelude().iter().chain(jit) {
         command_file.push_str(line);
         command_file.push('\n');
     }
@@ -382,7 +437,7 @@ pub fn run_debugger<S: AsRef<str>>(
         .try_clone()
         .map_err(|e| format!("cannot duplicate handle of {}: {e}", out_path.display()))?;
 
-    let args = debugger.args(&cmd_path, exe);
+    let args = debugger.args(&cmd_path, inferior.exe, inferior.args);
     let command_line = format!("{} {}", debugger.binary(), args.join(" "));
     let mut child = Command::new(debugger.binary())
         .args(&args)
@@ -489,7 +544,8 @@ pub fn check_session(
     Some(report)
 }
 
-/// Runs every debugger that has directives in `directives` against `exe`.
+/// Runs every debugger that has directives in `directives` against
+/// `inferior`.
 ///
 /// Returns the failure reports (empty: everything matched). A program whose
 /// directives for a debugger are missing is itself a failure: every program
@@ -497,7 +553,7 @@ pub fn check_session(
 pub fn check_program(
     program: &Path,
     directives: &Directives,
-    exe: &Path,
+    inferior: &Inferior<'_>,
     label: &str,
     work_dir: &Path,
 ) -> Vec<String> {
@@ -514,7 +570,7 @@ pub fn check_program(
         }
         let commands = commands_with_markers(debugger, script);
         let dir = work_dir.join(debugger.name());
-        match run_debugger(debugger, exe, &commands, &dir, DEBUGGER_TIMEOUT) {
+        match run_debugger(debugger, inferior, &commands, &dir, DEBUGGER_TIMEOUT) {
             Ok(session) => failures.extend(check_session(program, label, script, &session)),
             Err(e) => failures.push(format!(
                 "==== {} — {} [{label}] ====\n{e}\n",

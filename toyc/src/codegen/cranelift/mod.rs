@@ -36,7 +36,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use dwarfsmith::cranelift::srcloc;
-use dwarfsmith::{GimliBackend, VarId};
+use dwarfsmith::{DwarfObject, FrameSection, GimliBackend, VarId};
 
 use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
 use crate::codegen::lower::{ExprValue, Lower};
@@ -125,7 +125,8 @@ pub fn signature(
 pub struct Ctx<'p> {
     pub prog: &'p Program,
     pub isa: Arc<dyn TargetIsa>,
-    pub module: ObjectModule,
+    /// cranelift-object's module for `build`, cranelift-jit's for `run`.
+    pub module: &'p mut dyn Module,
     /// Per hir function: its id and symbol.
     pub fns: Vec<(FuncId, String)>,
     /// Per extern fn: its id and C signature.
@@ -143,10 +144,18 @@ fn mod_err(e: impl std::fmt::Display) -> String {
 }
 
 fn make_isa() -> R<Arc<dyn TargetIsa>> {
+    make_isa_with(true, "none")
+}
+
+/// The x86-64 ISA toyc compiles for: position-independent code for
+/// objects (`build`), absolute for cranelift-jit (`run`), which needs
+/// `is_pic` off; Cranelift's `opt_level` (`none` or `speed`).
+pub fn make_isa_with(pic: bool, opt_level: &str) -> R<Arc<dyn TargetIsa>> {
     let mut fb = settings::builder();
+    let pic = if pic { "true" } else { "false" };
     for (k, v) in [
-        ("opt_level", "none"),
-        ("is_pic", "true"),
+        ("opt_level", opt_level),
+        ("is_pic", pic),
         ("preserve_frame_pointers", "true"),
         ("unwind_info", "true"),
     ] {
@@ -206,10 +215,42 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     .map_err(mod_err)?;
     // Without debug info, Cranelift writes .eh_frame itself.
     ob.unwind_info(!opts.debug);
+    let mut module = ObjectModule::new(ob);
+    let defined = define_program(prog, src, opts, isa, &mut module, FrameSection::EhFrame)?;
+    let mut product = module.finish();
+    if let Some(dwarf) = defined.dwarf {
+        dwarf
+            .write_into(&mut product.object)
+            .map_err(|e| format!("debug info: {e}"))?;
+    }
+    product.object.write().map_err(mod_err)
+}
+
+/// A program defined in a cranelift-module `Module`.
+pub struct Defined {
+    /// Each Toy function's id and symbol (`main`, or its path).
+    pub functions: Vec<(FuncId, String)>,
+    /// Each `const` global's data object and symbol (its path).
+    pub globals: Vec<(DataId, String)>,
+    /// The debug info (with `opts.debug`), its CFI in `frames`.
+    pub dwarf: Option<DwarfObject>,
+}
+
+/// Declares and defines every function and global of `prog` in `module`
+/// (which must use `isa`), with debug info from dwarfsmith's gimli backend
+/// when `opts.debug` (call-frame information into `frames`).
+pub fn define_program(
+    prog: &Program,
+    src: &Path,
+    opts: &Options,
+    isa: Arc<dyn TargetIsa>,
+    module: &mut dyn Module,
+    frames: FrameSection,
+) -> R<Defined> {
     let mut cx = Ctx {
         prog,
         isa: isa.clone(),
-        module: ObjectModule::new(ob),
+        module,
         fns: Vec::new(),
         externs: Vec::new(),
         globals: Vec::new(),
@@ -217,7 +258,13 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
         strings: HashMap::new(),
     };
     let mut dbg = if opts.debug {
-        Some(DebugInfo::new(prog, src, opts.dwarf_version, &*isa)?)
+        Some(DebugInfo::new_with_frames(
+            prog,
+            src,
+            opts.dwarf_version,
+            frames,
+            &*isa,
+        )?)
     } else {
         None
     };
@@ -241,6 +288,7 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
         let (id, _) = cx.import(&x.path.name, &sig)?;
         cx.externs.push((id, sig));
     }
+    let mut global_syms = Vec::new();
     for g in &prog.globals {
         let sym = g.path.to_string();
         let id = cx
@@ -256,6 +304,7 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
         dd.set_align(prog.types.align_of(g.ty).max(1));
         cx.module.define_data(id, &dd).map_err(mod_err)?;
         cx.globals.push(id);
+        global_syms.push((id, sym.clone()));
         if let Some(d) = dbg.as_mut() {
             d.global(g, &sym)?;
         }
@@ -264,14 +313,15 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     for (i, f) in prog.functions.iter().enumerate() {
         compile_function(&mut cx, dbg.as_mut(), &mut fbc, i, f)?;
     }
-    let mut product = cx.module.finish();
-    if let Some(d) = dbg {
-        let dwarf = d.finish_gimli()?;
-        dwarf
-            .write_into(&mut product.object)
-            .map_err(|e| format!("debug info: {e}"))?;
-    }
-    product.object.write().map_err(mod_err)
+    let dwarf = match dbg {
+        Some(d) => Some(d.finish_gimli()?),
+        None => None,
+    };
+    Ok(Defined {
+        functions: cx.fns,
+        globals: global_syms,
+        dwarf,
+    })
 }
 
 fn compile_function<'p>(
