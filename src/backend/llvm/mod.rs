@@ -51,9 +51,11 @@ mod attach;
 mod builder;
 mod classes;
 mod deep_stack;
+mod inline;
 mod ir;
 mod lines;
 mod object;
+mod optimize;
 mod scopes;
 mod shim;
 mod types;
@@ -72,6 +74,7 @@ pub use llvm_sys_221 as sys;
 
 pub use builder::{IntCompare, LlvmBuilder};
 pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
+pub use optimize::OptLevel;
 pub use variants::MAX_EXPANDED_DISCRIMINANTS;
 
 use std::ffi::c_char;
@@ -82,9 +85,9 @@ use llvm_sys::prelude::*;
 use self::scopes::{FuncSlot, GlobalSlot, VarSlot};
 use self::types::TypeSlot;
 use crate::backend::{
-    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeBody, CompositeInfo, EnumInfo,
-    FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, NamespaceIdx, ParentScope,
-    TypeIdx, TypedefInfo, VarIdx, VariableInfo,
+    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeBody, CompositeInfo, DeclSite,
+    EnumInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, NamespaceIdx,
+    ParentScope, TypeIdx, TypedefInfo, VarIdx, VariableInfo,
 };
 use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, Error, ErrorKind, Result};
@@ -116,6 +119,9 @@ pub struct LlvmBackend<'a> {
     types: Vec<TypeSlot>,
     functions: Vec<FuncSlot>,
     blocks: Vec<LLVMMetadataRef>,
+    /// Per block: the `inlinedAt` location of code in it (null outside
+    /// inlined copies; see `inline.rs`).
+    inlined_at: Vec<LLVMMetadataRef>,
     vars: Vec<VarSlot>,
     globals: Vec<GlobalSlot>,
     /// Per completed class (type index): the position of its first method
@@ -187,6 +193,7 @@ impl<'a> LlvmBackend<'a> {
             types: Vec::new(),
             functions: Vec::new(),
             blocks: Vec::new(),
+            inlined_at: Vec::new(),
             vars: Vec::new(),
             globals: Vec::new(),
             methods: std::collections::HashMap::new(),
@@ -374,6 +381,18 @@ impl Backend for LlvmBackend<'_> {
     ) -> Result<()> {
         self.live()?;
         self.lexical_block_node(b, parent, file, line, col)
+    }
+
+    fn inlined_block(
+        &mut self,
+        b: BlockIdx,
+        parent: BlockParent,
+        callee: FunctionIdx,
+        call: DeclSite,
+        call_col: u32,
+    ) -> Result<()> {
+        self.live()?;
+        self.inlined_block_node(b, parent, callee, call, call_col)
     }
 
     fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {
