@@ -1,0 +1,313 @@
+//! Optimized code through the LLVM backend, checked by llvm-dwarfdump-19
+//! (`--verify`, `--statistics`) and gdb on the linked program:
+//!
+//! * a frontend-inlined copy of `square` in `main` (an `inlined_call`
+//!   scope with a parameter, a nested lexical block and a local), emitted at
+//!   `-O0`: gdb stops at `break square` in the copy, shows it as an inlined
+//!   frame with its argument;
+//! * the same program without frontend inlining emitted with
+//!   [`OptLevel::O2`]: LLVM's own inliner copies `square` into `main` and
+//!   its passes turn the declare records into value records;
+//! * inlined calls nested two deep, each copy's `inlinedAt` chaining to its
+//!   parent's.
+#![cfg(any(feature = "llvm19", feature = "llvm22"))]
+
+mod common;
+
+use std::path::Path;
+
+use common::llvm::{cu, gdb, link, table, I32};
+use common::{check_object, dwarfdump};
+use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmOptions, OptLevel};
+use dwarfsmith::{DebugContext, FrontendTy, FunctionDesc, TypeRef};
+
+/// How the program is built.
+#[derive(Clone, Copy)]
+struct Mode {
+    /// `main`'s first call of `square` is inlined by the frontend.
+    frontend_inline: bool,
+    /// `square` has code of its own (else `define_function_without_code`,
+    /// and line 10 subtracts 49 instead of calling it).
+    square_code: bool,
+    level: OptLevel,
+}
+
+fn fdesc<'a>(
+    name: &'a str,
+    file: dwarfsmith::FileId,
+    line: u32,
+    int: TypeRef,
+    params: &'a [TypeRef],
+) -> FunctionDesc<'a> {
+    FunctionDesc {
+        name,
+        linkage_name: name,
+        namespace: None,
+        file,
+        line,
+        ret: Some(int),
+        params,
+        external: true,
+        method_of: None,
+    }
+}
+
+/// The program (the DWARF refers to these lines):
+///
+/// ```c
+///  1 int square(int x) {
+///  2   {
+///  3     int y = x * x;
+///  4     return y;
+///  5   }
+///  6 }
+///  7 int main(int argc) {
+///  8   int a = argc + 6;
+///  9   int r = square(a);
+/// 10   return r - square(a);
+/// 11 }
+/// ```
+fn build(mode: Mode) -> (Vec<u8>, String) {
+    let ctx = LlvmContext::new();
+    let module = ctx.create_module("opt").unwrap();
+    let i32t = ctx.int_type(32).unwrap();
+    let fn_t = ctx.function_type(i32t, &[i32t], false).unwrap();
+    let main_fn = module.add_function("main", fn_t).unwrap();
+    let builder = module.create_builder();
+    let mut cx = DebugContext::new(
+        LlvmBackend::new(&module, LlvmOptions::default()).unwrap(),
+        &cu(),
+    )
+    .unwrap();
+    cx.set_llvm_builder(&builder).unwrap();
+    let mut t = table();
+    let file = cx.file(Path::new("prog.c")).unwrap();
+    let int = cx.resolve_type(&mut t, FrontendTy(I32)).unwrap();
+    let one = [int];
+    let c = |v: i64| ctx.const_int(i32t, v as u64).unwrap();
+
+    let sq = cx
+        .define_function(&fdesc("square", file, 1, int, &one))
+        .unwrap();
+    let square_fn = if mode.square_code {
+        let f = module.add_function("square", fn_t).unwrap();
+        let entry = f.append_block("entry").unwrap();
+        builder.position_at_end(entry).unwrap();
+        cx.enter_function(sq).unwrap();
+        let x = cx.declare_parameter(sq, "x", 1, int, 1, 16).unwrap();
+        let xa = builder.alloca(i32t, "x.addr").unwrap();
+        let ya = builder.alloca(i32t, "y").unwrap();
+        builder.store(f.param(0).unwrap(), xa).unwrap();
+        cx.declare_llvm_variable(x, xa, entry).unwrap();
+        cx.start_emitting_source_locations().unwrap();
+        let body = cx.function_scope(sq).unwrap();
+        let blk = cx.lexical_block(body, file, 2, 3).unwrap();
+        cx.set_source_location(blk, 3, 13).unwrap();
+        let y = cx.declare_local(blk, "y", int, 3, 9).unwrap();
+        cx.declare_llvm_variable(y, ya, entry).unwrap();
+        let xv = builder.load(i32t, xa, "").unwrap();
+        let p = builder.mul(xv, xv, "").unwrap();
+        builder.store(p, ya).unwrap();
+        cx.set_source_location(blk, 4, 5).unwrap();
+        let r = builder.load(i32t, ya, "").unwrap();
+        builder.ret(Some(r)).unwrap();
+        cx.exit_function().unwrap();
+        Some(f)
+    } else {
+        cx.define_function_without_code(sq).unwrap();
+        None
+    };
+
+    let main = cx
+        .define_function(&fdesc("main", file, 7, int, &one))
+        .unwrap();
+    cx.attach_llvm_function(main, main_fn).unwrap();
+    let body = cx.function_scope(main).unwrap();
+    let entry = main_fn.append_block("entry").unwrap();
+    builder.position_at_end(entry).unwrap();
+    cx.enter_function(main).unwrap();
+    let argc = cx.declare_parameter(main, "argc", 1, int, 7, 14).unwrap();
+    let argca = builder.alloca(i32t, "argc.addr").unwrap();
+    let aa = builder.alloca(i32t, "a").unwrap();
+    let ra = builder.alloca(i32t, "r").unwrap();
+    builder.store(main_fn.param(0).unwrap(), argca).unwrap();
+    cx.declare_llvm_variable(argc, argca, entry).unwrap();
+    cx.start_emitting_source_locations().unwrap();
+    cx.set_source_location(body, 8, 11).unwrap();
+    let a = cx.declare_local(body, "a", int, 8, 7).unwrap();
+    cx.declare_llvm_variable(a, aa, entry).unwrap();
+    let v = builder.load(i32t, argca, "").unwrap();
+    let v = builder.add(v, c(6), "").unwrap();
+    builder.store(v, aa).unwrap();
+    cx.set_source_location(body, 9, 11).unwrap();
+    let r = cx.declare_local(body, "r", int, 9, 7).unwrap();
+    cx.declare_llvm_variable(r, ra, entry).unwrap();
+    let av = builder.load(i32t, aa, "").unwrap();
+    let first = if mode.frontend_inline {
+        // `square(a)` inlined: x bound at the call, the body at square's
+        // lines, in the copy's scope.
+        let call = cx.inlined_call(body, sq, file, 9, 11).unwrap();
+        let x = cx
+            .declare_inlined_parameter(call, "x", 1, int, 1, 16)
+            .unwrap();
+        let xa = builder.alloca(i32t, "x.inl").unwrap();
+        let ya = builder.alloca(i32t, "y.inl").unwrap();
+        builder.store(av, xa).unwrap();
+        cx.declare_llvm_variable(x, xa, entry).unwrap();
+        let blk = cx.lexical_block(call, file, 2, 3).unwrap();
+        cx.set_source_location(blk, 3, 13).unwrap();
+        let y = cx.declare_local(blk, "y", int, 3, 9).unwrap();
+        cx.declare_llvm_variable(y, ya, entry).unwrap();
+        let xv = builder.load(i32t, xa, "").unwrap();
+        let p = builder.mul(xv, xv, "").unwrap();
+        builder.store(p, ya).unwrap();
+        cx.set_source_location(blk, 4, 5).unwrap();
+        let v = builder.load(i32t, ya, "").unwrap();
+        cx.set_source_location(body, 9, 7).unwrap();
+        v
+    } else {
+        let f = square_fn.expect("a call needs square's code");
+        builder.call(f, &[av], "").unwrap()
+    };
+    builder.store(first, ra).unwrap();
+    cx.set_source_location(body, 10, 14).unwrap();
+    let rv = builder.load(i32t, ra, "").unwrap();
+    let second = match square_fn {
+        Some(f) => {
+            let av = builder.load(i32t, aa, "").unwrap();
+            builder.call(f, &[av], "").unwrap()
+        }
+        None => c(49),
+    };
+    let neg = builder.mul(second, c(-1), "").unwrap();
+    let out = builder.add(rv, neg, "").unwrap();
+    cx.set_source_location(body, 10, 3).unwrap();
+    builder.ret(Some(out)).unwrap();
+    cx.exit_function().unwrap();
+    cx.finish().unwrap();
+    let obj = module.emit_object_with(mode.level).unwrap();
+    (obj, module.print_to_string().unwrap())
+}
+
+const FRONTEND_INLINED: Mode = Mode {
+    frontend_inline: true,
+    square_code: true,
+    level: OptLevel::O0,
+};
+
+/// The values gdb shows for `x` in `square` frames: each `x=...` of the
+/// output.
+fn shown_x(out: &str) -> Vec<&str> {
+    out.split("square (x=")
+        .skip(1)
+        .map(|s| s.split(')').next().unwrap_or(""))
+        .collect()
+}
+
+/// The metadata line `!N = ...` that the `!dbg`-like last operand of the
+/// declare record of `storage` refers to.
+fn declare_location<'a>(ir: &'a str, storage: &str) -> &'a str {
+    let rec = ir
+        .lines()
+        .find(|l| l.contains("#dbg_declare(ptr ") && l.contains(&format!("ptr {storage},")))
+        .unwrap_or_else(|| panic!("no declare of {storage}:\n{ir}"));
+    let id = rec
+        .trim_end()
+        .trim_end_matches(')')
+        .rsplit(", ")
+        .next()
+        .unwrap();
+    ir.lines()
+        .find(|l| l.starts_with(&format!("{id} = ")))
+        .unwrap_or_else(|| panic!("no {id}:\n{ir}"))
+}
+
+#[test]
+fn frontend_inlined_copy_is_an_inlined_subroutine_with_inlined_declares() {
+    for square_code in [true, false] {
+        let mode = Mode {
+            square_code,
+            ..FRONTEND_INLINED
+        };
+        let (obj, ir) = build(mode);
+        let name = format!("llvm_inl_{square_code}.o");
+        let s = check_object(&name, &obj);
+        assert_eq!(
+            s.tags.get("DW_TAG_inlined_subroutine"),
+            Some(&1),
+            "{:?}",
+            s.tags
+        );
+        let info = dwarfdump(&name, &obj, &["--debug-info"]);
+        assert!(info.contains("DW_AT_call_line\t(9)"), "{info}");
+        assert!(info.contains("DW_AT_call_column\t(11)"), "{info}");
+        assert!(info.contains("DW_AT_inline\t(DW_INL_inlined)"), "{info}");
+        // The copy's parameter and its block's local, both located.
+        for (storage, var) in [("%x.inl", "\"x\""), ("%y.inl", "\"y\"")] {
+            let loc = declare_location(&ir, storage);
+            assert!(loc.contains("inlinedAt: "), "{storage}: {loc}\n{ir}");
+            assert!(info.contains(var), "{info}");
+        }
+        // main's own variables are not inlined.
+        assert!(!declare_location(&ir, "%a").contains("inlinedAt"), "{ir}");
+        // The copy's variables are the callee's: scoped in square's
+        // subprogram (x) and in a block under it (y).
+        let x_var = ir
+            .lines()
+            .find(|l| l.contains("DILocalVariable(name: \"x\""))
+            .unwrap();
+        let scope = x_var
+            .split("scope: ")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap();
+        let sp = ir
+            .lines()
+            .find(|l| l.starts_with(&format!("{scope} = ")))
+            .unwrap();
+        assert!(sp.contains("DISubprogram(name: \"square\""), "{sp}");
+        assert!(sp.starts_with(&format!("{scope} = distinct ")), "{sp}");
+    }
+}
+
+#[test]
+fn gdb_stops_in_the_frontend_inlined_copy() {
+    let (obj, _) = build(FRONTEND_INLINED);
+    let exe = link("llvm_inl_gdb", &obj);
+    let out = gdb(
+        &exe,
+        &[
+            "break square",
+            "run",
+            "bt",
+            "print x",
+            "continue",
+            "bt",
+            "print x",
+        ],
+    );
+    // First stop: the inlined copy, a frame of its own inside main:9.
+    let (first, second) = out.split_once("Breakpoint 1.2").unwrap_or((&out, ""));
+    assert!(first.contains("square (x=7) at prog.c:3"), "{out}");
+    assert!(first.contains("main (argc=1) at prog.c:9"), "{out}");
+    assert!(first.contains("$1 = 7"), "{out}");
+    // Second stop: the out-of-line call at line 10.
+    assert!(second.contains("square (x=7) at prog.c:3"), "{out}");
+    assert!(second.contains("main (argc=1) at prog.c:10"), "{out}");
+    assert!(second.contains("$2 = 7"), "{out}");
+}
+
+#[test]
+fn gdb_stops_in_an_inlined_copy_of_a_function_without_code() {
+    let (obj, _) = build(Mode {
+        square_code: false,
+        ..FRONTEND_INLINED
+    });
+    let exe = link("llvm_inl_nocode_gdb", &obj);
+    let out = gdb(&exe, &["break square", "run", "bt", "print x", "finish"]);
+    assert!(out.contains("square (x=7) at prog.c:3"), "{out}");
+    assert!(out.contains("main (argc=1) at prog.c:9"), "{out}");
+    assert!(out.contains("$1 = 7"), "{out}");
+}
