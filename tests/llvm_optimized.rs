@@ -384,3 +384,142 @@ fn gdb_shows_llvms_inlined_frame_with_right_or_optimized_out_values() {
         "{out}"
     );
 }
+
+/// `square` inlined into an inlined copy of `quad` in `main` (neither has
+/// code of its own):
+///
+/// ```c
+///  1 int square(int x) {
+///  2   return x * x;
+///  3 }
+///  4 int quad(int q) {
+///  5   int s = square(q);
+///  6   return s;
+///  7 }
+///  8 int main(int argc) {
+///  9   return quad(argc) - 1;
+/// 10 }
+/// ```
+fn build_nested() -> (Vec<u8>, String) {
+    let ctx = LlvmContext::new();
+    let module = ctx.create_module("nested").unwrap();
+    let i32t = ctx.int_type(32).unwrap();
+    let fn_t = ctx.function_type(i32t, &[i32t], false).unwrap();
+    let main_fn = module.add_function("main", fn_t).unwrap();
+    let builder = module.create_builder();
+    let mut cx = DebugContext::new(
+        LlvmBackend::new(&module, LlvmOptions::default()).unwrap(),
+        &cu(),
+    )
+    .unwrap();
+    cx.set_llvm_builder(&builder).unwrap();
+    let file = cx.file(Path::new("prog.c")).unwrap();
+    let int = cx.resolve_type(&mut table(), FrontendTy(I32)).unwrap();
+    let one = [int];
+    let sq = cx
+        .define_function(&fdesc("square", file, 1, int, &one))
+        .unwrap();
+    cx.define_function_without_code(sq).unwrap();
+    let quad = cx
+        .define_function(&fdesc("quad", file, 4, int, &one))
+        .unwrap();
+    cx.define_function_without_code(quad).unwrap();
+    let main = cx
+        .define_function(&fdesc("main", file, 8, int, &one))
+        .unwrap();
+    let body = cx.function_scope(main).unwrap();
+    let entry = main_fn.append_block("entry").unwrap();
+    builder.position_at_end(entry).unwrap();
+    cx.enter_function(main).unwrap();
+    let slot = |name: &str| builder.alloca(i32t, name).unwrap();
+    let (argca, qa, sa, xa) = (
+        slot("argc.addr"),
+        slot("q.inl"),
+        slot("s.inl"),
+        slot("x.inl"),
+    );
+    builder.store(main_fn.param(0).unwrap(), argca).unwrap();
+    let argc = cx.declare_parameter(main, "argc", 1, int, 8, 14).unwrap();
+    cx.declare_llvm_variable(argc, argca, entry).unwrap();
+    cx.start_emitting_source_locations().unwrap();
+    cx.set_source_location(body, 9, 10).unwrap();
+    let v = builder.load(i32t, argca, "").unwrap();
+    let qcall = cx.inlined_call(body, quad, file, 9, 10).unwrap();
+    let q = cx
+        .declare_inlined_parameter(qcall, "q", 1, int, 4, 14)
+        .unwrap();
+    cx.declare_llvm_variable(q, qa, entry).unwrap();
+    builder.store(v, qa).unwrap();
+    cx.set_source_location(qcall, 5, 11).unwrap();
+    let s = cx.declare_local(qcall, "s", int, 5, 7).unwrap();
+    cx.declare_llvm_variable(s, sa, entry).unwrap();
+    let qv = builder.load(i32t, qa, "").unwrap();
+    let scall = cx.inlined_call(qcall, sq, file, 5, 11).unwrap();
+    let x = cx
+        .declare_inlined_parameter(scall, "x", 1, int, 1, 16)
+        .unwrap();
+    cx.declare_llvm_variable(x, xa, entry).unwrap();
+    builder.store(qv, xa).unwrap();
+    cx.set_source_location(scall, 2, 12).unwrap();
+    let xv = builder.load(i32t, xa, "").unwrap();
+    let p = builder.mul(xv, xv, "").unwrap();
+    cx.set_source_location(qcall, 5, 7).unwrap();
+    builder.store(p, sa).unwrap();
+    cx.set_source_location(qcall, 6, 10).unwrap();
+    let sv = builder.load(i32t, sa, "").unwrap();
+    cx.set_source_location(body, 9, 21).unwrap();
+    let out = builder
+        .add(sv, ctx.const_int(i32t, (-1i64) as u64).unwrap(), "")
+        .unwrap();
+    builder.ret(Some(out)).unwrap();
+    cx.exit_function().unwrap();
+    cx.finish().unwrap();
+    let obj = module.emit_object().unwrap();
+    (obj, module.print_to_string().unwrap())
+}
+
+/// The `inlinedAt` target of a `DILocation` line, as its `!N = ` line.
+fn inlined_at<'a>(ir: &'a str, loc: &str) -> &'a str {
+    let id = loc
+        .split("inlinedAt: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("not inlined: {loc}"))
+        .split(')')
+        .next()
+        .unwrap();
+    ir.lines()
+        .find(|l| l.starts_with(&format!("{id} = ")))
+        .unwrap()
+}
+
+#[test]
+fn nested_inlined_calls_chain_their_inlined_at_locations() {
+    let (obj, ir) = build_nested();
+    let s = check_object("llvm_nested.o", &obj);
+    assert_eq!(
+        s.tags.get("DW_TAG_inlined_subroutine"),
+        Some(&2),
+        "{:?}",
+        s.tags
+    );
+    // x (in square's copy) is inlined at quad's line 5, itself inlined at
+    // main's line 9; q only at main's line 9.
+    let x_at = inlined_at(&ir, declare_location(&ir, "%x.inl"));
+    assert!(x_at.contains("line: 5, column: 11"), "{x_at}");
+    let q_at = inlined_at(&ir, x_at);
+    assert!(q_at.contains("line: 9, column: 10"), "{q_at}");
+    assert!(!q_at.contains("inlinedAt"), "{q_at}");
+    assert_eq!(inlined_at(&ir, declare_location(&ir, "%q.inl")), q_at);
+    // square's copy is nested in quad's.
+    let info = dwarfdump("llvm_nested.o", &obj, &["--debug-info"]);
+    let outer = info.find("DW_AT_call_line\t(9)").expect("quad's copy");
+    let inner = info.find("DW_AT_call_line\t(5)").expect("square's copy");
+    assert!(outer < inner, "{info}");
+    let exe = link("llvm_nested_gdb", &obj);
+    let out = gdb(&exe, &["break square", "run", "bt", "print x", "continue"]);
+    assert!(out.contains("#0  square (x=1) at prog.c:2"), "{out}");
+    assert!(out.contains("#1  quad (q=1) at prog.c:5"), "{out}");
+    assert!(out.contains("#2  main (argc=1) at prog.c:9"), "{out}");
+    assert!(out.contains("$1 = 1"), "{out}");
+    assert!(out.contains("exited normally"), "{out}");
+}
