@@ -180,6 +180,7 @@ impl<'a> LlvmBackend<'a> {
                 "this LLVM context already holds a dwarfsmith compile unit: use one LlvmContext per DebugContext (metadata is uniqued per context, and a second unit's stub completion could re-unique onto the first unit's nodes; see DESIGN.md)",
             );
         }
+        module.context().unit_open.set(true);
         // SAFETY: the module is live for 'a, longer than the DIBuilder,
         // which Drop disposes.
         let dib = unsafe { LLVMCreateDIBuilder(module.as_raw()) };

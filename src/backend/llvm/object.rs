@@ -59,8 +59,9 @@ impl Drop for Clone {
 
 impl LlvmModule<'_> {
     /// Compiles the module to an x86-64 Linux ELF relocatable object (PIC,
-    /// no optimisation), with its debug info. The module must verify: in
-    /// particular the `DebugContext` driving it must have finished.
+    /// no optimisation), with its debug info. The module must verify, and
+    /// the `DebugContext` driving it must have finished (else
+    /// `Backend`, as for a module that does not verify).
     ///
     /// LLVM's DWARF writer recurses through nested types, so code generation
     /// runs on a thread with a stack sized for the unit's metadata (see
@@ -71,6 +72,12 @@ impl LlvmModule<'_> {
 
     /// [`emit_object`](Self::emit_object) at `level`.
     pub(super) fn emit_object_at(&self, level: OptLevel) -> Result<Vec<u8>> {
+        if self.context().unit_open.get() {
+            return err(
+                ErrorKind::Backend,
+                "the DebugContext writing this module's debug info has not finished: call its finish() before emitting (the DIBuilder finalizes subprograms then)",
+            );
+        }
         self.verify()?;
         let module = Raw::new(self.as_raw());
         let levels = self.context().metadata_levels.get();
