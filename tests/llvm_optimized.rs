@@ -29,6 +29,8 @@ struct Mode {
     /// `square` has code of its own (else `define_function_without_code`).
     square_code: bool,
     level: OptLevel,
+    /// DWARF 4 or 5.
+    dwarf_version: u16,
 }
 
 fn fdesc<'a>(
@@ -73,11 +75,10 @@ fn build(mode: Mode) -> (Vec<u8>, String) {
     let fn_t = ctx.function_type(i32t, &[i32t], false).unwrap();
     let main_fn = module.add_function("main", fn_t).unwrap();
     let builder = module.create_builder();
-    let mut cx = DebugContext::new(
-        LlvmBackend::new(&module, LlvmOptions::default()).unwrap(),
-        &cu(),
-    )
-    .unwrap();
+    let opts = LlvmOptions {
+        dwarf_version: mode.dwarf_version,
+    };
+    let mut cx = DebugContext::new(LlvmBackend::new(&module, opts).unwrap(), &cu()).unwrap();
     cx.set_llvm_builder(&builder).unwrap();
     let mut t = table();
     let file = cx.file(Path::new("prog.c")).unwrap();
@@ -184,6 +185,7 @@ const FRONTEND_INLINED: Mode = Mode {
     frontend_inline: true,
     square_code: true,
     level: OptLevel::O0,
+    dwarf_version: 5,
 };
 
 /// The values gdb shows for `x` in `square` frames: each `x=...` of the
@@ -295,6 +297,7 @@ const LLVM_INLINED: Mode = Mode {
     frontend_inline: false,
     square_code: true,
     level: OptLevel::O2,
+    dwarf_version: 5,
 };
 
 /// A number of `llvm-dwarfdump-19 --statistics` (a flat JSON object).
@@ -348,6 +351,18 @@ fn o2_inlines_square_and_keeps_valid_debug_info() {
     });
     let s0 = check_object("llvm_o0.o", &o0);
     assert_eq!(s0.tags.get("DW_TAG_inlined_subroutine"), None);
+}
+
+#[test]
+fn o2_in_dwarf_4_verifies_with_location_lists() {
+    let (obj, _) = build(Mode {
+        dwarf_version: 4,
+        ..LLVM_INLINED
+    });
+    let s = check_object("llvm_o2_v4.o", &obj);
+    assert_eq!(s.tags.get("DW_TAG_inlined_subroutine"), Some(&1));
+    let loc = dwarfdump("llvm_o2_v4.o", &obj, &["--debug-loc"]);
+    assert!(loc.contains("DW_OP_reg"), "{loc}");
 }
 
 #[test]
@@ -521,5 +536,29 @@ fn nested_inlined_calls_chain_their_inlined_at_locations() {
     assert!(out.contains("#1  quad (q=1) at prog.c:5"), "{out}");
     assert!(out.contains("#2  main (argc=1) at prog.c:9"), "{out}");
     assert!(out.contains("$1 = 1"), "{out}");
+    assert!(out.contains("exited normally"), "{out}");
+}
+
+#[test]
+fn frontend_inlined_copy_survives_o2() {
+    let (obj, _) = build(Mode {
+        level: OptLevel::O2,
+        ..FRONTEND_INLINED
+    });
+    let s = check_object("llvm_inl_o2.o", &obj);
+    assert_eq!(
+        s.tags.get("DW_TAG_inlined_subroutine"),
+        Some(&1),
+        "{:?}",
+        s.tags
+    );
+    let exe = link("llvm_inl_o2_gdb", &obj);
+    let out = gdb(&exe, &["break square", "run", "bt", "print x", "continue"]);
+    assert!(out.contains("#1  main (argc="), "{out}");
+    let xs = shown_x(&out);
+    assert!(!xs.is_empty(), "{out}");
+    for x in xs {
+        assert!(x == "7" || x == "<optimized out>", "x={x}:\n{out}");
+    }
     assert!(out.contains("exited normally"), "{out}");
 }

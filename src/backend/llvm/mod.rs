@@ -34,8 +34,13 @@
 //! // ... define functions, emit IR with `builder`, declare variables ...
 //! cx.finish()?;
 //! let object: Vec<u8> = module.emit_object()?;
+//! // Or optimized by LLVM's `default<O2>` pipeline (debug info kept):
+//! let optimized = module.emit_object_with(dwarfsmith::backend::llvm::OptLevel::O2)?;
 //! # Ok(()) }
 //! ```
+//!
+//! Inlined calls (`DebugContext::inlined_call`) become `inlinedAt`
+//! locations in the callee's subprogram (see `inline.rs` and DESIGN.md).
 //!
 //! ## Tables
 //!
