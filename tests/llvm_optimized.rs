@@ -9,14 +9,14 @@
 //!   [`OptLevel::O2`]: LLVM's own inliner copies `square` into `main` and
 //!   its passes turn the declare records into value records;
 //! * inlined calls nested two deep, each copy's `inlinedAt` chaining to its
-//!   parent's.
+//!   parent's (gdb and lldb-19 show both inlined frames).
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
 
 use std::path::Path;
 
-use common::llvm::{cu, gdb, link, table, I32};
+use common::llvm::{cu, gdb, link, lldb, table, I32};
 use common::{check_object, dwarfdump};
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmOptions, OptLevel};
 use dwarfsmith::{DebugContext, FrontendTy, FunctionDesc, TypeRef};
@@ -537,6 +537,17 @@ fn nested_inlined_calls_chain_their_inlined_at_locations() {
     assert!(out.contains("#2  main (argc=1) at prog.c:9"), "{out}");
     assert!(out.contains("$1 = 1"), "{out}");
     assert!(out.contains("exited normally"), "{out}");
+    let out = lldb(&exe, &["b square", "run", "bt", "frame variable x"]);
+    assert!(
+        out.contains("main [inlined] square(x=1) at prog.c:2:12"),
+        "{out}"
+    );
+    assert!(
+        out.contains("main [inlined] quad(q=1) at prog.c:5:11"),
+        "{out}"
+    );
+    assert!(out.contains("main(argc=1) at prog.c:9:10"), "{out}");
+    assert!(out.contains("(int) x = 1"), "{out}");
 }
 
 #[test]
