@@ -7,7 +7,7 @@
 //!   frame with its argument;
 //! * the same program without frontend inlining emitted with
 //!   [`OptLevel::O2`]: LLVM's own inliner copies `square` into `main` and
-//!   its passes turn the declare records into value records;
+//!   its passes move the variables into registers (location lists);
 //! * inlined calls nested two deep, each copy's `inlinedAt` chaining to its
 //!   parent's (gdb and lldb-19 show both inlined frames).
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
