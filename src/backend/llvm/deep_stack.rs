@@ -133,6 +133,7 @@ impl LlvmBackend<'_> {
     /// `LLVMDIBuilderFinalize` on a stack sized for the unit (recorded in
     /// the context for the verifier and the code generator).
     pub(super) fn finalize_dibuilder(&mut self) -> Result<()> {
+        self.module.ctx.unit_open.set(false);
         self.note_levels();
         let levels = self.metadata_levels();
         let dib = Raw::new(self.dib);

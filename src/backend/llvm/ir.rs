@@ -56,6 +56,9 @@ pub struct LlvmContext {
     /// (no thread for the walk): the module must not be verified or
     /// compiled.
     pub(super) unfinalized: Cell<bool>,
+    /// The unit's backend is live and has not finalized yet: emission
+    /// waits for `finish` (see `object.rs`).
+    pub(super) unit_open: Cell<bool>,
 }
 
 impl Default for LlvmContext {
@@ -74,6 +77,7 @@ impl LlvmContext {
             has_debug_info: Cell::new(false),
             metadata_levels: Cell::new(0),
             unfinalized: Cell::new(false),
+            unit_open: Cell::new(false),
         }
     }
 

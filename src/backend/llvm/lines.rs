@@ -58,19 +58,8 @@ impl LlvmBackend<'_> {
             return Ok(());
         };
         let md = match self.loc {
-            Some(l) => {
-                let scope = self.block_md(l.scope)?;
-                // SAFETY: the context and the scope node are live.
-                unsafe {
-                    LLVMDIBuilderCreateDebugLocation(
-                        self.ctx(),
-                        l.line,
-                        l.col,
-                        scope,
-                        std::ptr::null_mut(),
-                    )
-                }
-            }
+            // In an inlined copy, with the call's `inlinedAt` chain.
+            Some(l) => self.location_md(l.scope, l.line, l.col)?,
             None => std::ptr::null_mut(),
         };
         // SAFETY: the builder is live (borrowed for 'a); the location is a

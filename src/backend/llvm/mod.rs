@@ -34,8 +34,13 @@
 //! // ... define functions, emit IR with `builder`, declare variables ...
 //! cx.finish()?;
 //! let object: Vec<u8> = module.emit_object()?;
+//! // Or optimized by LLVM's `default<O2>` pipeline (debug info kept):
+//! let optimized = module.emit_object_with(dwarfsmith::backend::llvm::OptLevel::O2)?;
 //! # Ok(()) }
 //! ```
+//!
+//! Inlined calls (`DebugContext::inlined_call`) become `inlinedAt`
+//! locations in the callee's subprogram (see `inline.rs` and DESIGN.md).
 //!
 //! ## Tables
 //!
@@ -51,10 +56,12 @@ mod attach;
 mod builder;
 mod classes;
 mod deep_stack;
+mod inline;
 mod ir;
 pub mod jit;
 mod lines;
 mod object;
+mod optimize;
 mod scopes;
 mod shim;
 mod types;
@@ -73,6 +80,7 @@ pub use llvm_sys_221 as sys;
 
 pub use builder::{IntCompare, LlvmBuilder};
 pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
+pub use optimize::OptLevel;
 pub use variants::MAX_EXPANDED_DISCRIMINANTS;
 
 use std::ffi::c_char;
@@ -83,9 +91,9 @@ use llvm_sys::prelude::*;
 use self::scopes::{FuncSlot, GlobalSlot, VarSlot};
 use self::types::TypeSlot;
 use crate::backend::{
-    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeBody, CompositeInfo, EnumInfo,
-    FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, NamespaceIdx, ParentScope,
-    TypeIdx, TypedefInfo, VarIdx, VariableInfo,
+    Backend, BlockIdx, BlockParent, CompileUnitInfo, CompositeBody, CompositeInfo, DeclSite,
+    EnumInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx, GlobalInfo, LineLoc, NamespaceIdx,
+    ParentScope, TypeIdx, TypedefInfo, VarIdx, VariableInfo,
 };
 use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, Error, ErrorKind, Result};
@@ -117,6 +125,9 @@ pub struct LlvmBackend<'a> {
     types: Vec<TypeSlot>,
     functions: Vec<FuncSlot>,
     blocks: Vec<LLVMMetadataRef>,
+    /// Per block: the `inlinedAt` location of code in it (null outside
+    /// inlined copies; see `inline.rs`).
+    inlined_at: Vec<LLVMMetadataRef>,
     vars: Vec<VarSlot>,
     globals: Vec<GlobalSlot>,
     /// Per completed class (type index): the position of its first method
@@ -175,6 +186,7 @@ impl<'a> LlvmBackend<'a> {
                 "this LLVM context already holds a dwarfsmith compile unit: use one LlvmContext per DebugContext (metadata is uniqued per context, and a second unit's stub completion could re-unique onto the first unit's nodes; see DESIGN.md)",
             );
         }
+        module.context().unit_open.set(true);
         // SAFETY: the module is live for 'a, longer than the DIBuilder,
         // which Drop disposes.
         let dib = unsafe { LLVMCreateDIBuilder(module.as_raw()) };
@@ -188,6 +200,7 @@ impl<'a> LlvmBackend<'a> {
             types: Vec::new(),
             functions: Vec::new(),
             blocks: Vec::new(),
+            inlined_at: Vec::new(),
             vars: Vec::new(),
             globals: Vec::new(),
             methods: std::collections::HashMap::new(),
@@ -386,6 +399,18 @@ impl Backend for LlvmBackend<'_> {
     ) -> Result<()> {
         self.live()?;
         self.lexical_block_node(b, parent, file, line, col)
+    }
+
+    fn inlined_block(
+        &mut self,
+        b: BlockIdx,
+        parent: BlockParent,
+        callee: FunctionIdx,
+        call: DeclSite,
+        call_col: u32,
+    ) -> Result<()> {
+        self.live()?;
+        self.inlined_block_node(b, parent, callee, call, call_col)
     }
 
     fn variable(&mut self, v: VarIdx, info: &VariableInfo<'_>) -> Result<()> {

@@ -1,4 +1,5 @@
-//! Object emission: x86-64 Linux, position-independent, `-O0`.
+//! Object emission: x86-64 Linux, position-independent, `-O0` (or `-O2`
+//! with [`OptLevel`](super::OptLevel), see `optimize.rs`).
 //!
 //! The module is verified first (LLVM's verifier reports invalid IR and
 //! invalid debug info, e.g. an unfinished DIBuilder's temporary nodes, as an
@@ -18,6 +19,7 @@ use llvm_sys::target_machine::*;
 
 use super::deep_stack::{run, Raw};
 use super::ir::{take_message, LlvmModule};
+use super::optimize::{run_pipeline, OptLevel};
 use crate::error::{err, ErrorKind, Result};
 
 const TRIPLE: &CStr = c"x86_64-unknown-linux-gnu";
@@ -57,22 +59,36 @@ impl Drop for Clone {
 
 impl LlvmModule<'_> {
     /// Compiles the module to an x86-64 Linux ELF relocatable object (PIC,
-    /// no optimisation), with its debug info. The module must verify: in
-    /// particular the `DebugContext` driving it must have finished.
+    /// no optimisation), with its debug info. The module must verify, and
+    /// the `DebugContext` driving it must have finished (else
+    /// `Backend`, as for a module that does not verify).
     ///
     /// LLVM's DWARF writer recurses through nested types, so code generation
     /// runs on a thread with a stack sized for the unit's metadata (see
     /// DESIGN.md, "LLVM backend").
     pub fn emit_object(&self) -> Result<Vec<u8>> {
+        self.emit_object_at(OptLevel::O0)
+    }
+
+    /// [`emit_object`](Self::emit_object) at `level`.
+    pub(super) fn emit_object_at(&self, level: OptLevel) -> Result<Vec<u8>> {
+        if self.context().unit_open.get() {
+            return err(
+                ErrorKind::Backend,
+                "the DebugContext writing this module's debug info has not finished: call its finish() before emitting (the DIBuilder finalizes subprograms then)",
+            );
+        }
         self.verify()?;
         let module = Raw::new(self.as_raw());
         let levels = self.context().metadata_levels.get();
-        run(levels, "emitting the object", move || emit(module.get()))?
+        run(levels, "emitting the object", move || {
+            emit(module.get(), level)
+        })?
     }
 }
 
 /// [`LlvmModule::emit_object`] after the verifier, on the walking thread.
-fn emit(module: LLVMModuleRef) -> Result<Vec<u8>> {
+fn emit(module: LLVMModuleRef, level: OptLevel) -> Result<Vec<u8>> {
     init_x86();
     let mut target = std::ptr::null_mut();
     let mut msg = std::ptr::null_mut();
@@ -92,7 +108,7 @@ fn emit(module: LLVMModuleRef) -> Result<Vec<u8>> {
             TRIPLE.as_ptr(),
             CPU.as_ptr(),
             c"".as_ptr(),
-            LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
+            level.codegen(),
             LLVMRelocMode::LLVMRelocPIC,
             LLVMCodeModel::LLVMCodeModelDefault,
         )
@@ -108,6 +124,7 @@ fn emit(module: LLVMModuleRef) -> Result<Vec<u8>> {
         LLVMSetModuleDataLayout(clone.0, dl);
         LLVMDisposeTargetData(dl);
     }
+    run_pipeline(clone.0, tm.0, level)?;
     let mut buf = std::ptr::null_mut();
     let mut msg = std::ptr::null_mut();
     // SAFETY: machine and clone are live; out-pointers are valid.

@@ -198,9 +198,11 @@ impl LlvmBackend<'_> {
         Self::next("lexical block", b, self.blocks.len())?;
         let scope = self.block_md(parent)?;
         let file = self.file_md(file)?;
+        let at = self.inlined_at_of(parent)?;
         // SAFETY: live DIBuilder, scope and file nodes.
         let md = unsafe { LLVMDIBuilderCreateLexicalBlock(self.dib, scope, file, line, col) };
         self.blocks.push(md);
+        self.inlined_at.push(at);
         Ok(())
     }
 
@@ -277,6 +279,10 @@ impl LlvmBackend<'_> {
         let file = self.file_md(info.decl.file)?;
         let ty = self.type_md(info.ty)?;
         let (n, nl) = ptr(info.name);
+        // A variable of an inlined copy is the callee's (scoped in its
+        // subprogram) and lives only through its declare record: kept out
+        // of the callee's retained nodes, which list its own variables.
+        let preserve = i32::from(!self.is_inlined(info.scope)?);
         // An artificial parameter is the object pointer (`this`): LLVM then
         // writes the function's DW_AT_object_pointer.
         let flags = match (info.artificial, info.arg_no) {
@@ -297,7 +303,7 @@ impl LlvmBackend<'_> {
                     file,
                     info.decl.line,
                     ty,
-                    1,
+                    preserve,
                     flags,
                 ),
                 None => LLVMDIBuilderCreateAutoVariable(
@@ -308,7 +314,7 @@ impl LlvmBackend<'_> {
                     file,
                     info.decl.line,
                     ty,
-                    1,
+                    preserve,
                     flags,
                     0,
                 ),
@@ -495,19 +501,13 @@ impl LlvmBackend<'_> {
                 "the block (or the storage) belongs to another LLVM function than the variable's",
             );
         }
-        let scope = self.block_md(scope)?;
-        // SAFETY: DIBuilder, storage, variable, scope and block are live and
-        // of this module; the returned record is owned by the block (and
+        // In an inlined copy, the location carries the call's `inlinedAt`.
+        let loc = self.location_md(scope, line, col)?;
+        // SAFETY: DIBuilder, storage, variable, location and block are live
+        // and of this module; the returned record is owned by the block (and
         // deliberately not exposed: it is not an instruction).
         unsafe {
             let expr = LLVMDIBuilderCreateExpression(self.dib, std::ptr::null_mut(), 0);
-            let loc = LLVMDIBuilderCreateDebugLocation(
-                self.ctx(),
-                line,
-                col,
-                scope,
-                std::ptr::null_mut(),
-            );
             LLVMDIBuilderInsertDeclareRecordAtEnd(self.dib, storage.raw, md, expr, loc, block.raw);
         }
         self.vars[v.index()].declared = true;
