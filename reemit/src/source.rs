@@ -301,6 +301,13 @@ impl<'a> DieSource<'a> {
                 dw::DW_TAG_pointer_type
                 | dw::DW_TAG_reference_type
                 | dw::DW_TAG_rvalue_reference_type => return Some(8),
+                dw::DW_TAG_ptr_to_member_type => {
+                    let function = d
+                        .reference(dw::DW_AT_type)
+                        .and_then(|t| self.dies.map.get(&t))
+                        .is_some_and(|p| p.tag == dw::DW_TAG_subroutine_type);
+                    return Some(if function { 16 } else { 8 });
+                }
                 dw::DW_TAG_array_type => {
                     let (dims, _) = self.dims(d).ok()?;
                     let elem = self.size_of(d.reference(dw::DW_AT_type)?)?;
