@@ -448,7 +448,12 @@ impl DieSource<'_> {
                 let f = self.die(fo)?;
                 match f.tag {
                     dw::DW_TAG_member => fields.push(self.field(f, at)?),
-                    dw::DW_TAG_template_type_parameter => {}
+                    // rustc repeats the enum's parameters on each variant
+                    // struct; a `VariantDesc` has none (the enum's are
+                    // written).
+                    dw::DW_TAG_template_type_parameter => {
+                        self.drop_part("template parameter of a Rust enum's variant struct")
+                    }
                     t => self.drop_part(format!("variant struct child {t}")),
                 }
             }

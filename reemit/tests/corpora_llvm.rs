@@ -1,9 +1,7 @@
 //! `reemit --backend llvm` on the C and C++ corpora (with the llvm19 or
 //! llvm22 feature): no crash, every object passes `llvm-dwarfdump-19
 //! --verify`, and what the LLVM backend cannot write yet is refused with
-//! `Unsupported` and counted, never dropped. The Rust corpus is left out:
-//! the LLVM backend aborts in LLVM on a default (niche) discriminant (see
-//! REEMIT.md).
+//! `Unsupported` and counted, never dropped.
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
@@ -56,4 +54,9 @@ fn c_corpus_reemits_through_llvm() {
 #[test]
 fn cpp_corpus_reemits_through_llvm() {
     check("cpp_corpus.cpp", "c++", 15.0);
+}
+
+#[test]
+fn rust_corpus_reemits_through_llvm() {
+    check("rust_corpus.rs", "rust", 0.0);
 }
