@@ -130,6 +130,7 @@ fn direct_calls(module: &LlvmModule<'_>) {
                 file: FileIdx(0),
                 line: 2,
             }),
+            access: dwarfsmith::Access::Unspecified,
         },
     )
     .unwrap();
