@@ -221,7 +221,8 @@ impl<'a> DieSource<'a> {
     }
 
     /// One handle for every copy of a named type: the first unit's
-    /// definition (the library compares a nested type's scope by handle).
+    /// definition (the library compares a nested type's enclosing type by
+    /// unique ID, so any copy would do; one handle resolves it once).
     pub fn canonical(&self, off: u64) -> u64 {
         let def = self.definition_of(off).unwrap_or(off);
         self.copies(def).first().copied().unwrap_or(def)
