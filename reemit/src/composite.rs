@@ -156,10 +156,26 @@ impl DieSource<'_> {
             }
         }
         c.methods = self.methods(off)?;
+        self.mark_zero_sized(&mut c.fields, c.size);
         match variant_part {
             None if d.tag == dw::DW_TAG_union_type => Ok(TypeDesc::Union(c)),
             None => Ok(TypeDesc::Struct(c)),
             Some(vp) => self.tagged(c, vp),
+        }
+    }
+
+    /// rustc describes zero-sized members (function items) with a pointer
+    /// type after the other members, reaching past the struct: such a
+    /// member (starting inside the type, ending past it) is marked
+    /// `zero_sized`, as rustc's frontend would describe it.
+    fn mark_zero_sized(&self, fields: &mut [FieldDesc], size: u64) {
+        for f in fields.iter_mut().filter(|f| f.bits.is_none()) {
+            let Some(fsize) = self.size_of(f.ty.0) else {
+                continue;
+            };
+            if f.offset < size && f.offset.saturating_add(fsize) > size {
+                f.zero_sized = true;
+            }
         }
     }
 
@@ -170,10 +186,8 @@ impl DieSource<'_> {
         let offset = member_offset(m)?
             .checked_add(base)
             .ok_or("member offset overflows")?;
-        if m.attr(dw::DW_AT_alignment).is_some() {
-            self.drop_part("member DW_AT_alignment");
-        }
         let mut f = FieldDesc::new(name, ty, offset).access(access(m));
+        f.align = m.udata(dw::DW_AT_alignment).unwrap_or(0) as u32;
         f.artificial = m.flag(dw::DW_AT_artificial);
         if let Some(bit_size) = m.udata(dw::DW_AT_bit_size) {
             let bit_size = u32::try_from(bit_size).map_err(|_| "bitfield too wide")?;
@@ -457,6 +471,7 @@ impl DieSource<'_> {
                     t => self.drop_part(format!("variant struct child {t}")),
                 }
             }
+            self.mark_zero_sized(&mut fields, c.size);
             variants.push(VariantDesc {
                 name,
                 discriminant,
