@@ -55,6 +55,8 @@ impl TypeSource for Source {
                 bits: None,
                 access: dwarfsmith::Access::Unspecified,
                 artificial: false,
+                zero_sized: false,
+                align: 0,
             };
             return Ok(TypeDesc::Struct(CompositeDesc {
                 key: NominalKey {

@@ -45,6 +45,8 @@ fn field(name: &str, ty: u64, offset: u64) -> FieldDesc {
         bits: None,
         access: dwarfsmith::Access::Unspecified,
         artificial: false,
+        zero_sized: false,
+        align: 0,
     }
 }
 

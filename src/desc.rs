@@ -129,6 +129,14 @@ pub struct FieldDesc {
     pub access: Access,
     /// Compiler-generated (`DW_AT_artificial`), e.g. a vtable pointer.
     pub artificial: bool,
+    /// The member occupies no bytes although its type has a size: rustc
+    /// describes zero-sized members (function items) with an 8-byte pointer
+    /// type, placed after the other members, even where that reaches past
+    /// the struct. Such a member only has to start inside the struct.
+    pub zero_sized: bool,
+    /// The member's alignment in bytes, written as `DW_AT_alignment` in
+    /// DWARF 5 (rustc writes it on every member); 0: not written.
+    pub align: u32,
 }
 
 /// A struct or union.

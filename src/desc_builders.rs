@@ -177,6 +177,8 @@ impl FieldDesc {
             bits: None,
             access: Access::Unspecified,
             artificial: false,
+            zero_sized: false,
+            align: 0,
         }
     }
 

@@ -69,6 +69,7 @@ fn member(name: &'static str, ty: u32, offset: u64) -> MemberInfo<'static> {
         artificial: false,
         bits: None,
         access: dwarfsmith::Access::Unspecified,
+        member_align: 0,
     }
 }
 

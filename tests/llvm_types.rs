@@ -175,3 +175,77 @@ fn gdb_prints_the_whole_recursive_definitions() {
         assert!(out.contains(want), "gdb output lacks\n{want}\n--- got:\n{out}");
     }
 }
+
+/// A static const member of type `const int` and a template value parameter
+/// of a typedef of `int` (g++'s `static const size_t _M_max_size`): LLVM
+/// gives qualified and typedef nodes size 0, so the constants' width is
+/// their target's (reemit found these refused as a 0-bit constant). The
+/// object verifies and carries both values.
+#[test]
+fn constants_of_qualified_and_typedef_types_take_their_targets_width() {
+    use dwarfsmith::{
+        CompositeDesc, GlobalDesc, NominalKey, Qualifier, StaticMemberDesc, TemplateParam,
+        TypeDesc, TypedefDesc,
+    };
+    let key = |d| NominalKey::new(7, d);
+    let mut t = Table::default();
+    t.add(1, base("int", 4, dwarfsmith::BaseEncoding::Signed));
+    t.add(
+        2,
+        TypeDesc::Qualified {
+            qualifier: Qualifier::Const,
+            target: FrontendTy(1),
+        },
+    );
+    t.add(
+        3,
+        TypeDesc::Typedef(TypedefDesc {
+            key: key(3),
+            name: "size_type".into(),
+            scope: dwarfsmith::TypeScope::Unit,
+            target: FrontendTy(1),
+            decl: None,
+            access: dwarfsmith::Access::Unspecified,
+        }),
+    );
+    let mut c = CompositeDesc::new(key(4), "Holder", 4, 4).field("x", FrontendTy(1), 0);
+    c.statics.push(StaticMemberDesc {
+        name: "limit".into(),
+        ty: FrontendTy(2),
+        access: dwarfsmith::Access::Unspecified,
+        const_value: Some(-3),
+        position: 1,
+    });
+    c.template_params.push(TemplateParam::Value {
+        name: "N".into(),
+        ty: FrontendTy(3),
+        value: 16,
+    });
+    t.add(4, TypeDesc::Struct(c));
+    for version in [4, 5] {
+        let ctx = LlvmContext::new();
+        let module = ctx.create_module("consts").unwrap();
+        let backend = LlvmBackend::new(
+            &module,
+            LlvmOptions {
+                dwarf_version: version,
+            },
+        )
+        .unwrap();
+        let mut cx = DebugContext::new(backend, &llvm::cu()).unwrap();
+        let file = cx.file("c.cpp".as_ref()).unwrap();
+        let ty = cx.resolve_type(&mut t, FrontendTy(4)).unwrap();
+        let i8t = ctx.int_type(8).unwrap();
+        module
+            .add_global("holder", ctx.array_type(i8t, 4).unwrap(), None)
+            .unwrap();
+        cx.define_global(&GlobalDesc::new("holder", "holder", ty, file, 1))
+            .unwrap();
+        cx.finish().unwrap();
+        let obj = module.emit_object().unwrap();
+        verify(&format!("llvm_consts_v{version}.o"), &obj);
+        let dump = dwarfdump(&format!("llvm_consts_v{version}.o"), &obj, &[]);
+        assert!(dump.contains("DW_AT_const_value\t(-3)"), "{dump}");
+        assert!(dump.contains("DW_AT_const_value\t(16)"), "{dump}");
+    }
+}

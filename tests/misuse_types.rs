@@ -125,13 +125,22 @@ fn empty_and_nul_names() {
     }
 }
 
-/// Case 17: A base type of 17 bytes, and two fields of one struct with one
-/// name. Guards against: unencodable base types and ambiguous members.
-/// Expected: `InvalidLayout`. (A base type of 0 bytes is Rust's `()`.)
+/// Case 17: A base type of 17 bytes (a complex float of 33), and two
+/// fields of one struct with one name. Guards against: unencodable base
+/// types and ambiguous members. Expected: `InvalidLayout`. (A base type of
+/// 0 bytes is Rust's `()`; a complex float of 32 is gcc's `_Complex long
+/// double`, accepted.)
 #[test]
 fn impossible_base_sizes_and_duplicate_fields() {
+    let mut t = i64_table();
+    t.add(
+        2,
+        base("complex long double", 32, BaseEncoding::ComplexFloat),
+    );
+    context(5).resolve_type(&mut t, FrontendTy(2)).unwrap();
     for d in [
         base("w", 17, BaseEncoding::Unsigned),
+        base("w", 33, BaseEncoding::ComplexFloat),
         strukt(2, "S", 16, vec![field("a", 1, 0), field("a", 1, 8)], None),
     ] {
         let mut t = i64_table();

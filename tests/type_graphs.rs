@@ -307,6 +307,8 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
                         bits: None,
                         access: dwarfsmith::Access::Unspecified,
                         artificial: false,
+                        zero_sized: false,
+                        align: 0,
                     }],
                     opaque: false,
                     class: false,

@@ -252,6 +252,8 @@ fn field(name: &str, ty: FrontendTy, offset: u64) -> FieldDesc {
         bits: None,
         access: dwarfsmith::Access::Unspecified,
         artificial: false,
+        zero_sized: false,
+        align: 0,
     }
 }
 

@@ -196,7 +196,7 @@ impl TypeSource for Frontend {
                 .map(|(n, r, o)| FieldDesc {
                     name: (*n).into(),
                     ty: at(*r),
-                    offset: *o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, })
+                    offset: *o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, zero_sized: false, align: 0, })
                 .collect()
         };
         let decl = self.file.map(|file| DeclLoc { file, line: 3 });
@@ -225,7 +225,7 @@ impl TypeSource for Frontend {
                     .map(|(r, o)| FieldDesc {
                         name: "_".into(),
                         ty: at(r),
-                        offset: o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, })
+                        offset: o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, zero_sized: false, align: 0, })
                     .collect(),
                 size,
                 align,

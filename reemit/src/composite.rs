@@ -12,7 +12,8 @@ use gimli::constants as dw;
 use crate::dies::{Die, Val};
 use crate::source::DieSource;
 
-fn access(d: &Die) -> Access {
+/// `DW_AT_accessibility`.
+pub fn access(d: &Die) -> Access {
     match d.udata(dw::DW_AT_accessibility) {
         Some(1) => Access::Public,
         Some(2) => Access::Protected,
@@ -98,7 +99,23 @@ impl DieSource<'_> {
     /// A struct, class or union DIE; a Rust enum when it holds a variant
     /// part.
     pub fn composite(&mut self, off: u64, d: &Die) -> Result<TypeDesc, String> {
-        let name = d.name().unwrap_or("").to_string();
+        let name = match (d.name(), d.str(dw::DW_AT_linkage_name)) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(l)) => match source_name(l) {
+                // g++'s unnamed struct named by a typedef for linkage
+                // (`typedef struct {..} div_t`): gdb names it by its
+                // linkage name, which a description cannot carry.
+                Some(n) => {
+                    self.drop_part("linkage name of an unnamed struct (written as its name)");
+                    n.to_string()
+                }
+                None => {
+                    self.drop_part("linkage name of an unnamed struct");
+                    String::new()
+                }
+            },
+            (None, None) => String::new(),
+        };
         let key = self.key(off, d);
         let opaque = d.flag(dw::DW_AT_declaration);
         let size = match d.udata(dw::DW_AT_byte_size) {
@@ -139,10 +156,26 @@ impl DieSource<'_> {
             }
         }
         c.methods = self.methods(off)?;
+        self.mark_zero_sized(&mut c.fields, c.size);
         match variant_part {
             None if d.tag == dw::DW_TAG_union_type => Ok(TypeDesc::Union(c)),
             None => Ok(TypeDesc::Struct(c)),
             Some(vp) => self.tagged(c, vp),
+        }
+    }
+
+    /// rustc describes zero-sized members (function items) with a pointer
+    /// type after the other members, reaching past the struct: such a
+    /// member (starting inside the type, ending past it) is marked
+    /// `zero_sized`, as rustc's frontend would describe it.
+    fn mark_zero_sized(&self, fields: &mut [FieldDesc], size: u64) {
+        for f in fields.iter_mut().filter(|f| f.bits.is_none()) {
+            let Some(fsize) = self.size_of(f.ty.0) else {
+                continue;
+            };
+            if f.offset < size && f.offset.saturating_add(fsize) > size {
+                f.zero_sized = true;
+            }
         }
     }
 
@@ -153,10 +186,8 @@ impl DieSource<'_> {
         let offset = member_offset(m)?
             .checked_add(base)
             .ok_or("member offset overflows")?;
-        if m.attr(dw::DW_AT_alignment).is_some() {
-            self.drop_part("member DW_AT_alignment");
-        }
         let mut f = FieldDesc::new(name, ty, offset).access(access(m));
+        f.align = m.udata(dw::DW_AT_alignment).unwrap_or(0) as u32;
         f.artificial = m.flag(dw::DW_AT_artificial);
         if let Some(bit_size) = m.udata(dw::DW_AT_bit_size) {
             let bit_size = u32::try_from(bit_size).map_err(|_| "bitfield too wide")?;
@@ -235,7 +266,13 @@ impl DieSource<'_> {
                 if m.tag != dw::DW_TAG_subprogram || m.name().is_none() {
                     continue;
                 }
-                let id = (m.name(), m.str(dw::DW_AT_linkage_name));
+                // Overloads without a linkage name (g++'s member template
+                // instances) differ in their parameters.
+                let sig = match m.str(dw::DW_AT_linkage_name) {
+                    Some(_) => String::new(),
+                    None => self.signature(m),
+                };
+                let id = (m.name(), m.str(dw::DW_AT_linkage_name), sig);
                 if seen.insert(id) {
                     let first = !self.methods_read.contains(&co);
                     let method = self.method(co, m)?;
@@ -250,6 +287,38 @@ impl DieSource<'_> {
         }
         self.methods_of.insert(group, out.clone());
         Ok(out)
+    }
+
+    /// A method's parameter types (`this` included) as text: the same in
+    /// every unit's copy.
+    fn signature(&self, m: &Die) -> String {
+        let mut out = String::new();
+        for &p in &m.children {
+            if let Some(pd) = self.dies.map.get(&p) {
+                if pd.tag == dw::DW_TAG_formal_parameter {
+                    out.push_str(&self.type_text(pd.reference(dw::DW_AT_type), 8));
+                    out.push(',');
+                }
+            }
+        }
+        out
+    }
+
+    /// The type at `off` as text: a named type by its qualified name, an
+    /// unnamed one by its tag and target (to `depth` levels).
+    fn type_text(&self, off: Option<u64>, depth: u32) -> String {
+        let Some(d) = off.and_then(|o| self.dies.map.get(&o)) else {
+            return "void".into();
+        };
+        match (d.name(), off) {
+            (Some(_), Some(o)) => format!("{}:{}", d.tag, self.qualified(o)),
+            _ if depth == 0 => d.tag.to_string(),
+            _ => format!(
+                "{}({})",
+                d.tag,
+                self.type_text(d.reference(dw::DW_AT_type), depth - 1)
+            ),
+        }
     }
 
     /// A method declaration; its unexpressed parts are counted the first
@@ -393,10 +462,16 @@ impl DieSource<'_> {
                 let f = self.die(fo)?;
                 match f.tag {
                     dw::DW_TAG_member => fields.push(self.field(f, at)?),
-                    dw::DW_TAG_template_type_parameter => {}
+                    // rustc repeats the enum's parameters on each variant
+                    // struct; a `VariantDesc` has none (the enum's are
+                    // written).
+                    dw::DW_TAG_template_type_parameter => {
+                        self.drop_part("template parameter of a Rust enum's variant struct")
+                    }
                     t => self.drop_part(format!("variant struct child {t}")),
                 }
             }
+            self.mark_zero_sized(&mut fields, c.size);
             variants.push(VariantDesc {
                 name,
                 discriminant,
@@ -417,6 +492,15 @@ impl DieSource<'_> {
             template_params: c.template_params,
         }))
     }
+}
+
+/// The identifier of an Itanium `<source-name>` (`5div_t` → `div_t`), if
+/// the mangled name is just that.
+fn source_name(mangled: &str) -> Option<&str> {
+    let digits = mangled.bytes().take_while(u8::is_ascii_digit).count();
+    let len: usize = mangled.get(..digits)?.parse().ok()?;
+    let rest = mangled.get(digits..)?;
+    (rest.len() == len && len > 0).then_some(rest)
 }
 
 /// `DW_AT_discr_list`: labels (`DW_DSC_label`) and ranges (`DW_DSC_range`).
@@ -463,6 +547,15 @@ mod tests {
         // anything else is not understood
         assert_eq!(vbase_offset(&[0x12, 0x06, 0x48, 0x1c, 0x06]), None);
         assert_eq!(vbase_offset(&[0x23, 0x08]), None);
+    }
+
+    #[test]
+    fn source_names_are_read_only_when_the_whole_mangled_name_is_one() {
+        assert_eq!(source_name("5div_t"), Some("div_t"));
+        assert_eq!(source_name("11__mbstate_t"), Some("__mbstate_t"));
+        assert_eq!(source_name("N3foo5div_tE"), None);
+        assert_eq!(source_name("6div_t"), None);
+        assert_eq!(source_name("0"), None);
     }
 
     #[test]

@@ -37,13 +37,33 @@ impl DieSource<'_> {
                 scope: self.scope(off),
                 target: self.type_or_void(d),
                 decl: None,
-                access: dwarfsmith::Access::Unspecified,
+                access: crate::composite::access(d),
             })),
             dw::DW_TAG_array_type => self.array(d),
             dw::DW_TAG_subroutine_type => self.function(d),
             dw::DW_TAG_enumeration_type => self.enumeration(off, d),
             dw::DW_TAG_structure_type | dw::DW_TAG_class_type | dw::DW_TAG_union_type => {
                 self.composite(off, d)
+            }
+            dw::DW_TAG_ptr_to_member_type => {
+                let pointee = self.type_of(d, "pointer to member")?;
+                let class = d
+                    .reference(dw::DW_AT_containing_type)
+                    .ok_or("pointer to member without DW_AT_containing_type")?;
+                // A pointer to a member function is two words (Itanium).
+                let function = self
+                    .dies
+                    .map
+                    .get(&pointee.0)
+                    .is_some_and(|p| p.tag == dw::DW_TAG_subroutine_type);
+                let size = d
+                    .udata(dw::DW_AT_byte_size)
+                    .unwrap_or(if function { 16 } else { 8 });
+                Ok(TypeDesc::PointerToMember {
+                    pointee,
+                    class: FrontendTy(class),
+                    size,
+                })
             }
             dw::DW_TAG_unspecified_type => {
                 self.drop_part("DW_TAG_unspecified_type written as a base type of its name");
@@ -105,7 +125,14 @@ impl DieSource<'_> {
         for c in &d.children {
             let p = self.die(*c)?;
             match p.tag {
-                dw::DW_TAG_formal_parameter => params.push(self.type_of(p, "parameter")?),
+                dw::DW_TAG_formal_parameter => {
+                    if p.flag(dw::DW_AT_artificial) {
+                        // g++'s pointer-to-member-function types: gdb
+                        // shows an artificial `this` as `T * const`.
+                        self.drop_part("artificial parameter of a subroutine type");
+                    }
+                    params.push(self.type_of(p, "parameter")?)
+                }
                 dw::DW_TAG_unspecified_parameters => variadic = true,
                 t => self.drop_part(format!("subroutine type child {t}")),
             }
@@ -118,12 +145,17 @@ impl DieSource<'_> {
     }
 
     fn enumeration(&mut self, off: u64, d: &Die) -> Result<TypeDesc, String> {
-        if d.flag(dw::DW_AT_declaration) {
-            return Err("enum declaration without a definition".into());
-        }
-        let size = d
-            .udata(dw::DW_AT_byte_size)
-            .ok_or("enum without DW_AT_byte_size")?;
+        // A declaration without a definition in the input (C++'s opaque
+        // `enum class E : int;`) is written as a declaration.
+        let opaque = d.flag(dw::DW_AT_declaration);
+        let size = match d.udata(dw::DW_AT_byte_size) {
+            Some(s) => s,
+            None if opaque => d
+                .reference(dw::DW_AT_type)
+                .and_then(|t| self.size_of(t))
+                .unwrap_or(4),
+            None => return Err("enum without DW_AT_byte_size".into()),
+        };
         let values: Vec<&Die> = d
             .children
             .iter()
@@ -132,6 +164,7 @@ impl DieSource<'_> {
             .collect();
         let underlying = match d.reference(dw::DW_AT_type) {
             Some(t) => FrontendTy(t),
+            None if opaque => FrontendTy(SYNTH + size * 2 + 1),
             None => {
                 self.drop_part("enum without DW_AT_type (underlying type synthesized)");
                 let negative = values.iter().any(|v| {
@@ -161,7 +194,7 @@ impl DieSource<'_> {
             enumerators,
             decl: None,
             enum_class: d.flag(dw::DW_AT_enum_class),
-            opaque: false,
+            opaque,
         }))
     }
 }
@@ -181,6 +214,7 @@ fn base(d: &Die) -> Result<TypeDesc, String> {
         dw::DW_ATE_signed_char => BaseEncoding::SignedChar,
         dw::DW_ATE_unsigned_char => BaseEncoding::UnsignedChar,
         dw::DW_ATE_UTF => BaseEncoding::Utf,
+        dw::DW_ATE_complex_float => BaseEncoding::ComplexFloat,
         other => return Err(format!("base type encoding {other}")),
     };
     Ok(TypeDesc::base(name, size, encoding))

@@ -221,7 +221,8 @@ impl<'a> DieSource<'a> {
     }
 
     /// One handle for every copy of a named type: the first unit's
-    /// definition (the library compares a nested type's scope by handle).
+    /// definition (the library compares a nested type's enclosing type by
+    /// unique ID, so any copy would do; one handle resolves it once).
     pub fn canonical(&self, off: u64) -> u64 {
         let def = self.definition_of(off).unwrap_or(off);
         self.copies(def).first().copied().unwrap_or(def)
@@ -301,6 +302,13 @@ impl<'a> DieSource<'a> {
                 dw::DW_TAG_pointer_type
                 | dw::DW_TAG_reference_type
                 | dw::DW_TAG_rvalue_reference_type => return Some(8),
+                dw::DW_TAG_ptr_to_member_type => {
+                    let function = d
+                        .reference(dw::DW_AT_type)
+                        .and_then(|t| self.dies.map.get(&t))
+                        .is_some_and(|p| p.tag == dw::DW_TAG_subroutine_type);
+                    return Some(if function { 16 } else { 8 });
+                }
                 dw::DW_TAG_array_type => {
                     let (dims, _) = self.dims(d).ok()?;
                     let elem = self.size_of(d.reference(dw::DW_AT_type)?)?;

@@ -46,6 +46,7 @@ fn check_built(exe: &Path, src: &str, lang: &str, ptype_floor: f64, lldb_floor: 
             r.summary
         );
         assert!(ptype.1 > 50, "too few comparable types: {ptype:?}");
+        assert_eq!(r.refused, 0, "{src} DWARF {version}:\n{}", r.summary);
         assert!(
             pct(ptype) >= ptype_floor,
             "{src} DWARF {version}: gdb ptype agreement {:.1}% below {ptype_floor}%",
@@ -61,7 +62,7 @@ fn check_built(exe: &Path, src: &str, lang: &str, ptype_floor: f64, lldb_floor: 
 
 #[test]
 fn c_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("c_corpus.c", "c", 98.0, 95.0);
+    check("c_corpus.c", "c", 100.0, 95.8);
 }
 
 /// gcc's DWARF 4 input: bitfields as `DW_AT_bit_offset` (counted from the
@@ -69,27 +70,27 @@ fn c_corpus_reemits_and_agrees_in_gdb_and_lldb() {
 #[test]
 fn c_corpus_from_dwarf4_input_reemits_and_agrees() {
     let exe = build_with("c_corpus.c", &["-gdwarf-4"]);
-    check_built(&exe, "c_corpus.c (gcc -gdwarf-4)", "c", 98.0, 95.0);
+    check_built(&exe, "c_corpus.c (gcc -gdwarf-4)", "c", 100.0, 95.7);
 }
 
 #[test]
 fn cpp_corpus_from_dwarf4_input_reemits_and_agrees() {
     let exe = build_with("cpp_corpus.cpp", &["-gdwarf-4"]);
-    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 80.0, 0.0);
+    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 95.9, 71.0);
 }
 
 #[test]
 fn rust_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("rust_corpus.rs", "rust", 90.0, 0.0);
+    check("rust_corpus.rs", "rust", 100.0, 49.5);
 }
 
 #[test]
 fn cpp_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("cpp_corpus.cpp", "c++", 80.0, 0.0);
+    check("cpp_corpus.cpp", "c++", 95.9, 71.0);
 }
 
 /// Same input, byte-identical object (C++ exercises namespaces, merged
-/// methods and a second pass).
+/// methods, nested types and pointers to members).
 #[test]
 fn reemitting_twice_gives_byte_identical_objects() {
     let exe = build_with("cpp_corpus.cpp", &["-O0"]);
@@ -97,10 +98,6 @@ fn reemitting_twice_gives_byte_identical_objects() {
     let first = std::fs::read(&a.object).expect("first object");
     let b = reemit(&exe, 5, "gimli");
     let second = std::fs::read(&b.object).expect("second object");
-    assert!(
-        a.summary.contains("passes:               2"),
-        "{}",
-        a.summary
-    );
+    assert!(first.len() > 100_000, "{} bytes", first.len());
     assert_eq!(first, second);
 }

@@ -1,9 +1,7 @@
 //! `reemit --backend llvm` on the C and C++ corpora (with the llvm19 or
 //! llvm22 feature): no crash, every object passes `llvm-dwarfdump-19
 //! --verify`, and what the LLVM backend cannot write yet is refused with
-//! `Unsupported` and counted, never dropped. The Rust corpus is left out:
-//! the LLVM backend aborts in LLVM on a default (niche) discriminant (see
-//! REEMIT.md).
+//! `Unsupported` and counted, never dropped.
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
@@ -40,6 +38,7 @@ fn check(src: &str, lang: &str, ptype_floor: f64) {
                 "a refusal other than the LLVM backend's Unsupported: {line}"
             );
         }
+        assert_eq!(r.refused, 0, "{src} DWARF {version}:\n{}", r.summary);
         assert!(
             pct(ptype) >= ptype_floor,
             "{:.1}% < {ptype_floor}%",
@@ -50,10 +49,15 @@ fn check(src: &str, lang: &str, ptype_floor: f64) {
 
 #[test]
 fn c_corpus_reemits_through_llvm() {
-    check("c_corpus.c", "c", 90.0);
+    check("c_corpus.c", "c", 95.4);
 }
 
 #[test]
 fn cpp_corpus_reemits_through_llvm() {
-    check("cpp_corpus.cpp", "c++", 15.0);
+    check("cpp_corpus.cpp", "c++", 97.7);
+}
+
+#[test]
+fn rust_corpus_reemits_through_llvm() {
+    check("rust_corpus.rs", "rust", 95.9);
 }

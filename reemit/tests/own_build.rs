@@ -1,8 +1,10 @@
 //! `reemit` re-emits its own debug build (about a million DIEs, rustc's
 //! std and every dependency's types): no crash, an object that passes
 //! `llvm-dwarfdump-19 --verify`, and no refusal but the library's
-//! `InvalidLayout` for rustc's tag-less two-variant enums (`Result<T,
-//! Infallible>`, see REEMIT.md). Prints the throughput.
+//! `InvalidLayout` for a member that ends past its struct (rustc describes
+//! the zero-sized fn item of `TakeWhile<Chars, fn(&char) -> bool>` as an
+//! 8-byte pointer at offset 17 of 24, see REEMIT.md). Prints the
+//! throughput.
 
 mod common;
 
@@ -19,6 +21,7 @@ fn reemit_reemits_its_own_debug_build() {
         .arg(&input)
         .arg("-o")
         .arg(&object)
+        .arg("-v")
         .output()
         .expect("run reemit");
     let summary = String::from_utf8_lossy(&out.stdout);
@@ -43,6 +46,14 @@ fn reemit_reemits_its_own_debug_build() {
         .collect();
     for r in &refusals {
         assert!(r.ends_with("InvalidLayout"), "unexpected refusal: {r}");
+    }
+    // `-v` prints every refusal's full message.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for refusal in stderr.lines().filter(|l| l.starts_with("refused DIE")) {
+        assert!(
+            refusal.contains("ends past the type's size"),
+            "unexpected refusal: {refusal}"
+        );
     }
     verify(&object);
 }

@@ -129,6 +129,8 @@ pub struct MemberInfo<'a> {
     pub bits: Option<BitField>,
     /// Accessibility.
     pub access: Access,
+    /// The member's own alignment to write (0: none).
+    pub member_align: u32,
 }
 
 /// Which tag values select a variant, as the core hands them over: values
@@ -156,7 +158,7 @@ pub enum DiscrValue {
 #[derive(Debug, Clone, Copy)]
 pub struct VariantInfo<'a> {
     /// Tag values selecting the variant.
-    pub discriminant: DiscrInfo<'a>,
+    pub discriminant: (DiscrInfo<'a>).into(),
     /// The member (of the variant's struct type) present in this variant.
     pub member: MemberInfo<'a>,
 }

@@ -233,6 +233,7 @@ impl TypeMap {
             );
             if named.is_some() {
                 (m.bits, m.access, m.artificial) = (f.bits, f.access, f.artificial);
+                (m.zero_sized, m.member_align) = (f.zero_sized, f.align);
             }
             members.push(m);
         }

@@ -26,6 +26,8 @@ pub(super) struct Member {
     pub(super) artificial: bool,
     pub(super) bits: Option<BitField>,
     pub(super) access: Access,
+    pub(super) zero_sized: bool,
+    pub(super) member_align: u32,
 }
 
 impl Member {
@@ -38,6 +40,8 @@ impl Member {
             artificial: false,
             bits: None,
             access: Access::Unspecified,
+            zero_sized: false,
+            member_align: 0,
         }
     }
 }
@@ -109,7 +113,7 @@ impl TypeMap {
             n,
             members
                 .iter()
-                .filter(|m| m.bits.is_none())
+                .filter(|m| m.bits.is_none() && !m.zero_sized)
                 .map(|m| (m.ty, m.offset))
                 .chain(variants.iter().map(|v| (v.member.ty, v.member.offset)))
                 .chain(body.bases.iter().map(|b| (b.ty, b.offset))),
@@ -137,6 +141,7 @@ impl TypeMap {
             artificial: m.artificial,
             bits: m.bits,
             access: m.access,
+            member_align: m.member_align,
         }
     }
 
@@ -225,6 +230,8 @@ impl TypeMap {
                 artificial: f.artificial,
                 bits,
                 access: f.access,
+                zero_sized: f.zero_sized,
+                member_align: f.align,
             });
         }
         Ok(out)
@@ -258,12 +265,13 @@ impl TypeMap {
                 }
                 continue;
             }
+            let msize = if m.zero_sized { 0 } else { msize };
             match m.offset.checked_add(msize) {
                 Some(end) if end <= size || m.offset == size => {}
                 _ => {
                     return err(
                         ErrorKind::InvalidLayout,
-                        format!("field `{}` of `{owner}` at offset {} with size {msize} ends past the type's size {size} (only a member at the very end, offset {size}, may extend past it)", m.name, m.offset),
+                        format!("field `{}` of `{owner}` at offset {} with size {msize} ends past the type's size {size} (only a member at the very end, offset {size}, or one marked FieldDesc::zero_sized may extend past it)", m.name, m.offset),
                     )
                 }
             }

@@ -7,19 +7,29 @@ use rustc_hash::FxHashSet;
 
 use super::parts::desc_name;
 use crate::check::check_name;
-use crate::desc::{TemplateParam, TypeDesc};
+use crate::desc::{BaseEncoding, TemplateParam, TypeDesc};
 use crate::error::{err, ErrorKind, Result};
 
 /// Rejects descriptions no debugger could show.
 pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
     let name = desc_name(d);
     match d {
-        TypeDesc::Base { name, size, .. } => {
+        TypeDesc::Base {
+            name,
+            size,
+            encoding,
+        } => {
             check_name("base type name", name)?;
-            if *size > 16 {
+            // A complex float is two floats: `_Complex long double` is 32.
+            let max = if *encoding == BaseEncoding::ComplexFloat {
+                32
+            } else {
+                16
+            };
+            if *size > max {
                 return err(
                     ErrorKind::InvalidLayout,
-                    format!("base type `{name}` has size {size}; base types are 0 (`()`, `!`) to 16 bytes"),
+                    format!("base type `{name}` has size {size}; base types are 0 (`()`, `!`) to 16 bytes (complex floats to 32)"),
                 );
             }
         }

@@ -1,6 +1,7 @@
 # Run inside lldb: for every type name in $REEMIT_NAMES (C tags stripped),
 # records `type lookup` in $REEMIT_OUT (records separated by \x1e, fields by
-# \x1f: command, name, output or "ERROR: message").
+# \x1f: command, name, output or "ERROR: message", also when lldb finds no
+# type of that name).
 import os
 
 import lldb
@@ -16,4 +17,8 @@ with open(os.environ["REEMIT_OUT"], "w") as out:
         res = lldb.SBCommandReturnObject()
         interp.HandleCommand("type lookup " + bare, res)
         text = res.GetOutput() if res.Succeeded() else "ERROR: " + (res.GetError() or "")
+        # lldb reports a name it cannot resolve as a successful command: it
+        # is not resolved (as gdb's errors), so it is not compared.
+        if text.startswith("no type was found matching"):
+            text = "ERROR: " + text
         out.write("type lookup\x1f" + name + "\x1f" + text + "\x1e")

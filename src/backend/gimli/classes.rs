@@ -142,6 +142,13 @@ impl GimliBackend {
         if m.artificial {
             self.set(die, constants::DW_AT_artificial, AttributeValue::Flag(true));
         }
+        if m.member_align != 0 && self.encoding.version >= 5 {
+            self.set(
+                die,
+                constants::DW_AT_alignment,
+                AttributeValue::Udata(m.member_align.into()),
+            );
+        }
         Ok(die)
     }
 

@@ -86,12 +86,6 @@ impl LlvmBackend<'_> {
         })
     }
 
-    /// The bit size of type node `ty`.
-    fn type_bits(&self, ty: LLVMMetadataRef) -> u64 {
-        // SAFETY: `ty` is a live type node of this backend.
-        unsafe { LLVMDITypeGetSizeInBits(ty) }
-    }
-
     pub(super) fn member(
         &self,
         scope: LLVMMetadataRef,
@@ -214,7 +208,7 @@ impl LlvmBackend<'_> {
     ) -> Result<LLVMMetadataRef> {
         let ty = self.type_md(s.ty)?;
         let value = match s.const_value {
-            Some(v) => self.const_int(self.type_bits(ty), v, s.name)?,
+            Some(v) => self.const_int(self.value_width(s.ty)?, v, s.name)?,
             None => std::ptr::null_mut(),
         };
         let tag = if self.opts.dwarf_version >= 5 {
@@ -248,8 +242,8 @@ impl LlvmBackend<'_> {
                 unsafe { shim::dwarfsmith_di_template_type(self.dib, n, nl, ty) }
             }
             TemplateParamInfo::Value { name, ty, value } => {
+                let c = self.const_int(self.value_width(ty)?, value, name)?;
                 let ty = self.type_md(ty)?;
-                let c = self.const_int(self.type_bits(ty), value, name)?;
                 let (n, nl) = ptr(name);
                 // SAFETY: live DIBuilder, type node and constant.
                 unsafe { shim::dwarfsmith_di_template_value(self.dib, n, nl, ty, c) }

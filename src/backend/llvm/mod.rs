@@ -133,6 +133,9 @@ pub struct LlvmBackend<'a> {
     /// Per completed class (type index): the position of its first method
     /// among its elements and the method count.
     methods: std::collections::HashMap<usize, (u32, u32)>,
+    /// The bit width of a qualified type's or typedef's value (its target's):
+    /// LLVM gives those nodes size 0.
+    value_bits: std::collections::HashMap<usize, u64>,
     builder: Option<&'a LlvmBuilder<'a>>,
     loc: Option<LineLoc>,
     finished: bool,
@@ -204,6 +207,7 @@ impl<'a> LlvmBackend<'a> {
             vars: Vec::new(),
             globals: Vec::new(),
             methods: std::collections::HashMap::new(),
+            value_bits: std::collections::HashMap::new(),
             builder: None,
             loc: None,
             finished: false,

@@ -123,7 +123,20 @@ impl LlvmBackend<'_> {
         };
         // SAFETY: live DIBuilder and target node.
         let md = unsafe { LLVMDIBuilderCreateQualifiedType(self.dib, tag, to) };
+        let width = self.value_width(target)?;
+        self.value_bits.insert(t.index(), width);
         self.push_type(t, md)
+    }
+
+    /// The bit width of a value of type `t` (a constant's): through
+    /// qualifiers and typedefs, whose nodes LLVM gives size 0.
+    pub(super) fn value_width(&self, t: TypeIdx) -> Result<u64> {
+        if let Some(&w) = self.value_bits.get(&t.index()) {
+            return Ok(w);
+        }
+        let md = self.type_md(t)?;
+        // SAFETY: `md` is a live type node of this backend.
+        Ok(unsafe { LLVMDITypeGetSizeInBits(md) })
     }
 
     pub(super) fn array(
@@ -213,6 +226,8 @@ impl LlvmBackend<'_> {
         if md.is_null() {
             return Err(missing("typedef target or scope", t));
         }
+        let width = self.value_width(info.target)?;
+        self.value_bits.insert(t.index(), width);
         self.push_type(t, md)
     }
 

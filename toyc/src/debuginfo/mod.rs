@@ -240,6 +240,8 @@ impl TypeSource for HirTypes<'_> {
                             bits: None,
                             access: dwarfsmith::Access::Unspecified,
                             artificial: false,
+                            zero_sized: false,
+                            align: 0,
                         })
                         .collect(),
                     opaque: false,
@@ -300,6 +302,8 @@ impl TypeSource for HirTypes<'_> {
                                         bits: None,
                                         access: dwarfsmith::Access::Unspecified,
                                         artificial: false,
+                                        zero_sized: false,
+                                        align: 0,
                                     })
                                     .collect(),
                             })
