@@ -522,6 +522,27 @@ fn members_and_bases_past_the_end() {
         TypeDesc::Struct(CompositeDesc::new(key(83), "Map", 16, 8).field("f", FrontendTy(1), 16)),
     );
     resolve(&mut t, &[12]).unwrap();
+    // rustc's `TakeWhile<Chars, fn(&char) -> bool>`: a zero-sized function
+    // item described as an 8-byte pointer at offset 17 of 24 bytes, accepted
+    // when the frontend marks it zero-sized, refused otherwise.
+    let take_while = |zero_sized: bool| {
+        let mut f = FieldDesc::new("predicate", FrontendTy(1), 17);
+        f.zero_sized = zero_sized;
+        TypeDesc::Struct(
+            CompositeDesc::new(key(84), "TakeWhile", 24, 8)
+                .field("iter", FrontendTy(1), 0)
+                .field("flag", FrontendTy(2), 16)
+                .member(f),
+        )
+    };
+    t.add(13, take_while(true));
+    resolve(&mut t, &[13]).unwrap();
+    t.add(14, take_while(false));
+    assert_kind(
+        resolve(&mut t, &[14]),
+        ErrorKind::InvalidLayout,
+        "zero_sized",
+    );
 }
 
 /// Case 89: a template value parameter of a non-integer type (`f64`) and

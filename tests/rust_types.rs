@@ -82,11 +82,14 @@ fn recipes(ns: &Scopes) -> Table {
     // NonZero<u32> (core::num::nonzero) around NonZeroU32Inner
     // (core::num::niche_types) around u32; Option<NonZero<u32>> uses the
     // zero value as `None`.
+    // rustc writes each member's alignment (DW_AT_alignment, DWARF 5).
+    let mut inner = FieldDesc::new("__0", FrontendTy(U32), 0);
+    inner.align = 4;
     t.add(
         22,
         TypeDesc::Struct(
             CompositeDesc::new(key(22), "NonZeroU32Inner", 4, 4)
-                .field("__0", FrontendTy(U32), 0)
+                .member(inner)
                 .scope(ns_scope(ns.niche)),
         ),
     );

@@ -196,7 +196,13 @@ impl TypeSource for Frontend {
                 .map(|(n, r, o)| FieldDesc {
                     name: (*n).into(),
                     ty: at(*r),
-                    offset: *o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, zero_sized: false, align: 0, })
+                    offset: *o,
+                    bits: None,
+                    access: dwarfsmith::Access::Unspecified,
+                    artificial: false,
+                    zero_sized: false,
+                    align: 0,
+                })
                 .collect()
         };
         let decl = self.file.map(|file| DeclLoc { file, line: 3 });
@@ -225,7 +231,13 @@ impl TypeSource for Frontend {
                     .map(|(r, o)| FieldDesc {
                         name: "_".into(),
                         ty: at(r),
-                        offset: o, bits: None, access: dwarfsmith::Access::Unspecified, artificial: false, zero_sized: false, align: 0, })
+                        offset: o,
+                        bits: None,
+                        access: dwarfsmith::Access::Unspecified,
+                        artificial: false,
+                        zero_sized: false,
+                        align: 0,
+                    })
                     .collect(),
                 size,
                 align,
@@ -240,7 +252,14 @@ impl TypeSource for Frontend {
                     align,
                     decl,
                     fields: fs(&f),
-                    opaque, class: false, template_params: Vec::new(), bases: Vec::new(), methods: Vec::new(), statics: Vec::new(), containing_type: None, };
+                    opaque,
+                    class: false,
+                    template_params: Vec::new(),
+                    bases: Vec::new(),
+                    methods: Vec::new(),
+                    statics: Vec::new(),
+                    containing_type: None,
+                };
                 if is_struct {
                     TypeDesc::Struct(c)
                 } else {
@@ -255,8 +274,14 @@ impl TypeSource for Frontend {
                 underlying: at(u),
                 size,
                 align,
-                enumerators: es.into_iter().map(|(n, v)| (n.into(), i128::from(v))).collect(),
-                decl, enum_class: false, opaque: false, }),
+                enumerators: es
+                    .into_iter()
+                    .map(|(n, v)| (n.into(), i128::from(v)))
+                    .collect(),
+                decl,
+                enum_class: false,
+                opaque: false,
+            }),
             Template::Tagged(def, name, size, align, tag_offset, tag, vs, cpp) => {
                 TypeDesc::TaggedUnion(TaggedUnionDesc {
                     key: Self::key(def),
@@ -282,14 +307,18 @@ impl TypeSource for Frontend {
                     } else {
                         TaggedUnionEncoding::VariantPart
                     },
-                    decl, template_params: Vec::new(), })
+                    decl,
+                    template_params: Vec::new(),
+                })
             }
             Template::Typedef(def, name, target) => TypeDesc::Typedef(TypedefDesc {
                 key: Self::key(def),
                 name: name.into(),
                 scope,
                 target: at(target),
-                decl, access: dwarfsmith::Access::Unspecified, }),
+                decl,
+                access: dwarfsmith::Access::Unspecified,
+            }),
         })
     }
 }
@@ -409,7 +438,9 @@ fn run(data: &[u8]) {
                     line: b.pick(LINES),
                     ret: if b.u8() & 1 == 0 { None } else { ty },
                     params: &params,
-                    external: true, method_of: None, };
+                    external: true,
+                    method_of: None,
+                };
                 if let Ok(f) = c.define_function(&d) {
                     hs.functions.push((f, name));
                     if let Ok(s) = c.function_scope(f) {

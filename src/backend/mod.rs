@@ -158,7 +158,7 @@ pub enum DiscrValue {
 #[derive(Debug, Clone, Copy)]
 pub struct VariantInfo<'a> {
     /// Tag values selecting the variant.
-    pub discriminant: (DiscrInfo<'a>).into(),
+    pub discriminant: DiscrInfo<'a>,
     /// The member (of the variant's struct type) present in this variant.
     pub member: MemberInfo<'a>,
 }

@@ -163,7 +163,16 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
     let fields = |h: &mut FxHasher, fs: &[FieldDesc]| {
         fs.len().hash(h);
         for f in fs {
-            (&f.name, f.offset, f.bits, f.access, f.artificial, f.zero_sized, f.align).hash(h);
+            (
+                &f.name,
+                f.offset,
+                f.bits,
+                f.access,
+                f.artificial,
+                f.zero_sized,
+                f.align,
+            )
+                .hash(h);
         }
     };
     // Template parameters: names and values (their types are compared by

@@ -33,7 +33,7 @@ extern "C" {
         size_bits: u64,
         align_bits: u32,
         offset_bits: u64,
-        discriminant: (LLVMValueRef).into(),
+        discriminant: LLVMValueRef,
         ty: LLVMMetadataRef,
     ) -> LLVMMetadataRef;
 
