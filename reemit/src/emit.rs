@@ -35,6 +35,10 @@ pub struct Summary {
     pub globals: Vec<(String, u64)>,
     /// Type DIEs not resolved because they refer to a refused one.
     pub skipped: usize,
+    /// Type DIEs of units in another language than the output unit's (Rust
+    /// vs C and C++: one output unit has one language, and primitives are
+    /// identified by name, so a C++ `char` is not Rust's); not re-emitted.
+    pub other_language: usize,
     /// Passes needed (a pass is repeated without the types whose failure
     /// left the context unfinishable).
     pub passes: u32,
@@ -181,6 +185,7 @@ pub fn drive<B: Backend>(
         }
     }
     let mut globals: HashSet<TypeRef> = HashSet::new();
+    let rust_output = language(dies) == Language::Rust;
     for &off in &dies.order {
         let Some(d) = dies.map.get(&off) else {
             continue;
@@ -189,6 +194,14 @@ pub fn drive<B: Backend>(
             continue;
         }
         sum.type_dies += 1;
+        let rust_unit = dies
+            .units
+            .get(d.unit as usize)
+            .is_some_and(|u| u.language == 0x1c);
+        if rust_unit != rust_output {
+            sum.other_language += 1;
+            continue;
+        }
         if skip.contains(&off) {
             sum.skipped += 1;
             continue;

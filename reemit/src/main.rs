@@ -120,6 +120,10 @@ fn print(sum: &Summary, secs: f64) {
     println!("passes:               {}", sum.passes);
     println!("skipped (refer to a refused type): {}", sum.skipped);
     println!(
+        "not re-emitted (units of another language than the output unit's): {}",
+        sum.other_language
+    );
+    println!(
         "throughput:           {:.0} DIEs/s ({secs:.3} s)",
         sum.dies as f64 / secs.max(1e-9)
     );
