@@ -180,11 +180,22 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
     }
 
     fn return_value(&mut self, v: V) -> R<()> {
-        self.ret(v)
+        match self.inline_exit {
+            Some(exit) => {
+                self.inline_return(exit, v);
+                Ok(())
+            }
+            None => self.ret(v),
+        }
     }
 
     fn return_unit(&mut self) -> R<()> {
-        self.b.ins().return_(&[]);
+        match self.inline_exit {
+            Some(exit) => self.inline_return(exit, V::Unit),
+            None => {
+                self.b.ins().return_(&[]);
+            }
+        }
         Ok(())
     }
 

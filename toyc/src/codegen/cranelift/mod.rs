@@ -19,6 +19,7 @@
 //!   interpose libc's.
 
 mod expr;
+mod inline;
 mod lower;
 mod ops;
 
@@ -137,6 +138,8 @@ pub struct Ctx<'p> {
     pub imports: HashMap<String, (FuncId, Signature)>,
     /// Interned NUL-terminated strings.
     pub strings: HashMap<Vec<u8>, DataId>,
+    /// Per hir function: inlined at its direct calls (`-O`, see `inline.rs`).
+    pub inline: Vec<bool>,
 }
 
 fn mod_err(e: impl std::fmt::Display) -> String {
@@ -261,6 +264,11 @@ pub fn define_program(
         globals: Vec::new(),
         imports: HashMap::new(),
         strings: HashMap::new(),
+        inline: if opts.optimize {
+            inline::inlinable(prog)
+        } else {
+            Vec::new()
+        },
     };
     let mut dbg = if opts.debug {
         Some(DebugInfo::new_with_frames(
@@ -285,6 +293,9 @@ pub fn define_program(
             .module
             .declare_function(&sym, linkage, &sig)
             .map_err(mod_err)?;
+        if let (Some(d), true) = (dbg.as_mut(), cx.inline.get(cx.fns.len()) == Some(&true)) {
+            d.predeclare(f, &sym)?;
+        }
         cx.fns.push((id, sym));
     }
     for x in &prog.externs {
@@ -362,6 +373,7 @@ fn compile_function<'p>(
             vars: Vec::new(),
             sret: None,
             func_refs: HashMap::new(),
+            inline_exit: None,
         };
         g.body()?;
         let cfg = g.cx.isa.frontend_config();
@@ -407,6 +419,8 @@ pub struct FnCg<'a, 'p> {
     /// The hidden result pointer of a function returning an aggregate.
     pub sret: Option<Value>,
     pub func_refs: HashMap<FuncId, ir::FuncRef>,
+    /// Inside an inlined copy: where its `return`s go.
+    pub inline_exit: Option<inline::InlineExit>,
 }
 
 impl<'a, 'p> FnCg<'a, 'p> {
