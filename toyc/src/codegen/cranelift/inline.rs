@@ -132,16 +132,21 @@ impl<'p> FnCg<'_, 'p> {
             values.push(self.expr(a)?);
         }
         let slots: Vec<_> = f.locals.iter().map(|l| self.new_slot(l.ty)).collect();
+        let ssa = self.ssa_vars(f);
         let mut vi = values.into_iter();
         for p in &f.params {
             let slot = *slots
                 .get(p.local.idx())
                 .ok_or("internal: no parameter slot")?;
             match (repr(prog, p.ty), vi.next()) {
-                (Repr::Scalar(_), Some(V::S(v))) => {
-                    let a = self.b.ins().stack_addr(types::I64, slot, 0);
-                    self.b.ins().store(MemFlagsData::new(), v, a, 0);
-                }
+                (Repr::Scalar(_), Some(V::S(v))) => match ssa.get(p.local.idx()).copied().flatten()
+                {
+                    Some(var) => self.def_ssa(var, v),
+                    None => {
+                        let a = self.b.ins().stack_addr(types::I64, slot, 0);
+                        self.b.ins().store(MemFlagsData::new(), v, a, 0);
+                    }
+                },
                 (Repr::Unit, _) => {}
                 _ => return Err(format!("internal: arguments of `{}`", f.path)),
             }
@@ -162,8 +167,14 @@ impl<'p> FnCg<'_, 'p> {
                 let fid = d.d.predeclared(&callee_sym)?;
                 let (saved, params) = d.enter_inlined(f, fid, call)?;
                 for (p, v) in f.params.iter().zip(params) {
-                    if let (Some(v), Some(slot)) = (v, slots.get(p.local.idx())) {
-                        self.vars.push((v, *slot));
+                    let Some(v) = v else { continue };
+                    match ssa.get(p.local.idx()).copied().flatten() {
+                        Some((_, label)) => self.labels.push((v, label)),
+                        None => {
+                            if let Some(slot) = slots.get(p.local.idx()) {
+                                self.vars.push((v, *slot));
+                            }
+                        }
                     }
                 }
                 Some(saved)
@@ -171,12 +182,14 @@ impl<'p> FnCg<'_, 'p> {
             None => None,
         };
         let saved_slots = std::mem::replace(&mut self.slots, slots);
+        let saved_ssa = std::mem::replace(&mut self.ssa, ssa);
         let saved_f = std::mem::replace(&mut self.f, f);
         let saved_exit = self.inline_exit.replace(InlineExit { cont });
         let body = self.block(&f.body, true);
         self.inline_exit = saved_exit;
         self.f = saved_f;
         self.slots = saved_slots;
+        self.ssa = saved_ssa;
         if let (Some(d), Some(saved)) = (self.dbg.as_mut(), saved_dbg) {
             d.leave_inlined(saved);
         }
