@@ -273,3 +273,95 @@ fn optimize_without_debug_info() {
     let bytes = std::fs::read(&obj).expect("object");
     assert!(!bytes.windows(11).any(|w| w == b".debug_info"));
 }
+
+const SSA: &str = "\
+fn noise(k: i64) -> i64 {
+    let i = 0;
+    while i < 2 { i = i + 1; }
+    return k * 7 + i;
+}
+fn work(a: i64) -> i64 {
+    let t = a * 3;
+    let u = noise(t) + t;
+    let w = u * 2;
+    print(t, \" \", u, \" \", w);
+    return w + t;
+}
+fn main() -> i32 {
+    print(work(5));
+    return 0;
+}
+";
+
+/// `let`s in SSA values (`-O`, Cranelift): `t`, live across the call of
+/// `noise`, reads 15 in `work`'s frame while `noise` runs; at lines 10
+/// and 11 every value gdb shows is the right one (15, 122, 244) or
+/// `<optimized out>`, never another number; `u` and `t` are still shown
+/// after the call of `print` (callee-saved registers); and the objects
+/// describe them with location lists.
+#[test]
+fn ssa_lets_show_right_values_or_optimized_out() {
+    debugger::require_tool("gdb").unwrap_or_else(|e| panic!("{e}"));
+    let dir = scratch("ssa");
+    let src = dir.join("ssa.toy");
+    std::fs::write(&src, SSA).expect("write source");
+    let exe = dir.join("ssa");
+    let obj = dir.join("ssa.o");
+    build(
+        &src,
+        &exe,
+        &["-O", "--save-object", obj.to_str().unwrap_or("")],
+    );
+    assert_eq!(exec(&exe), (Some(0), "15 122 244\n259\n".into()));
+    let info = debug_info(&obj);
+    assert!(
+        info.contains("DW_AT_location\t(0x"),
+        "no location list:\n{info}"
+    );
+    let o = Command::new("gdb")
+        .args([
+            "-nx",
+            "-batch",
+            "-ex",
+            "break noise",
+            "-ex",
+            "run",
+            "-ex",
+            "up",
+        ])
+        .args([
+            "-ex",
+            "print t",
+            "-ex",
+            "print a",
+            "-ex",
+            "break ssa.toy:10",
+        ])
+        .args([
+            "-ex",
+            "continue",
+            "-ex",
+            "info locals",
+            "-ex",
+            "break ssa.toy:11",
+        ])
+        .args(["-ex", "continue", "-ex", "info locals"])
+        .arg(&exe)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run gdb");
+    let out = text(&o.stdout);
+    assert!(out.contains("#1  0x"), "{out}");
+    assert!(out.contains("in work (a=5) at "), "{out}");
+    assert!(out.contains("$1 = 15\n$2 = 5\n"), "{out}");
+    let after_call = out.split("ssa.toy:11").nth(1).unwrap_or("");
+    assert!(after_call.contains("u = 122\n"), "{out}");
+    assert!(after_call.contains("t = 15\n"), "{out}");
+    for line in out.lines() {
+        for (name, right) in [("t", "15"), ("u", "122"), ("w", "244")] {
+            if let Some(v) = line.strip_prefix(&format!("{name} = ")) {
+                assert!(v == right || v == "<optimized out>", "{name} = {v}:\n{out}");
+            }
+        }
+    }
+}
