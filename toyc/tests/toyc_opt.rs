@@ -365,3 +365,30 @@ fn ssa_lets_show_right_values_or_optimized_out() {
         }
     }
 }
+
+/// The same inlined copy in lldb-19: `b vm::push` binds 4 locations and
+/// `bt` shows `vm::exec [inlined] vm::push(s=.., v=6)` above the frame of
+/// `vm::exec` itself.
+#[test]
+fn lldb_shows_the_inlined_frame_with_its_arguments() {
+    debugger::require_tool("lldb-19").unwrap_or_else(|e| panic!("{e}"));
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/programs/stack_machine.toy");
+    let dir = scratch("lldb");
+    let exe = dir.join("stack_machine");
+    build(&src, &exe, &["-O"]);
+    let o = Command::new("lldb-19")
+        .args(["-b", "-o", "b vm::push", "-o", "run", "-o", "bt"])
+        .arg(&exe)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lldb-19");
+    let out = text(&o.stdout);
+    assert!(out.contains("Breakpoint 1: 4 locations."), "{out}");
+    assert!(
+        out.contains("frame #0: 0x") && out.contains("`vm::exec [inlined] vm::push(s=0x"),
+        "{out}"
+    );
+    assert!(out.contains(", v=6) at stack_machine.toy:18"), "{out}");
+    assert!(out.contains("frame #1: 0x"), "{out}");
+    assert!(out.contains("`vm::exec(s=0x"), "{out}");
+}
