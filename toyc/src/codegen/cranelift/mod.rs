@@ -129,8 +129,9 @@ pub struct Ctx<'p> {
     pub isa: Arc<dyn TargetIsa>,
     /// cranelift-object's module for `build`, cranelift-jit's for `run`.
     pub module: &'p mut dyn Module,
-    /// Per hir function: its id and symbol.
-    pub fns: Vec<(FuncId, String)>,
+    /// Per hir function: its id (`None`: no out-of-line code, every call
+    /// of it is inlined, see `inline::droppable`) and symbol.
+    pub fns: Vec<(Option<FuncId>, String)>,
     /// Per extern fn: its id and C signature.
     pub externs: Vec<(FuncId, Signature)>,
     /// Per global: its data object.
@@ -227,7 +228,8 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     // Without debug info, Cranelift writes .eh_frame itself.
     ob.unwind_info(!opts.debug);
     let mut module = ObjectModule::new(ob);
-    let defined = define_program(prog, src, opts, isa, &mut module, FrameSection::EhFrame)?;
+    let frames = FrameSection::EhFrame;
+    let defined = define_program(prog, src, opts, isa, &mut module, frames, true)?;
     let mut product = module.finish();
     if let Some(dwarf) = defined.dwarf {
         dwarf
@@ -249,7 +251,10 @@ pub struct Defined {
 
 /// Declares and defines every function and global of `prog` in `module`
 /// (which must use `isa`), with debug info from dwarfsmith's gimli backend
-/// when `opts.debug` (call-frame information into `frames`).
+/// when `opts.debug` (call-frame information into `frames`). With
+/// `drop_inlined`, a function every call of which was inlined (`-O`) gets
+/// no code (`inline::droppable`); `toyc run` keeps them: a JIT image needs
+/// an address for every function its debug info names.
 pub fn define_program(
     prog: &Program,
     src: &Path,
@@ -257,6 +262,7 @@ pub fn define_program(
     isa: Arc<dyn TargetIsa>,
     module: &mut dyn Module,
     frames: FrameSection,
+    drop_inlined: bool,
 ) -> R<Defined> {
     let mut cx = Ctx {
         prog,
@@ -273,6 +279,11 @@ pub fn define_program(
             Vec::new()
         },
         ssa: opts.optimize,
+    };
+    let dropped = if drop_inlined {
+        inline::droppable(prog, &cx.inline)
+    } else {
+        Vec::new()
     };
     let mut dbg = if opts.debug {
         Some(DebugInfo::new_with_frames(
@@ -293,10 +304,15 @@ pub fn define_program(
         } else {
             (f.path.to_string(), Linkage::Local)
         };
-        let id = cx
-            .module
-            .declare_function(&sym, linkage, &sig)
-            .map_err(mod_err)?;
+        let id = if dropped.get(cx.fns.len()) == Some(&true) {
+            None
+        } else {
+            Some(
+                cx.module
+                    .declare_function(&sym, linkage, &sig)
+                    .map_err(mod_err)?,
+            )
+        };
         if let (Some(d), true) = (dbg.as_mut(), cx.inline.get(cx.fns.len()) == Some(&true)) {
             d.predeclare(f, &sym)?;
         }
@@ -331,14 +347,23 @@ pub fn define_program(
     }
     let mut fbc = FunctionBuilderContext::new();
     for (i, f) in prog.functions.iter().enumerate() {
+        if dropped.get(i) == Some(&true) {
+            if let (Some(d), Some((_, sym))) = (dbg.as_mut(), cx.fns.get(i)) {
+                d.without_code(sym)?;
+            }
+            continue;
+        }
         compile_function(&mut cx, dbg.as_mut(), &mut fbc, i, f)?;
     }
     let dwarf = match dbg {
         Some(d) => Some(d.finish_gimli()?),
         None => None,
     };
+    let functions = (cx.fns.into_iter())
+        .filter_map(|(id, sym)| Some((id?, sym)))
+        .collect();
     Ok(Defined {
-        functions: cx.fns,
+        functions,
         globals: global_syms,
         dwarf,
     })
@@ -352,7 +377,9 @@ fn compile_function<'p>(
     f: &'p hir::Function,
 ) -> R<()> {
     let prog = cx.prog;
-    let (func_id, symbol) = cx.fns[index].clone();
+    let Some((Some(func_id), symbol)) = cx.fns.get(index).cloned() else {
+        return Err(format!("internal: `{}` has no out-of-line code", f.path));
+    };
     let mut ctx = cx.module.make_context();
     ctx.func.signature = cx
         .module
