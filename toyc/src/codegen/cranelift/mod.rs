@@ -1,10 +1,13 @@
-//! Cranelift codegen for Toy: module setup and functions (expressions are
-//! in `expr.rs`, operators in `ops.rs`; statements go through the shared
-//! `codegen/lower.rs`, with `lower.rs` its Cranelift side).
+//! Cranelift codegen for Toy: module setup and functions (types and
+//! signatures in `sig.rs`, expressions in `expr.rs`, operators in
+//! `ops.rs`; statements go through the shared `codegen/lower.rs`, with
+//! `lower.rs` its Cranelift side).
 //!
 //! Conventions:
 //! * Every Toy variable (parameters too) lives in its own stack slot for its
-//!   whole scope; parameters are spilled there in the prologue.
+//!   whole scope; parameters are spilled there in the prologue. At `-O`,
+//!   single-assignment scalar `let`s live in SSA values instead (`ssa.rs`)
+//!   and small leaf functions are inlined (`inline.rs`).
 //! * Scalars (ints, floats, bool as `i8`, pointers, fn pointers, C-like
 //!   enums as `i32`) are Cranelift values; structs, arrays and tagged unions
 //!   are memory, handled by address.
@@ -22,15 +25,18 @@ mod expr;
 mod inline;
 mod lower;
 mod ops;
+mod sig;
 mod ssa;
+
+pub use sig::{clif_type, eightbyte_type, scalar_type, signature};
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use cranelift_codegen::ir::{
-    self, types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlot,
-    StackSlotData, StackSlotKind, Type, UserFuncName, Value,
+    self, types, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlot, StackSlotData,
+    StackSlotKind, UserFuncName, Value,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -40,88 +46,15 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 use dwarfsmith::cranelift::srcloc;
 use dwarfsmith::{DwarfObject, FrameSection, GimliBackend, VarId};
 
-use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
+use crate::codegen::abi::RetAbi;
 use crate::codegen::lower::{ExprValue, Lower};
-use crate::codegen::repr::{ext, repr, scalar, Ext, Repr, Scalar};
+use crate::codegen::repr::{repr, Repr};
 use crate::codegen::Options;
 use crate::debuginfo::scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
 use crate::front::hir::{self, Pos, Program, TypeId};
 
 pub type R<T> = Result<T, String>;
-
-/// The Cranelift type of a scalar.
-pub fn clif_type(s: Scalar) -> Type {
-    match s {
-        Scalar::Int(bits) => u16::try_from(bits)
-            .ok()
-            .and_then(Type::int)
-            .unwrap_or(types::I64),
-        Scalar::F32 => types::F32,
-        Scalar::F64 => types::F64,
-        Scalar::Ptr => types::I64,
-    }
-}
-
-/// The Cranelift type of `t` if it is a scalar.
-pub fn scalar_type(prog: &Program, t: TypeId) -> Option<Type> {
-    scalar(prog, t).map(clif_type)
-}
-
-/// The register type of an eightbyte of an aggregate result.
-pub fn eightbyte_type(e: Eightbyte) -> Type {
-    match e {
-        Eightbyte::Int => types::I64,
-        Eightbyte::Sse => types::F64,
-    }
-}
-
-fn abi_param(prog: &Program, t: TypeId, ty: Type) -> AbiParam {
-    match ext(prog, t) {
-        Some(Ext::Sign) => AbiParam::new(ty).sext(),
-        Some(Ext::Zero) => AbiParam::new(ty).uext(),
-        None => AbiParam::new(ty),
-    }
-}
-
-/// The Toy calling convention for `params -> ret`. With `c_abi`, aggregates
-/// are refused (`what` names the function for the error).
-pub fn signature(
-    prog: &Program,
-    isa: &dyn TargetIsa,
-    params: &[TypeId],
-    ret: TypeId,
-    c_abi: Option<&str>,
-) -> R<Signature> {
-    let mut sig = Signature::new(isa.default_call_conv());
-    let agg = |what: &str| {
-        Err(format!(
-            "extern fn `{what}`: structs, arrays and enums with payloads cannot cross the C ABI in toyc (pass a pointer)"
-        ))
-    };
-    match ret_abi(prog, ret) {
-        RetAbi::None => {}
-        RetAbi::Scalar(s) => sig.returns.push(abi_param(prog, ret, clif_type(s))),
-        RetAbi::Regs(r) => sig
-            .returns
-            .extend(r.into_iter().map(|e| AbiParam::new(eightbyte_type(e)))),
-        RetAbi::Memory => {
-            sig.params.push(AbiParam::new(types::I64));
-            sig.returns.push(AbiParam::new(types::I64));
-        }
-    }
-    for p in params {
-        match repr(prog, *p) {
-            Repr::Unit => {}
-            Repr::Scalar(s) => sig.params.push(abi_param(prog, *p, clif_type(s))),
-            Repr::Mem { .. } => match c_abi {
-                Some(w) => return agg(w),
-                None => sig.params.push(AbiParam::new(types::I64)),
-            },
-        }
-    }
-    Ok(sig)
-}
 
 /// Module-level state shared by all functions.
 pub struct Ctx<'p> {
