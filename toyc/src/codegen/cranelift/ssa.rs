@@ -217,6 +217,46 @@ fn cut_at_calls(ranges: Vec<LocationRange>, calls: &[u64]) -> Vec<LocationRange>
     out
 }
 
+impl<'p> FnCg<'_, 'p> {
+    /// The SSA variables of `f`'s locals (none without `-O`), each with
+    /// a value label of its own in this function.
+    pub(crate) fn ssa_vars(&mut self, f: &'p hir::Function) -> Vec<Option<(Variable, ValueLabel)>> {
+        if !self.cx.ssa {
+            return Vec::new();
+        }
+        let prog = self.prog;
+        let eligible = ssa_locals(prog, f);
+        let mut out = Vec::new();
+        for (l, ok) in f.locals.iter().zip(eligible) {
+            let ty = match scalar(prog, l.ty) {
+                Some(s) if ok => clif_type(s),
+                _ => {
+                    out.push(None);
+                    continue;
+                }
+            };
+            let var = self.b.declare_var(ty);
+            let label = ValueLabel::from_u32(self.next_label);
+            self.next_label += 1;
+            out.push(Some((var, label)));
+        }
+        out
+    }
+
+    /// The SSA variable of local `l` of the current function, if any.
+    pub(crate) fn ssa_of(&self, l: LocalId) -> Option<(Variable, ValueLabel)> {
+        self.ssa.get(l.idx()).copied().flatten()
+    }
+
+    /// Defines SSA variable `var` (labelled `label`) as `v`.
+    pub(crate) fn def_ssa(&mut self, (var, label): (Variable, ValueLabel), v: Value) {
+        self.b.def_var(var, v);
+        if self.dbg.is_some() {
+            self.b.set_val_label(v, label);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,45 +300,5 @@ mod tests {
         );
         // A range that is only the byte before a return address vanishes.
         assert_eq!(cut_at_calls(vec![reg(9, 10, 5)], &calls), vec![]);
-    }
-}
-
-impl<'p> FnCg<'_, 'p> {
-    /// The SSA variables of `f`'s locals (none without `-O`), each with
-    /// a value label of its own in this function.
-    pub(crate) fn ssa_vars(&mut self, f: &'p hir::Function) -> Vec<Option<(Variable, ValueLabel)>> {
-        if !self.cx.ssa {
-            return Vec::new();
-        }
-        let prog = self.prog;
-        let eligible = ssa_locals(prog, f);
-        let mut out = Vec::new();
-        for (l, ok) in f.locals.iter().zip(eligible) {
-            let ty = match scalar(prog, l.ty) {
-                Some(s) if ok => clif_type(s),
-                _ => {
-                    out.push(None);
-                    continue;
-                }
-            };
-            let var = self.b.declare_var(ty);
-            let label = ValueLabel::from_u32(self.next_label);
-            self.next_label += 1;
-            out.push(Some((var, label)));
-        }
-        out
-    }
-
-    /// The SSA variable of local `l` of the current function, if any.
-    pub(crate) fn ssa_of(&self, l: LocalId) -> Option<(Variable, ValueLabel)> {
-        self.ssa.get(l.idx()).copied().flatten()
-    }
-
-    /// Defines SSA variable `var` (labelled `label`) as `v`.
-    pub(crate) fn def_ssa(&mut self, (var, label): (Variable, ValueLabel), v: Value) {
-        self.b.def_var(var, v);
-        if self.dbg.is_some() {
-            self.b.set_val_label(v, label);
-        }
     }
 }
