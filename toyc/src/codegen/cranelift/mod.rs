@@ -1,10 +1,13 @@
-//! Cranelift codegen for Toy: module setup and functions (expressions are
-//! in `expr.rs`, operators in `ops.rs`; statements go through the shared
-//! `codegen/lower.rs`, with `lower.rs` its Cranelift side).
+//! Cranelift codegen for Toy: module setup and functions (types and
+//! signatures in `sig.rs`, expressions in `expr.rs`, operators in
+//! `ops.rs`; statements go through the shared `codegen/lower.rs`, with
+//! `lower.rs` its Cranelift side).
 //!
 //! Conventions:
 //! * Every Toy variable (parameters too) lives in its own stack slot for its
-//!   whole scope; parameters are spilled there in the prologue.
+//!   whole scope; parameters are spilled there in the prologue. At `-O`,
+//!   single-assignment scalar `let`s live in SSA values instead (`ssa.rs`)
+//!   and small leaf functions are inlined (`inline.rs`).
 //! * Scalars (ints, floats, bool as `i8`, pointers, fn pointers, C-like
 //!   enums as `i32`) are Cranelift values; structs, arrays and tagged unions
 //!   are memory, handled by address.
@@ -19,16 +22,21 @@
 //!   interpose libc's.
 
 mod expr;
+mod inline;
 mod lower;
 mod ops;
+mod sig;
+mod ssa;
+
+pub use sig::{clif_type, eightbyte_type, scalar_type, signature};
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use cranelift_codegen::ir::{
-    self, types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlot,
-    StackSlotData, StackSlotKind, Type, UserFuncName, Value,
+    self, types, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlot, StackSlotData,
+    StackSlotKind, UserFuncName, Value,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -38,9 +46,9 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 use dwarfsmith::cranelift::srcloc;
 use dwarfsmith::{DwarfObject, FrameSection, GimliBackend, VarId};
 
-use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
+use crate::codegen::abi::RetAbi;
 use crate::codegen::lower::{ExprValue, Lower};
-use crate::codegen::repr::{ext, repr, scalar, Ext, Repr, Scalar};
+use crate::codegen::repr::{repr, Repr};
 use crate::codegen::Options;
 use crate::debuginfo::scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
@@ -48,87 +56,15 @@ use crate::front::hir::{self, Pos, Program, TypeId};
 
 pub type R<T> = Result<T, String>;
 
-/// The Cranelift type of a scalar.
-pub fn clif_type(s: Scalar) -> Type {
-    match s {
-        Scalar::Int(bits) => u16::try_from(bits)
-            .ok()
-            .and_then(Type::int)
-            .unwrap_or(types::I64),
-        Scalar::F32 => types::F32,
-        Scalar::F64 => types::F64,
-        Scalar::Ptr => types::I64,
-    }
-}
-
-/// The Cranelift type of `t` if it is a scalar.
-pub fn scalar_type(prog: &Program, t: TypeId) -> Option<Type> {
-    scalar(prog, t).map(clif_type)
-}
-
-/// The register type of an eightbyte of an aggregate result.
-pub fn eightbyte_type(e: Eightbyte) -> Type {
-    match e {
-        Eightbyte::Int => types::I64,
-        Eightbyte::Sse => types::F64,
-    }
-}
-
-fn abi_param(prog: &Program, t: TypeId, ty: Type) -> AbiParam {
-    match ext(prog, t) {
-        Some(Ext::Sign) => AbiParam::new(ty).sext(),
-        Some(Ext::Zero) => AbiParam::new(ty).uext(),
-        None => AbiParam::new(ty),
-    }
-}
-
-/// The Toy calling convention for `params -> ret`. With `c_abi`, aggregates
-/// are refused (`what` names the function for the error).
-pub fn signature(
-    prog: &Program,
-    isa: &dyn TargetIsa,
-    params: &[TypeId],
-    ret: TypeId,
-    c_abi: Option<&str>,
-) -> R<Signature> {
-    let mut sig = Signature::new(isa.default_call_conv());
-    let agg = |what: &str| {
-        Err(format!(
-            "extern fn `{what}`: structs, arrays and enums with payloads cannot cross the C ABI in toyc (pass a pointer)"
-        ))
-    };
-    match ret_abi(prog, ret) {
-        RetAbi::None => {}
-        RetAbi::Scalar(s) => sig.returns.push(abi_param(prog, ret, clif_type(s))),
-        RetAbi::Regs(r) => sig
-            .returns
-            .extend(r.into_iter().map(|e| AbiParam::new(eightbyte_type(e)))),
-        RetAbi::Memory => {
-            sig.params.push(AbiParam::new(types::I64));
-            sig.returns.push(AbiParam::new(types::I64));
-        }
-    }
-    for p in params {
-        match repr(prog, *p) {
-            Repr::Unit => {}
-            Repr::Scalar(s) => sig.params.push(abi_param(prog, *p, clif_type(s))),
-            Repr::Mem { .. } => match c_abi {
-                Some(w) => return agg(w),
-                None => sig.params.push(AbiParam::new(types::I64)),
-            },
-        }
-    }
-    Ok(sig)
-}
-
 /// Module-level state shared by all functions.
 pub struct Ctx<'p> {
     pub prog: &'p Program,
     pub isa: Arc<dyn TargetIsa>,
     /// cranelift-object's module for `build`, cranelift-jit's for `run`.
     pub module: &'p mut dyn Module,
-    /// Per hir function: its id and symbol.
-    pub fns: Vec<(FuncId, String)>,
+    /// Per hir function: its id (`None`: no out-of-line code, every call
+    /// of it is inlined, see `inline::droppable`) and symbol.
+    pub fns: Vec<(Option<FuncId>, String)>,
     /// Per extern fn: its id and C signature.
     pub externs: Vec<(FuncId, Signature)>,
     /// Per global: its data object.
@@ -137,14 +73,23 @@ pub struct Ctx<'p> {
     pub imports: HashMap<String, (FuncId, Signature)>,
     /// Interned NUL-terminated strings.
     pub strings: HashMap<Vec<u8>, DataId>,
+    /// Per hir function: inlined at its direct calls (`-O`, see `inline.rs`).
+    pub inline: Vec<bool>,
+    /// `-O`: single-assignment scalar locals live in SSA values (`ssa.rs`).
+    pub ssa: bool,
 }
 
 fn mod_err(e: impl std::fmt::Display) -> String {
     format!("code generation: {e}")
 }
 
-fn make_isa() -> R<Arc<dyn TargetIsa>> {
-    make_isa_with(true, "none")
+/// Cranelift's `opt_level` for `opts`: `speed` with `-O`.
+pub fn opt_level(opts: &Options) -> &'static str {
+    if opts.optimize {
+        "speed"
+    } else {
+        "none"
+    }
 }
 
 /// The x86-64 ISA toyc compiles for: position-independent code for
@@ -206,7 +151,7 @@ impl<'p> Ctx<'p> {
 
 /// Compiles `prog` (read from `src`) into an ELF relocatable object.
 pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
-    let isa = make_isa()?;
+    let isa = make_isa_with(true, opt_level(opts))?;
     let mut ob = ObjectBuilder::new(
         isa.clone(),
         "toy",
@@ -216,7 +161,8 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     // Without debug info, Cranelift writes .eh_frame itself.
     ob.unwind_info(!opts.debug);
     let mut module = ObjectModule::new(ob);
-    let defined = define_program(prog, src, opts, isa, &mut module, FrameSection::EhFrame)?;
+    let frames = FrameSection::EhFrame;
+    let defined = define_program(prog, src, opts, isa, &mut module, frames, true)?;
     let mut product = module.finish();
     if let Some(dwarf) = defined.dwarf {
         dwarf
@@ -238,7 +184,10 @@ pub struct Defined {
 
 /// Declares and defines every function and global of `prog` in `module`
 /// (which must use `isa`), with debug info from dwarfsmith's gimli backend
-/// when `opts.debug` (call-frame information into `frames`).
+/// when `opts.debug` (call-frame information into `frames`). With
+/// `drop_inlined`, a function every call of which was inlined (`-O`) gets
+/// no code (`inline::droppable`); `toyc run` keeps them: a JIT image needs
+/// an address for every function its debug info names.
 pub fn define_program(
     prog: &Program,
     src: &Path,
@@ -246,6 +195,7 @@ pub fn define_program(
     isa: Arc<dyn TargetIsa>,
     module: &mut dyn Module,
     frames: FrameSection,
+    drop_inlined: bool,
 ) -> R<Defined> {
     let mut cx = Ctx {
         prog,
@@ -256,6 +206,17 @@ pub fn define_program(
         globals: Vec::new(),
         imports: HashMap::new(),
         strings: HashMap::new(),
+        inline: if opts.optimize {
+            inline::inlinable(prog)
+        } else {
+            Vec::new()
+        },
+        ssa: opts.optimize,
+    };
+    let dropped = if drop_inlined {
+        inline::droppable(prog, &cx.inline)
+    } else {
+        Vec::new()
     };
     let mut dbg = if opts.debug {
         Some(DebugInfo::new_with_frames(
@@ -276,10 +237,18 @@ pub fn define_program(
         } else {
             (f.path.to_string(), Linkage::Local)
         };
-        let id = cx
-            .module
-            .declare_function(&sym, linkage, &sig)
-            .map_err(mod_err)?;
+        let id = if dropped.get(cx.fns.len()) == Some(&true) {
+            None
+        } else {
+            Some(
+                cx.module
+                    .declare_function(&sym, linkage, &sig)
+                    .map_err(mod_err)?,
+            )
+        };
+        if let (Some(d), true) = (dbg.as_mut(), cx.inline.get(cx.fns.len()) == Some(&true)) {
+            d.predeclare(f, &sym)?;
+        }
         cx.fns.push((id, sym));
     }
     for x in &prog.externs {
@@ -311,14 +280,23 @@ pub fn define_program(
     }
     let mut fbc = FunctionBuilderContext::new();
     for (i, f) in prog.functions.iter().enumerate() {
+        if dropped.get(i) == Some(&true) {
+            if let (Some(d), Some((_, sym))) = (dbg.as_mut(), cx.fns.get(i)) {
+                d.without_code(sym)?;
+            }
+            continue;
+        }
         compile_function(&mut cx, dbg.as_mut(), &mut fbc, i, f)?;
     }
     let dwarf = match dbg {
         Some(d) => Some(d.finish_gimli()?),
         None => None,
     };
+    let functions = (cx.fns.into_iter())
+        .filter_map(|(id, sym)| Some((id?, sym)))
+        .collect();
     Ok(Defined {
-        functions: cx.fns,
+        functions,
         globals: global_syms,
         dwarf,
     })
@@ -332,7 +310,9 @@ fn compile_function<'p>(
     f: &'p hir::Function,
 ) -> R<()> {
     let prog = cx.prog;
-    let (func_id, symbol) = cx.fns[index].clone();
+    let Some((Some(func_id), symbol)) = cx.fns.get(index).cloned() else {
+        return Err(format!("internal: `{}` has no out-of-line code", f.path));
+    };
     let mut ctx = cx.module.make_context();
     ctx.func.signature = cx
         .module
@@ -341,11 +321,14 @@ fn compile_function<'p>(
         .signature
         .clone();
     ctx.func.name = UserFuncName::user(0, func_id.as_u32());
+    if cx.ssa && dbg.is_some() {
+        ctx.func.collect_debug_info();
+    }
     let fdbg = match dbg.as_deref_mut() {
         Some(d) => Some(FnDebug::begin(d, f, &symbol)?),
         None => None,
     };
-    let (fid, vars) = {
+    let (fid, vars, labels) = {
         let b = FunctionBuilder::new(&mut ctx.func, fbc);
         let mut g = FnCg {
             cx: &mut *cx,
@@ -357,6 +340,10 @@ fn compile_function<'p>(
             vars: Vec::new(),
             sret: None,
             func_refs: HashMap::new(),
+            inline_exit: None,
+            ssa: Vec::new(),
+            labels: Vec::new(),
+            next_label: 0,
         };
         g.body()?;
         let cfg = g.cx.isa.frontend_config();
@@ -369,7 +356,7 @@ fn compile_function<'p>(
             }
             None => None,
         };
-        (fid, g.vars)
+        (fid, g.vars, g.labels)
     };
     cx.module
         .define_function(func_id, &mut ctx)
@@ -379,6 +366,10 @@ fn compile_function<'p>(
             .compiled_code()
             .ok_or("Cranelift kept no compiled code")?;
         d.end_function(fid, &symbol, cc, &*cx.isa, &vars)?;
+        for (v, label) in labels {
+            let ranges = ssa::label_locations(cc, &*cx.isa, label)?;
+            d.variable_locations(v, &ranges)?;
+        }
     }
     cx.module.clear_context(&mut ctx);
     Ok(())
@@ -402,6 +393,15 @@ pub struct FnCg<'a, 'p> {
     /// The hidden result pointer of a function returning an aggregate.
     pub sret: Option<Value>,
     pub func_refs: HashMap<FuncId, ir::FuncRef>,
+    /// Inside an inlined copy: where its `return`s go.
+    pub inline_exit: Option<inline::InlineExit>,
+    /// `-O`: the SSA variable and value label of each local of the
+    /// current function that has one (`ssa.rs`).
+    pub ssa: Vec<Option<(cranelift_frontend::Variable, ir::ValueLabel)>>,
+    /// Debug variables described by value labels.
+    pub labels: Vec<(VarId, ir::ValueLabel)>,
+    /// The next unused value label.
+    pub next_label: u32,
 }
 
 impl<'a, 'p> FnCg<'a, 'p> {
@@ -450,6 +450,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
             let s = self.new_slot(l.ty);
             self.slots.push(s);
         }
+        self.ssa = self.ssa_vars(f);
         // Spill the parameters (prologue: no source location).
         for (n, p) in f.params.iter().enumerate() {
             let slot = self.slots[p.local.idx()];
@@ -458,7 +459,12 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 Repr::Scalar(_) => {
                     let v = params[pi];
                     pi += 1;
-                    self.b.ins().stack_store(types::I64, v, slot, 0);
+                    match self.ssa_of(p.local) {
+                        Some(var) => self.def_ssa(var, v),
+                        None => {
+                            self.b.ins().stack_store(types::I64, v, slot, 0);
+                        }
+                    }
                 }
                 Repr::Mem { size, align } => {
                     let src = params[pi];
@@ -469,7 +475,10 @@ impl<'a, 'p> FnCg<'a, 'p> {
             }
             if let Some(d) = self.dbg.as_mut() {
                 if let Some(v) = d.parameter(n)? {
-                    self.vars.push((v, slot));
+                    match self.ssa_of(p.local) {
+                        Some((_, label)) => self.labels.push((v, label)),
+                        None => self.vars.push((v, slot)),
+                    }
                 }
             }
         }
