@@ -1,0 +1,1 @@
+//! `llvm-dwarfdump-19 --statistics` variable-location coverage.
