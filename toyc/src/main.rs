@@ -3,7 +3,7 @@
 //! the `llvm` feature, LLVM), all debug info through dwarfsmith.
 //!
 //! ```text
-//! toyc build FILE.toy -o OUT [--backend gimli|llvm] [--dwarf 4|5] [--no-debug]
+//! toyc build FILE.toy -o OUT [--backend gimli|llvm] [--dwarf 4|5] [--no-debug] [-O]
 //! toyc run   FILE.toy [--backend gimli|llvm] [--dwarf 4|5] [-O]
 //! ```
 
@@ -51,6 +51,11 @@ enum Cmd {
         /// Emit no debug info.
         #[arg(long)]
         no_debug: bool,
+        /// Optimize: Cranelift `opt_level=speed` (`--backend gimli`) or
+        /// LLVM's `-O2` pipeline (`--backend llvm`), with debug info for
+        /// optimized code.
+        #[arg(short = 'O')]
+        optimize: bool,
         /// Also write the relocatable object (before linking) to this path.
         #[arg(long, value_name = "OBJ")]
         save_object: Option<PathBuf>,
@@ -66,7 +71,9 @@ enum Cmd {
         /// DWARF version.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(4..=5))]
         dwarf: u16,
-        /// Optimize (Cranelift `opt_level=speed`).
+        /// Optimize: Cranelift `opt_level=speed` (`--backend gimli`) or
+        /// LLVM's `-O2` pipeline (`--backend llvm`), with debug info for
+        /// optimized code.
         #[arg(short = 'O')]
         optimize: bool,
         /// Append the JIT functions to /tmp/perf-PID.map (also with
@@ -92,6 +99,11 @@ enum Cmd {
         /// DWARF version.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(4..=5))]
         dwarf: u16,
+        /// Optimize: Cranelift `opt_level=speed` (`--backend gimli`) or
+        /// LLVM's `-O2` pipeline (`--backend llvm`), with debug info for
+        /// optimized code.
+        #[arg(short = 'O')]
+        optimize: bool,
     },
 }
 
@@ -119,15 +131,23 @@ fn main() -> ExitCode {
 
 /// Runs one command; returns the exit code.
 fn run(cmd: Cmd) -> u8 {
-    let (file, out, backend, dwarf, no_debug, save_object) = match cmd {
+    let (file, out, backend, opts, save_object) = match cmd {
         Cmd::Build {
             file,
             out,
             backend,
             dwarf,
             no_debug,
+            optimize,
             save_object,
-        } => (file, out, backend, dwarf, no_debug, save_object),
+        } => {
+            let opts = Options {
+                debug: !no_debug,
+                dwarf_version: dwarf,
+                optimize,
+            };
+            (file, out, backend, opts, save_object)
+        }
         Cmd::Run {
             file,
             backend,
@@ -149,9 +169,17 @@ fn run(cmd: Cmd) -> u8 {
             out,
             backend,
             dwarf,
-        } => return object_only(&file, &out, backend, dwarf),
+            optimize,
+        } => {
+            let opts = Options {
+                debug: true,
+                dwarf_version: dwarf,
+                optimize,
+            };
+            return object_only(&file, &out, backend, &opts);
+        }
     };
-    build(file, out, backend, dwarf, no_debug, save_object)
+    build(file, out, backend, &opts, save_object)
 }
 
 /// Whether the front end runs on the calling thread (`toyc run` with a
@@ -212,7 +240,7 @@ fn object_only(
     file: &std::path::Path,
     out: &std::path::Path,
     backend: BackendArg,
-    dwarf: u16,
+    opts: &Options,
 ) -> u8 {
     let Some(prog) = front_end(file) else {
         return 1;
@@ -221,11 +249,7 @@ fn object_only(
         BackendArg::Gimli => Backend::Gimli,
         BackendArg::Llvm => Backend::Llvm,
     };
-    let opts = Options {
-        debug: true,
-        dwarf_version: dwarf,
-    };
-    let written = codegen::compile(backend, &prog, file, &opts).and_then(|o| {
+    let written = codegen::compile(backend, &prog, file, opts).and_then(|o| {
         std::fs::write(out, o).map_err(|e| format!("cannot write {}: {e}", out.display()))
     });
     match written {
@@ -241,8 +265,7 @@ fn build(
     file: PathBuf,
     out: PathBuf,
     backend: BackendArg,
-    dwarf: u16,
-    no_debug: bool,
+    opts: &Options,
     save_object: Option<PathBuf>,
 ) -> u8 {
     if backend == BackendArg::Llvm && !cfg!(any(feature = "llvm19", feature = "llvm22")) {
@@ -261,15 +284,11 @@ fn build(
     let Some(prog) = front_end(&file) else {
         return 1;
     };
-    let opts = Options {
-        debug: !no_debug,
-        dwarf_version: dwarf,
-    };
     let backend = match backend {
         BackendArg::Gimli => Backend::Gimli,
         BackendArg::Llvm => Backend::Llvm,
     };
-    let object = match codegen::compile(backend, &prog, &file, &opts) {
+    let object = match codegen::compile(backend, &prog, &file, opts) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{}: error: {e}", file.display());

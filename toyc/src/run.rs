@@ -12,7 +12,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use dwarfsmith::jit::{JitImageBuilder, PerfMap};
 use dwarfsmith::FrameSection;
 
-use crate::codegen::cranelift::{define_program, make_isa_with};
+use crate::codegen::cranelift::{define_program, make_isa_with, opt_level};
 use crate::codegen::Options;
 use crate::front::hir::Program;
 
@@ -21,7 +21,7 @@ use crate::front::hir::Program;
 pub struct RunOptions {
     /// DWARF version, 4 or 5.
     pub dwarf_version: u16,
-    /// Cranelift `opt_level=speed` instead of `none`.
+    /// `-O`: Cranelift `opt_level=speed`, LLVM `-O2`.
     pub optimize: bool,
     /// Append the JIT functions to `/tmp/perf-PID.map`.
     pub perf_map: bool,
@@ -104,15 +104,16 @@ fn jit_err(e: impl std::fmt::Display) -> String {
 /// returns `main`'s result. Errors happen before anything runs.
 pub fn run(prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String> {
     check_externs(prog)?;
-    let isa = make_isa_with(false, if opts.optimize { "speed" } else { "none" })?;
+    let copts = Options {
+        debug: true,
+        dwarf_version: opts.dwarf_version,
+        optimize: opts.optimize,
+    };
+    let isa = make_isa_with(false, opt_level(&copts))?;
     let mut module = JITModule::new(JITBuilder::with_isa(
         isa.clone(),
         cranelift_module::default_libcall_names(),
     ));
-    let copts = Options {
-        debug: true,
-        dwarf_version: opts.dwarf_version,
-    };
     let defined = define_program(
         prog,
         src,

@@ -27,7 +27,7 @@ extern "C" {
 /// large stacks, and a thread in this process would make gdb name the
 /// thread of every stop ("Thread 1 hit Breakpoint 1"), unlike the
 /// single-threaded executables `build` makes.
-fn compile_in_child(src: &Path, dwarf_version: u16) -> Result<Vec<u8>, String> {
+fn compile_in_child(src: &Path, dwarf_version: u16, optimize: bool) -> Result<Vec<u8>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find toyc itself: {e}"))?;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -39,6 +39,7 @@ fn compile_in_child(src: &Path, dwarf_version: u16) -> Result<Vec<u8>, String> {
         .arg("-o")
         .arg(&obj)
         .args(["--backend", "llvm", "--dwarf", &dwarf_version.to_string()])
+        .args(optimize.then_some("-O"))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .status()
@@ -93,7 +94,7 @@ pub fn run(_prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String
     if opts.perf_map {
         return Err("--perf-map (TOYC_PERF_MAP) is only implemented for --backend gimli".into());
     }
-    let object = compile_in_child(src, opts.dwarf_version)?;
+    let object = compile_in_child(src, opts.dwarf_version, opts.optimize)?;
     if let Some(p) = &opts.save_image {
         std::fs::write(p, &object).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }

@@ -34,6 +34,9 @@ pub struct Options {
     pub debug: bool,
     /// DWARF version, 4 or 5.
     pub dwarf_version: u16,
+    /// Optimize (`-O`): Cranelift `opt_level=speed`, or LLVM's `-O2`
+    /// pipeline (see DESIGN.md, "toyc -O").
+    pub optimize: bool,
 }
 
 /// Compiles a checked program with `backend` into a relocatable x86-64 ELF

@@ -143,8 +143,13 @@ fn mod_err(e: impl std::fmt::Display) -> String {
     format!("code generation: {e}")
 }
 
-fn make_isa() -> R<Arc<dyn TargetIsa>> {
-    make_isa_with(true, "none")
+/// Cranelift's `opt_level` for `opts`: `speed` with `-O`.
+pub fn opt_level(opts: &Options) -> &'static str {
+    if opts.optimize {
+        "speed"
+    } else {
+        "none"
+    }
 }
 
 /// The x86-64 ISA toyc compiles for: position-independent code for
@@ -206,7 +211,7 @@ impl<'p> Ctx<'p> {
 
 /// Compiles `prog` (read from `src`) into an ELF relocatable object.
 pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
-    let isa = make_isa()?;
+    let isa = make_isa_with(true, opt_level(opts))?;
     let mut ob = ObjectBuilder::new(
         isa.clone(),
         "toy",

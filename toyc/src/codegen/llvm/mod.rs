@@ -271,7 +271,13 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     if let Some(d) = dbg {
         d.finish()?;
     }
-    module.emit_object().map_err(llvm_err)
+    if opts.optimize {
+        module
+            .emit_object_with(dwarfsmith::backend::llvm::OptLevel::O2)
+            .map_err(llvm_err)
+    } else {
+        module.emit_object().map_err(llvm_err)
+    }
 }
 
 impl<'m, 'p> LMod<'m, 'p> {
