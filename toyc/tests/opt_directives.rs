@@ -9,7 +9,6 @@
 
 #[allow(dead_code)] // the harness's -O entry points are used here
 mod debugger;
-#[allow(dead_code)]
 mod stepping_support;
 
 use std::path::{Path, PathBuf};
