@@ -26,7 +26,8 @@ def fmt(v, depth):
     """A value as a string that does not depend on code or stack addresses:
     scalars as gdb prints them, aggregates field by field, a data pointer as
     `null` or `->` plus its target (followed one level; deeper `ptr`), a function
-    pointer as the function's name."""
+    pointer as the function's name, a Toy enum's payload as the member its tag
+    names, another union as `union`."""
     if v.is_optimized_out:
         raise ValueError("optimized out")
     t = v.type.strip_typedefs()
@@ -41,11 +42,23 @@ def fmt(v, depth):
         if depth >= 1:
             return "ptr"
         return "->" + fmt(v.dereference(), depth + 1)
-    if code == gdb.TYPE_CODE_STRUCT or code == gdb.TYPE_CODE_UNION:
+    if code == gdb.TYPE_CODE_UNION:
+        # Which member is live is not known here: its bytes may be another
+        # member's pointer (an address that differs between builds).
+        return "union"
+    if code == gdb.TYPE_CODE_STRUCT:
+        names = [f.name for f in t.fields()]
         parts = []
         for f in t.fields():
             if f.is_base_class or not f.name:
                 continue
+            ft = f.type.strip_typedefs()
+            if f.name == "payload" and "tag" in names and ft.code == gdb.TYPE_CODE_UNION:
+                # A Toy enum {tag, payload}: the member the tag names.
+                live = str(v["tag"]).split("::")[-1]
+                if live in [m.name for m in ft.fields()]:
+                    parts.append("payload." + live + "=" + fmt(v[f][live], depth))
+                    continue
             parts.append(f.name + "=" + fmt(v[f], depth))
         return "{" + ",".join(parts) + "}"
     if code == gdb.TYPE_CODE_ARRAY:
