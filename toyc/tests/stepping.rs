@@ -2,9 +2,10 @@
 //! at -O"): every example program, built by toyc at -O0 and at -O with each
 //! backend (gimli; llvm when `DWARFSMITH_TEST_LLVM=1`), is stepped line by
 //! line under gdb from main's first line until main returns
-//! (stepping_support/trace.py). At each -O stop matched with an -O0 stop by
-//! (function, line, occurrence), every value gdb shows must equal the -O0
-//! value: a different value fails the test; `<optimized out>` is counted as
+//! (stepping_support/trace.py). At each -O stop matched with an -O0 stop
+//! of the same (function, line) (in order, skipping -O0 stops the -O build
+//! does not make; stepping_support's doc), every value gdb shows must equal
+//! the -O0 value: a different value fails the test; `<optimized out>` is counted as
 //! a loss. The test prints the table of stops, wrong values and available
 //! values as a fraction of -O0's, and runs `llvm-dwarfdump-19 --verify` on
 //! every -O object.
@@ -148,24 +149,42 @@ fn compare_counts_wrong_lost_and_unmatched() {
     assert!(c.wrong[0].contains("main:2") && c.wrong[0].contains("-O shows 5"));
 }
 
-/// Stops match by occurrence: the second time -O stops at a line is
-/// compared with the second time -O0 does (a loop's next iteration).
+/// Stops match per (function, line) in order, skipping -O0 stops the -O
+/// build does not make: a value equal to a later iteration's is not wrong,
+/// a value no remaining -O0 occurrence shows is, and the stops of one line
+/// are never matched out of order.
 #[test]
-fn compare_matches_by_occurrence() {
+fn compare_skips_missing_stops_in_order() {
     let base = trace_of(vec![
         stop("f", 5, &[("i", Some("0"))]),
         stop("f", 6, &[("i", Some("0"))]),
         stop("f", 5, &[("i", Some("1"))]),
     ]);
-    let opt = trace_of(vec![
+    let same = trace_of(vec![
         stop("f", 5, &[("i", Some("0"))]),
         stop("f", 5, &[("i", Some("1"))]),
     ]);
-    let c = compare(&base, &opt);
+    let c = compare(&base, &same);
     assert!(c.wrong.is_empty(), "{:?}", c.wrong);
     assert_eq!((c.matched_stops, c.o_values, c.o0_values), (2, 2, 3));
-    let shifted = trace_of(vec![stop("f", 5, &[("i", Some("1"))])]);
-    assert_eq!(compare(&base, &shifted).wrong.len(), 1);
+    let skipped = trace_of(vec![stop("f", 5, &[("i", Some("1"))])]);
+    let c = compare(&base, &skipped);
+    assert!(c.wrong.is_empty(), "{:?}", c.wrong);
+    assert_eq!((c.matched_stops, c.o_values), (1, 1));
+    let wrong = trace_of(vec![
+        stop("f", 5, &[("i", Some("7"))]),
+        stop("f", 5, &[("i", Some("1"))]),
+    ]);
+    let c = compare(&base, &wrong);
+    assert_eq!(c.wrong.len(), 1, "{:?}", c.wrong);
+    assert!(c.wrong[0].contains("occurrence 1") && c.wrong[0].contains("-O shows 7"));
+    assert_eq!((c.matched_stops, c.o_values), (2, 1));
+    let reordered = trace_of(vec![
+        stop("f", 5, &[("i", Some("1"))]),
+        stop("f", 5, &[("i", Some("0"))]),
+    ]);
+    let c = compare(&base, &reordered);
+    assert_eq!((c.matched_stops, c.o_values, c.wrong.len()), (1, 1, 0));
 }
 
 /// The trace format of trace.py, and a trace without its end line (gdb

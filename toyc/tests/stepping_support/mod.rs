@@ -5,9 +5,12 @@
 //! What is compared (DEBUGGING.md, "Stepping at -O"):
 //! - a *stop* is (function, file, line) as gdb reports it after `step`
 //!   (an inlined frame reports the callee's name and line);
-//! - stops are matched across builds by (function, line, occurrence): the
-//!   k-th time the -O trace stops at (function, line) is matched with the
-//!   k-th time the -O0 trace does;
+//! - stops are matched across builds per (function, line), in order: the
+//!   -O build may skip stops (code merged or removed) but never reorders the
+//!   stops of one (function, line). An -O stop is matched with the first -O0
+//!   occurrence of its (function, line), after the occurrence matched by the
+//!   previous -O stop there, at which the fewest of the values the -O stop
+//!   shows differ (ideally none); the values that still differ are wrong;
 //! - at a matched stop, every variable the -O build shows with a value must
 //!   have the same value at -O0 (a different value is *wrong*); a variable
 //!   shown as `<optimized out>` is a loss; a variable the -O0 stop does not
@@ -126,12 +129,12 @@ impl Comparison {
 
 /// Compares the -O trace `opt` with the -O0 trace `base` (module doc).
 pub fn compare(base: &Trace, opt: &Trace) -> Comparison {
-    let mut index: HashMap<(&str, u32, usize), &Stop> = HashMap::new();
-    let mut seen: HashMap<(&str, u32), usize> = HashMap::new();
+    let mut occurrences: HashMap<(&str, u32), Vec<&Stop>> = HashMap::new();
     for stop in &base.stops {
-        let k = seen.entry((&stop.function, stop.line)).or_insert(0);
-        index.insert((&stop.function, stop.line, *k), stop);
-        *k += 1;
+        occurrences
+            .entry((&stop.function, stop.line))
+            .or_default()
+            .push(stop);
     }
     let mut c = Comparison {
         o0_stops: base.stops.len(),
@@ -143,32 +146,62 @@ pub fn compare(base: &Trace, opt: &Trace) -> Comparison {
             .sum(),
         ..Comparison::default()
     };
-    let mut seen: HashMap<(&str, u32), usize> = HashMap::new();
+    // The next unmatched -O0 occurrence of each (function, line).
+    let mut next: HashMap<(&str, u32), usize> = HashMap::new();
     for stop in &opt.stops {
-        let k = seen.entry((&stop.function, stop.line)).or_insert(0);
-        let occurrence = *k;
-        *k += 1;
-        let Some(b) = index.get(&(stop.function.as_str(), stop.line, occurrence)) else {
+        let key = (stop.function.as_str(), stop.line);
+        let Some(candidates) = occurrences.get(&key) else {
             continue;
         };
+        let from = next.get(&key).copied().unwrap_or(0);
+        let Some(rest) = candidates.get(from..).filter(|r| !r.is_empty()) else {
+            continue;
+        };
+        // The first occurrence with the fewest differing values (none: the
+        // stops agree).
+        let offset = rest
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, b)| (differences(stop, b).len(), *i))
+            .map_or(0, |(i, _)| i);
+        next.insert(key, from + offset + 1);
+        let b = rest[offset];
         c.matched_stops += 1;
         for (name, value) in &stop.vars {
-            let Some(Some(base_value)) = b.vars.get(name) else {
-                continue;
-            };
-            match value {
-                None => c.optimized_out += 1,
-                Some(v) if v == base_value => c.o_values += 1,
-                Some(v) => c.wrong.push(format!(
-                    "{}:{} (occurrence {}) {name}: -O shows {v}, -O0 shows {base_value}",
-                    stop.function,
-                    stop.line,
-                    occurrence + 1
-                )),
+            if let (Some(Some(_)), None) = (b.vars.get(name), value) {
+                c.optimized_out += 1;
             }
+        }
+        let diffs = differences(stop, b);
+        c.o_values += stop
+            .vars
+            .iter()
+            .filter(|(n, v)| v.is_some() && matches!(b.vars.get(*n), Some(Some(_))))
+            .count()
+            - diffs.len();
+        for (name, v, base_value) in diffs {
+            c.wrong.push(format!(
+                "{}:{} (-O0 occurrence {}) {name}: -O shows {v}, -O0 shows {base_value}",
+                stop.function,
+                stop.line,
+                from + offset + 1
+            ));
         }
     }
     c
+}
+
+/// The variables `opt` shows with a value that `base` shows with another:
+/// (name, -O value, -O0 value).
+fn differences<'a>(opt: &'a Stop, base: &'a Stop) -> Vec<(&'a str, &'a str, &'a str)> {
+    opt.vars
+        .iter()
+        .filter_map(|(name, v)| {
+            let v = v.as_deref()?;
+            let b = base.vars.get(name)?.as_deref()?;
+            (v != b).then_some((name.as_str(), v, b))
+        })
+        .collect()
 }
 
 /// `toyc build SRC -o OUT --backend BACKEND [-O] --save-object OUT.o`.

@@ -27,7 +27,8 @@ def fmt(v, depth):
     scalars as gdb prints them, aggregates field by field, a data pointer as
     `null` or `->` plus its target (followed one level; deeper `ptr`), a function
     pointer as the function's name, a Toy enum's payload as the member its tag
-    names, another union as `union`."""
+    names, another union as `union`, a variant part as its active variant
+    (without the artificial discriminant; unresolved: unavailable)."""
     if v.is_optimized_out:
         raise ValueError("optimized out")
     t = v.type.strip_typedefs()
@@ -47,10 +48,20 @@ def fmt(v, depth):
         # member's pointer (an address that differs between builds).
         return "union"
     if code == gdb.TYPE_CODE_STRUCT:
+        fields = [f for f in t.fields() if not f.is_base_class and f.name]
+        plain = [f for f in fields if not (f.artificial and ft_scalar(f.type))]
+        if len(plain) > 1 and len(plain) < len(fields):
+            # A variant part gdb did not resolve (it shows every variant):
+            # no value to compare, counted as unavailable.
+            raise ValueError("unresolved variant")
         names = [f.name for f in t.fields()]
         parts = []
         for f in t.fields():
             if f.is_base_class or not f.name:
+                continue
+            if f.artificial and ft_scalar(f.type):
+                # A variant part's discriminant: redundant with the variant
+                # gdb shows, and for a niche it is a pointer (an address).
                 continue
             ft = f.type.strip_typedefs()
             if f.name == "payload" and "tag" in names and ft.code == gdb.TYPE_CODE_UNION:
@@ -65,6 +76,10 @@ def fmt(v, depth):
         lo, hi = t.range()
         return "[" + ",".join(fmt(v[i], depth) for i in range(lo, hi + 1)) + "]"
     return str(v)
+
+
+def ft_scalar(t):
+    return t.strip_typedefs().code in (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_PTR)
 
 
 def variables(frame, line):
