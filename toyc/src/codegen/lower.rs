@@ -68,6 +68,16 @@ pub trait Lower<'p> {
     fn elem_addr(&mut self, a: Self::Val, index: &'p Expr, elem: TypeId) -> R<Self::Val>;
     /// The address of a local's stack slot.
     fn local_addr(&mut self, l: LocalId) -> R<Self::Val>;
+    /// The value of local `l` if the codegen keeps it in an SSA value
+    /// (`-O`); `None`: it lives in its stack slot.
+    fn read_local(&mut self, _l: LocalId) -> R<Option<ExprValue<Self::Val>>> {
+        Ok(None)
+    }
+    /// Defines local `l` (at its `let`) as `v` if the codegen keeps it in
+    /// an SSA value; `false`: store it into its stack slot.
+    fn define_local(&mut self, _l: LocalId, _v: ExprValue<Self::Val>) -> R<bool> {
+        Ok(false)
+    }
     /// Loads a value of type `t` from `addr`.
     fn load_value(&mut self, t: TypeId, addr: Self::Val) -> R<ExprValue<Self::Val>>;
     /// Stores `v` (of type `t`) at `addr`.
@@ -142,10 +152,13 @@ pub trait Lower<'p> {
     fn common_expr(&mut self, e: &'p Expr) -> R<Option<ExprValue<Self::Val>>> {
         let prog = self.prog();
         Ok(Some(match &e.kind {
-            ExprKind::Local(l) => {
-                let a = self.local_addr(*l)?;
-                self.load_value(e.ty, a)?
-            }
+            ExprKind::Local(l) => match self.read_local(*l)? {
+                Some(v) => v,
+                None => {
+                    let a = self.local_addr(*l)?;
+                    self.load_value(e.ty, a)?
+                }
+            },
             ExprKind::Global(g) => {
                 let a = self.global_addr(*g)?;
                 self.load_value(e.ty, a)?
@@ -362,8 +375,10 @@ pub trait Lower<'p> {
                     .get(local.idx())
                     .ok_or("internal: unknown local")?
                     .ty;
-                let a = self.local_addr(*local)?;
-                self.store_value(ty, v, a)?;
+                if !self.define_local(*local, v)? {
+                    let a = self.local_addr(*local)?;
+                    self.store_value(ty, v, a)?;
+                }
                 if let Some(d) = self.scopes() {
                     d.push_let(*local);
                 }

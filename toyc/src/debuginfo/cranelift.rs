@@ -7,7 +7,9 @@ use std::path::Path;
 use cranelift_codegen::ir::StackSlot;
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::CompiledCode;
-use dwarfsmith::{DwarfObject, FrameSection, FunctionId, GimliBackend, GimliOptions, VarId};
+use dwarfsmith::{
+    DwarfObject, FrameSection, FunctionId, GimliBackend, GimliOptions, LocationRange, VarId,
+};
 
 use crate::debuginfo::{ds_err, DebugInfo};
 use crate::front::hir::Program;
@@ -46,6 +48,15 @@ impl<'p> DebugInfo<'p, GimliBackend> {
         self.cx
             .define_cranelift_function(fid, cc, isa, symbol, vars)
             .map_err(ds_err)
+    }
+
+    /// Where variable `v` of the function just defined is over its code
+    /// (`-O`: an SSA value's places); no ranges: optimized out.
+    pub fn variable_locations(&mut self, v: VarId, ranges: &[LocationRange]) -> Result<(), String> {
+        if ranges.is_empty() {
+            return Ok(());
+        }
+        self.cx.set_variable_locations(v, ranges).map_err(ds_err)
     }
 
     /// Ends the compile unit: the DWARF sections to write into the object.

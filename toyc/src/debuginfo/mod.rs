@@ -12,6 +12,7 @@
 //! strings (toyc reports them and exits, it never panics).
 
 pub(crate) mod cranelift;
+pub(crate) mod inline;
 #[cfg(any(feature = "llvm19", feature = "llvm22"))]
 pub(crate) mod llvm;
 pub(crate) mod scopes;
@@ -331,6 +332,9 @@ pub struct DebugInfo<'p, B: Backend> {
     pub(crate) cx: DebugContext<B>,
     types: HirTypes<'p>,
     file: FileId,
+    /// Functions declared before their code (`-O`: callees of inlined
+    /// calls need their handle first), by symbol.
+    declared: HashMap<String, FunctionId>,
 }
 
 impl<'p, B: Backend> DebugInfo<'p, B> {
@@ -375,6 +379,7 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
                 crate_hash,
             },
             file,
+            declared: HashMap::new(),
         };
         // Every named type, used or not, so `ptype` works on all of them.
         let named: Vec<TypeId> = (prog.structs.iter().map(|s| s.ty))
@@ -432,6 +437,17 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
         f: &hir::Function,
         symbol: &str,
     ) -> Result<(FunctionId, ScopeId), String> {
+        let fid = match self.declared.get(symbol) {
+            Some(fid) => *fid,
+            None => self.describe_function(f, symbol)?,
+        };
+        let scope = self.cx.function_scope(fid).map_err(ds_err)?;
+        self.cx.enter_function(fid).map_err(ds_err)?;
+        Ok((fid, scope))
+    }
+
+    /// Describes function `f` (symbol `symbol`) without opening it.
+    fn describe_function(&mut self, f: &hir::Function, symbol: &str) -> Result<FunctionId, String> {
         let ret = self.ty(f.ret)?;
         let mut params = Vec::new();
         for p in &f.params {
@@ -440,8 +456,7 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
             }
         }
         let namespace = self.ns(&f.path.module);
-        let fid = self
-            .cx
+        self.cx
             .define_function(&FunctionDesc {
                 name: &f.path.name,
                 linkage_name: symbol,
@@ -453,10 +468,7 @@ impl<'p, B: Backend> DebugInfo<'p, B> {
                 external: f.is_main,
                 method_of: None,
             })
-            .map_err(ds_err)?;
-        let scope = self.cx.function_scope(fid).map_err(ds_err)?;
-        self.cx.enter_function(fid).map_err(ds_err)?;
-        Ok((fid, scope))
+            .map_err(ds_err)
     }
 
     /// A parameter (1-based `arg_no`).

@@ -22,6 +22,13 @@ pub struct SavedScope {
     pending: Vec<LocalId>,
 }
 
+/// The caller's state while an inlined copy is compiled.
+pub struct InlinedFrom<'p> {
+    scope: ScopeId,
+    pending: Vec<LocalId>,
+    f: &'p hir::Function,
+}
+
 /// The debug-info state of the function being compiled.
 pub struct FnDebug<'d, 'p, B: Backend> {
     /// The compile unit's debug info.
@@ -86,6 +93,38 @@ impl<'d, 'p, B: Backend> FnDebug<'d, 'p, B> {
             }
         }
         Ok(out)
+    }
+
+    /// Starts an inlined copy of `callee` (debug handle `callee_fid`)
+    /// called at `call`: its parameters' variables (`None` for unit ones)
+    /// and what [`leave_inlined`](Self::leave_inlined) restores. Code and
+    /// scopes from now on are the callee's, in the inlined scope.
+    pub fn enter_inlined(
+        &mut self,
+        callee: &'p hir::Function,
+        callee_fid: FunctionId,
+        call: Pos,
+    ) -> Result<(InlinedFrom<'p>, Vec<Option<VarId>>), String> {
+        let scope = self.d.inlined_call(self.scope, callee_fid, call)?;
+        let mut params = Vec::new();
+        for (n, p) in callee.params.iter().enumerate() {
+            params.push(self.d.inlined_parameter(scope, p, n as u32 + 1)?);
+        }
+        let saved = InlinedFrom {
+            scope: self.scope,
+            pending: std::mem::take(&mut self.pending),
+            f: self.f,
+        };
+        self.scope = scope;
+        self.f = callee;
+        Ok((saved, params))
+    }
+
+    /// Back in the caller after an inlined copy.
+    pub fn leave_inlined(&mut self, saved: InlinedFrom<'p>) {
+        self.scope = saved.scope;
+        self.pending = saved.pending;
+        self.f = saved.f;
     }
 
     /// Closes the function.

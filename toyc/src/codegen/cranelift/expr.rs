@@ -35,6 +35,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 let fr = self.func_ref(id);
                 V::S(self.b.ins().func_addr(types::I64, fr))
             }
+            ExprKind::Call(f, args) if self.inlines(*f) => self.inline_call(*f, args, e.pos)?,
             ExprKind::Call(f, args) => {
                 let (id, _) = self
                     .cx

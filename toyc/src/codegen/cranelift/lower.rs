@@ -32,6 +32,10 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
 
     fn bind_vars(&mut self, vars: Vec<(LocalId, VarId)>) -> R<()> {
         for (l, v) in vars {
+            if let Some((_, label)) = self.ssa_of(l) {
+                self.labels.push((v, label));
+                continue;
+            }
             let slot = *self
                 .slots
                 .get(l.idx())
@@ -71,6 +75,21 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
             .get(l.idx())
             .ok_or("internal: local without a slot")?;
         Ok(self.b.ins().stack_addr(types::I64, slot, 0))
+    }
+
+    fn read_local(&mut self, l: LocalId) -> R<Option<V>> {
+        Ok(self.ssa_of(l).map(|(var, _)| V::S(self.b.use_var(var))))
+    }
+
+    fn define_local(&mut self, l: LocalId, v: V) -> R<bool> {
+        match (self.ssa_of(l), v) {
+            (Some(var), V::S(x)) => {
+                self.def_ssa(var, x);
+                Ok(true)
+            }
+            (Some(_), _) => Err("internal: a scalar local defined by a non-scalar".into()),
+            (None, _) => Ok(false),
+        }
     }
 
     fn load_value(&mut self, t: TypeId, addr: Value) -> R<V> {
@@ -180,11 +199,22 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
     }
 
     fn return_value(&mut self, v: V) -> R<()> {
-        self.ret(v)
+        match self.inline_exit {
+            Some(exit) => {
+                self.inline_return(exit, v);
+                Ok(())
+            }
+            None => self.ret(v),
+        }
     }
 
     fn return_unit(&mut self) -> R<()> {
-        self.b.ins().return_(&[]);
+        match self.inline_exit {
+            Some(exit) => self.inline_return(exit, V::Unit),
+            None => {
+                self.b.ins().return_(&[]);
+            }
+        }
         Ok(())
     }
 

@@ -19,8 +19,10 @@
 //!   interpose libc's.
 
 mod expr;
+mod inline;
 mod lower;
 mod ops;
+mod ssa;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -137,6 +139,10 @@ pub struct Ctx<'p> {
     pub imports: HashMap<String, (FuncId, Signature)>,
     /// Interned NUL-terminated strings.
     pub strings: HashMap<Vec<u8>, DataId>,
+    /// Per hir function: inlined at its direct calls (`-O`, see `inline.rs`).
+    pub inline: Vec<bool>,
+    /// `-O`: single-assignment scalar locals live in SSA values (`ssa.rs`).
+    pub ssa: bool,
 }
 
 fn mod_err(e: impl std::fmt::Display) -> String {
@@ -261,6 +267,12 @@ pub fn define_program(
         globals: Vec::new(),
         imports: HashMap::new(),
         strings: HashMap::new(),
+        inline: if opts.optimize {
+            inline::inlinable(prog)
+        } else {
+            Vec::new()
+        },
+        ssa: opts.optimize,
     };
     let mut dbg = if opts.debug {
         Some(DebugInfo::new_with_frames(
@@ -285,6 +297,9 @@ pub fn define_program(
             .module
             .declare_function(&sym, linkage, &sig)
             .map_err(mod_err)?;
+        if let (Some(d), true) = (dbg.as_mut(), cx.inline.get(cx.fns.len()) == Some(&true)) {
+            d.predeclare(f, &sym)?;
+        }
         cx.fns.push((id, sym));
     }
     for x in &prog.externs {
@@ -346,11 +361,14 @@ fn compile_function<'p>(
         .signature
         .clone();
     ctx.func.name = UserFuncName::user(0, func_id.as_u32());
+    if cx.ssa && dbg.is_some() {
+        ctx.func.collect_debug_info();
+    }
     let fdbg = match dbg.as_deref_mut() {
         Some(d) => Some(FnDebug::begin(d, f, &symbol)?),
         None => None,
     };
-    let (fid, vars) = {
+    let (fid, vars, labels) = {
         let b = FunctionBuilder::new(&mut ctx.func, fbc);
         let mut g = FnCg {
             cx: &mut *cx,
@@ -362,6 +380,10 @@ fn compile_function<'p>(
             vars: Vec::new(),
             sret: None,
             func_refs: HashMap::new(),
+            inline_exit: None,
+            ssa: Vec::new(),
+            labels: Vec::new(),
+            next_label: 0,
         };
         g.body()?;
         let cfg = g.cx.isa.frontend_config();
@@ -374,7 +396,7 @@ fn compile_function<'p>(
             }
             None => None,
         };
-        (fid, g.vars)
+        (fid, g.vars, g.labels)
     };
     cx.module
         .define_function(func_id, &mut ctx)
@@ -384,6 +406,10 @@ fn compile_function<'p>(
             .compiled_code()
             .ok_or("Cranelift kept no compiled code")?;
         d.end_function(fid, &symbol, cc, &*cx.isa, &vars)?;
+        for (v, label) in labels {
+            let ranges = ssa::label_locations(cc, &*cx.isa, label)?;
+            d.variable_locations(v, &ranges)?;
+        }
     }
     cx.module.clear_context(&mut ctx);
     Ok(())
@@ -407,6 +433,15 @@ pub struct FnCg<'a, 'p> {
     /// The hidden result pointer of a function returning an aggregate.
     pub sret: Option<Value>,
     pub func_refs: HashMap<FuncId, ir::FuncRef>,
+    /// Inside an inlined copy: where its `return`s go.
+    pub inline_exit: Option<inline::InlineExit>,
+    /// `-O`: the SSA variable and value label of each local of the
+    /// current function that has one (`ssa.rs`).
+    pub ssa: Vec<Option<(cranelift_frontend::Variable, ir::ValueLabel)>>,
+    /// Debug variables described by value labels.
+    pub labels: Vec<(VarId, ir::ValueLabel)>,
+    /// The next unused value label.
+    pub next_label: u32,
 }
 
 impl<'a, 'p> FnCg<'a, 'p> {
@@ -455,6 +490,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
             let s = self.new_slot(l.ty);
             self.slots.push(s);
         }
+        self.ssa = self.ssa_vars(f);
         // Spill the parameters (prologue: no source location).
         for (n, p) in f.params.iter().enumerate() {
             let slot = self.slots[p.local.idx()];
@@ -463,7 +499,12 @@ impl<'a, 'p> FnCg<'a, 'p> {
                 Repr::Scalar(_) => {
                     let v = params[pi];
                     pi += 1;
-                    self.b.ins().stack_store(types::I64, v, slot, 0);
+                    match self.ssa_of(p.local) {
+                        Some(var) => self.def_ssa(var, v),
+                        None => {
+                            self.b.ins().stack_store(types::I64, v, slot, 0);
+                        }
+                    }
                 }
                 Repr::Mem { size, align } => {
                     let src = params[pi];
@@ -474,7 +515,10 @@ impl<'a, 'p> FnCg<'a, 'p> {
             }
             if let Some(d) = self.dbg.as_mut() {
                 if let Some(v) = d.parameter(n)? {
-                    self.vars.push((v, slot));
+                    match self.ssa_of(p.local) {
+                        Some((_, label)) => self.labels.push((v, label)),
+                        None => self.vars.push((v, slot)),
+                    }
                 }
             }
         }

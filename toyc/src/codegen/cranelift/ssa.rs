@@ -1,0 +1,252 @@
+//! Which locals live in SSA values at `-O` (Cranelift path): scalar
+//! `let`s that are never assigned after their definition and whose
+//! address is never taken. (Parameters keep their stack slots, so that
+//! `bt` shows every frame's arguments, inlined copies' too: Cranelift's
+//! value-label ranges end at a value's last use, and a value labelled
+//! twice — an argument that is also the caller's variable — often got no
+//! range at all.) Such a local has one value for its
+//! whole life, so every place Cranelift's register allocator reports for
+//! that value (its value-label ranges) holds the local's current value;
+//! the debug info describes it with a location list and shows it as
+//! optimized out where the value is gone. Every other local keeps its
+//! stack slot.
+
+use cranelift_codegen::ir::{Value, ValueLabel};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_codegen::CompiledCode;
+use cranelift_frontend::Variable;
+use dwarfsmith::{LocationRange, ValueLocation};
+
+use crate::codegen::cranelift::{clif_type, FnCg};
+use crate::codegen::repr::{repr, scalar, Repr};
+use crate::front::hir::{
+    self, Block, Expr, ExprKind, LocalId, LocalKind, Place, PlaceKind, Program, Stmt, StmtKind,
+};
+
+/// Per local of `f`: whether it lives in an SSA value.
+pub fn ssa_locals(prog: &Program, f: &hir::Function) -> Vec<bool> {
+    let mut ok: Vec<bool> = f
+        .locals
+        .iter()
+        .map(|l| matches!(repr(prog, l.ty), Repr::Scalar(_)) && l.kind == LocalKind::Let)
+        .collect();
+    block(&f.body, &mut ok);
+    ok
+}
+
+fn clear(ok: &mut [bool], p: &Place) {
+    if let Some(root) = root(p) {
+        if let Some(x) = ok.get_mut(root) {
+            *x = false;
+        }
+    }
+}
+
+fn root(p: &Place) -> Option<usize> {
+    match &p.kind {
+        PlaceKind::Local(l) => Some(l.idx()),
+        PlaceKind::Field(b, _, _) | PlaceKind::Index(b, _) => root(b),
+        PlaceKind::Global(_) | PlaceKind::Deref(_) => None,
+    }
+}
+
+fn block(b: &Block, ok: &mut [bool]) {
+    for s in &b.stmts {
+        stmt(s, ok);
+    }
+}
+
+fn stmt(s: &Stmt, ok: &mut [bool]) {
+    match &s.kind {
+        StmtKind::Let { init, .. } => expr(init, ok),
+        StmtKind::Assign { place, value } => {
+            clear(ok, place);
+            place_exprs(place, ok);
+            expr(value, ok);
+        }
+        StmtKind::If {
+            branches,
+            else_block,
+        } => {
+            for br in branches {
+                expr(&br.cond, ok);
+                block(&br.block, ok);
+            }
+            if let Some(b) = else_block {
+                block(b, ok);
+            }
+        }
+        StmtKind::While { cond, body } => {
+            expr(cond, ok);
+            block(body, ok);
+        }
+        StmtKind::Match {
+            scrutinee, arms, ..
+        } => {
+            expr(scrutinee, ok);
+            for a in arms {
+                block(&a.block, ok);
+            }
+        }
+        StmtKind::Return(e) => {
+            if let Some(e) = e {
+                expr(e, ok);
+            }
+        }
+        StmtKind::Block(b) => block(b, ok),
+        StmtKind::Expr(e) => expr(e, ok),
+    }
+}
+
+fn place_exprs(p: &Place, ok: &mut [bool]) {
+    match &p.kind {
+        PlaceKind::Local(_) | PlaceKind::Global(_) => {}
+        PlaceKind::Field(b, _, _) => place_exprs(b, ok),
+        PlaceKind::Index(b, i) => {
+            place_exprs(b, ok);
+            expr(i, ok);
+        }
+        PlaceKind::Deref(e) => expr(e, ok),
+    }
+}
+
+fn expr(e: &Expr, ok: &mut [bool]) {
+    match &e.kind {
+        ExprKind::Int { .. }
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Str(_)
+        | ExprKind::Local(_)
+        | ExprKind::Global(_)
+        | ExprKind::FnRef(_) => {}
+        ExprKind::Call(_, args)
+        | ExprKind::ExternCall(_, args)
+        | ExprKind::ArrayLit(args)
+        | ExprKind::Print(args)
+        | ExprKind::EnumValue(_, _, args) => args.iter().for_each(|a| expr(a, ok)),
+        ExprKind::CallIndirect(f, args) => {
+            expr(f, ok);
+            args.iter().for_each(|a| expr(a, ok));
+        }
+        ExprKind::StructLit(_, inits) | ExprKind::NewStruct(_, inits) => {
+            inits.iter().for_each(|(_, a)| expr(a, ok));
+        }
+        ExprKind::NewArray(x, _)
+        | ExprKind::Unary(_, x)
+        | ExprKind::Cast(_, x)
+        | ExprKind::Deref(x) => expr(x, ok),
+        ExprKind::Binary(_, l, r) => {
+            expr(l, ok);
+            expr(r, ok);
+        }
+        ExprKind::Field { base, .. } => expr(base, ok),
+        ExprKind::Index { base, index, .. } => {
+            expr(base, ok);
+            expr(index, ok);
+        }
+        ExprKind::AddrOf(p) => {
+            clear(ok, p);
+            place_exprs(p, ok);
+        }
+    }
+}
+
+/// The DWARF numbers of x86-64's caller-saved registers: rax, rdx, rcx,
+/// rsi, rdi, r8-r11 and xmm0-15 (System V).
+fn caller_saved(reg: u16) -> bool {
+    matches!(reg, 0..=2 | 4 | 5 | 8..=11 | 17..=32)
+}
+
+/// Where the value labelled `label` is over `code`, for the debugger:
+/// Cranelift's value-label ranges, except that a range in a caller-saved
+/// register leaves out the last byte before each return address inside
+/// it (the `pc - 1` a debugger looks up for a caller's frame while the
+/// callee runs, when the register holds the callee's data).
+pub fn label_locations(
+    code: &CompiledCode,
+    isa: &dyn TargetIsa,
+    label: ValueLabel,
+) -> Result<Vec<LocationRange>, String> {
+    let ranges = dwarfsmith::cranelift::value_label_locations(code, isa, label)
+        .map_err(|e| format!("debug info: {e}"))?;
+    let calls: Vec<u64> = code
+        .buffer
+        .call_sites()
+        .map(|c| u64::from(c.ret_addr))
+        .collect();
+    let mut out = Vec::new();
+    for r in ranges {
+        let ValueLocation::Register(reg) = r.location else {
+            out.push(r);
+            continue;
+        };
+        if !caller_saved(reg) {
+            out.push(r);
+            continue;
+        }
+        let mut start = r.start;
+        for ra in calls
+            .iter()
+            .copied()
+            .filter(|ra| *ra > r.start && *ra <= r.end)
+        {
+            if ra - 1 > start {
+                out.push(LocationRange {
+                    start,
+                    end: ra - 1,
+                    location: r.location.clone(),
+                });
+            }
+            start = ra;
+        }
+        if start < r.end {
+            out.push(LocationRange {
+                start,
+                end: r.end,
+                location: r.location.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+impl<'p> FnCg<'_, 'p> {
+    /// The SSA variables of `f`'s locals (none without `-O`), each with
+    /// a value label of its own in this function.
+    pub(crate) fn ssa_vars(&mut self, f: &'p hir::Function) -> Vec<Option<(Variable, ValueLabel)>> {
+        if !self.cx.ssa {
+            return Vec::new();
+        }
+        let prog = self.prog;
+        let eligible = ssa_locals(prog, f);
+        let mut out = Vec::new();
+        for (l, ok) in f.locals.iter().zip(eligible) {
+            let ty = match scalar(prog, l.ty) {
+                Some(s) if ok => clif_type(s),
+                _ => {
+                    out.push(None);
+                    continue;
+                }
+            };
+            let var = self.b.declare_var(ty);
+            let label = ValueLabel::from_u32(self.next_label);
+            self.next_label += 1;
+            out.push(Some((var, label)));
+        }
+        out
+    }
+
+    /// The SSA variable of local `l` of the current function, if any.
+    pub(crate) fn ssa_of(&self, l: LocalId) -> Option<(Variable, ValueLabel)> {
+        self.ssa.get(l.idx()).copied().flatten()
+    }
+
+    /// Defines SSA variable `var` (labelled `label`) as `v`.
+    pub(crate) fn def_ssa(&mut self, (var, label): (Variable, ValueLabel), v: Value) {
+        self.b.def_var(var, v);
+        if self.dbg.is_some() {
+            self.b.set_val_label(v, label);
+        }
+    }
+}
