@@ -115,6 +115,7 @@ fn stop(function: &str, line: u32, vars: &[(&str, Option<&str>)]) -> Stop {
         function: function.into(),
         file: "t.toy".into(),
         line,
+        depth: 1,
         vars: vars
             .iter()
             .map(|(n, v)| ((*n).to_string(), v.map(str::to_string)))
@@ -162,36 +163,74 @@ fn compare_skips_missing_stops_in_order() {
     ]);
     let same = trace_of(vec![
         stop("f", 5, &[("i", Some("0"))]),
+        stop("f", 6, &[("i", Some("0"))]),
         stop("f", 5, &[("i", Some("1"))]),
     ]);
     let c = compare(&base, &same);
     assert!(c.wrong.is_empty(), "{:?}", c.wrong);
-    assert_eq!((c.matched_stops, c.o_values, c.o0_values), (2, 2, 3));
+    assert_eq!((c.matched_stops, c.o_values, c.o0_values), (3, 3, 3));
     let skipped = trace_of(vec![stop("f", 5, &[("i", Some("1"))])]);
     let c = compare(&base, &skipped);
     assert!(c.wrong.is_empty(), "{:?}", c.wrong);
     assert_eq!((c.matched_stops, c.o_values), (1, 1));
     let wrong = trace_of(vec![
         stop("f", 5, &[("i", Some("7"))]),
+        stop("f", 6, &[("i", Some("0"))]),
         stop("f", 5, &[("i", Some("1"))]),
     ]);
     let c = compare(&base, &wrong);
     assert_eq!(c.wrong.len(), 1, "{:?}", c.wrong);
     assert!(c.wrong[0].contains("occurrence 1") && c.wrong[0].contains("-O shows 7"));
-    assert_eq!((c.matched_stops, c.o_values), (2, 1));
+    assert_eq!((c.matched_stops, c.o_values), (3, 2));
     let reordered = trace_of(vec![
         stop("f", 5, &[("i", Some("1"))]),
+        stop("f", 6, &[("i", Some("0"))]),
         stop("f", 5, &[("i", Some("0"))]),
     ]);
     let c = compare(&base, &reordered);
-    assert_eq!((c.matched_stops, c.o_values, c.wrong.len()), (1, 1, 0));
+    assert_eq!((c.matched_stops, c.wrong.len()), (2, 0));
+}
+
+/// A second stop of a frame at the line it stopped at last (back from an
+/// inlined call) is mid-line and not compared; a stop at that line after a
+/// shallower stop (the frame returned and was called again) is.
+#[test]
+fn compare_skips_mid_line_stops() {
+    let base = trace_of(vec![
+        stop("f", 5, &[("n", Some("2"))]),
+        stop("f", 5, &[("n", Some("3"))]),
+    ]);
+    let mut callee = stop("g", 9, &[]);
+    callee.depth = 2;
+    let opt = trace_of(vec![
+        stop("f", 5, &[("n", Some("2"))]),
+        callee,
+        stop("f", 5, &[("n", Some("99"))]),
+    ]);
+    let c = compare(&base, &opt);
+    assert_eq!(
+        (c.mid_line_stops, c.matched_stops, c.wrong.len()),
+        (1, 1, 0)
+    );
+    let mut caller = stop("main", 20, &[]);
+    caller.depth = 0;
+    let again = trace_of(vec![
+        stop("f", 5, &[("n", Some("2"))]),
+        caller,
+        stop("f", 5, &[("n", Some("99"))]),
+    ]);
+    let c = compare(&base, &again);
+    assert_eq!(
+        (c.mid_line_stops, c.matched_stops, c.wrong.len()),
+        (0, 2, 1)
+    );
 }
 
 /// The trace format of trace.py, and a trace without its end line (gdb
 /// died) is an error.
 #[test]
 fn parse_trace_reads_stops_values_and_end() {
-    let t = parse_trace("S\tmain\tx.toy\t7\nV\ta\t{x=1,y=->2}\nO\tb\nE\tcap\t5000\n")
+    let t = parse_trace("S\tmain\tx.toy\t7\t1\nV\ta\t{x=1,y=->2}\nO\tb\nE\tcap\t5000\n")
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(t.capped);
     assert_eq!(
@@ -204,6 +243,7 @@ fn parse_trace_reads_stops_values_and_end() {
             })
             .collect::<Vec<_>>()
     );
-    assert!(parse_trace("S\tmain\tx.toy\t7\n").is_err());
+    assert!(parse_trace("S\tmain\tx.toy\t7\t1\n").is_err());
+    assert!(parse_trace("S\tmain\tx.toy\t7\nE\tdone\t1\n").is_err());
     assert!(parse_trace("V\ta\t1\nE\tdone\t1\n").is_err());
 }

@@ -11,6 +11,11 @@
 //!   occurrence of its (function, line), after the occurrence matched by the
 //!   previous -O stop there, at which the fewest of the values the -O stop
 //!   shows differ (ideally none); the values that still differ are wrong;
+//! - a *mid-line* -O stop is not compared: a stop at the line its frame
+//!   stopped at last (same depth, no shallower stop between), which gdb makes
+//!   when it comes back from an inlined call to the rest of the caller's
+//!   line (back from a real call it does not stop there again): part of the
+//!   line has run, which no -O0 stop shows;
 //! - at a matched stop, every variable the -O build shows with a value must
 //!   have the same value at -O0 (a different value is *wrong*); a variable
 //!   shown as `<optimized out>` is a loss; a variable the -O0 stop does not
@@ -24,7 +29,7 @@
 
 pub mod stats;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,6 +54,8 @@ pub struct Stop {
     pub file: String,
     /// Source line.
     pub line: u32,
+    /// Frames on the stack (inlined frames included).
+    pub depth: u32,
     /// Variables in scope: the value shown, or `None` when optimized out.
     pub vars: BTreeMap<String, Option<String>>,
 }
@@ -70,10 +77,11 @@ pub fn parse_trace(text: &str) -> Result<Trace, String> {
         let fields: Vec<&str> = line.split('\t').collect();
         let bad = || format!("trace line {}: unexpected `{line}`", n + 1);
         match fields.as_slice() {
-            ["S", function, file, l] => trace.stops.push(Stop {
+            ["S", function, file, l, d] => trace.stops.push(Stop {
                 function: (*function).to_string(),
                 file: (*file).to_string(),
                 line: l.parse().map_err(|_| bad())?,
+                depth: d.parse().map_err(|_| bad())?,
                 vars: BTreeMap::new(),
             }),
             ["V", name, value] => {
@@ -106,9 +114,11 @@ pub struct Comparison {
     pub o_stops: usize,
     /// -O stops matched with an -O0 stop.
     pub matched_stops: usize,
+    /// Mid-line -O stops (not compared).
+    pub mid_line_stops: usize,
     /// Values shown at -O0 (variables with a value, over all stops).
     pub o0_values: usize,
-    /// Values shown at -O at matched stops and equal to -O0's.
+    /// Of these, the values shown equal at the -O stops matched with theirs.
     pub o_values: usize,
     /// Variables shown as optimized out at matched -O stops.
     pub optimized_out: usize,
@@ -129,12 +139,12 @@ impl Comparison {
 
 /// Compares the -O trace `opt` with the -O0 trace `base` (module doc).
 pub fn compare(base: &Trace, opt: &Trace) -> Comparison {
-    let mut occurrences: HashMap<(&str, u32), Vec<&Stop>> = HashMap::new();
-    for stop in &base.stops {
+    let mut occurrences: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    for (i, stop) in base.stops.iter().enumerate() {
         occurrences
             .entry((&stop.function, stop.line))
             .or_default()
-            .push(stop);
+            .push(i);
     }
     let mut c = Comparison {
         o0_stops: base.stops.len(),
@@ -148,8 +158,20 @@ pub fn compare(base: &Trace, opt: &Trace) -> Comparison {
     };
     // The next unmatched -O0 occurrence of each (function, line).
     let mut next: HashMap<(&str, u32), usize> = HashMap::new();
+    // The (function, line) each frame depth stopped at last.
+    let mut frames: Vec<(&str, u32)> = Vec::new();
+    // The -O0 (stop, variable) values shown equal at -O.
+    let mut shown: HashSet<(usize, &str)> = HashSet::new();
     for stop in &opt.stops {
         let key = (stop.function.as_str(), stop.line);
+        let depth = stop.depth as usize;
+        frames.truncate(depth);
+        if depth > 0 && frames.get(depth - 1) == Some(&key) {
+            c.mid_line_stops += 1;
+            continue;
+        }
+        frames.resize(depth.saturating_sub(1), ("", 0));
+        frames.push(key);
         let Some(candidates) = occurrences.get(&key) else {
             continue;
         };
@@ -162,24 +184,22 @@ pub fn compare(base: &Trace, opt: &Trace) -> Comparison {
         let offset = rest
             .iter()
             .enumerate()
-            .min_by_key(|(i, b)| (differences(stop, b).len(), *i))
+            .min_by_key(|(i, b)| (differences(stop, &base.stops[**b]).len(), *i))
             .map_or(0, |(i, _)| i);
         next.insert(key, from + offset + 1);
-        let b = rest[offset];
+        let index = rest[offset];
+        let b = &base.stops[index];
         c.matched_stops += 1;
         for (name, value) in &stop.vars {
-            if let (Some(Some(_)), None) = (b.vars.get(name), value) {
-                c.optimized_out += 1;
+            match (b.vars.get(name), value) {
+                (Some(Some(_)), None) => c.optimized_out += 1,
+                (Some(Some(bv)), Some(v)) if bv == v => {
+                    shown.insert((index, name.as_str()));
+                }
+                _ => {}
             }
         }
-        let diffs = differences(stop, b);
-        c.o_values += stop
-            .vars
-            .iter()
-            .filter(|(n, v)| v.is_some() && matches!(b.vars.get(*n), Some(Some(_))))
-            .count()
-            - diffs.len();
-        for (name, v, base_value) in diffs {
+        for (name, v, base_value) in differences(stop, b) {
             c.wrong.push(format!(
                 "{}:{} (-O0 occurrence {}) {name}: -O shows {v}, -O0 shows {base_value}",
                 stop.function,
@@ -188,6 +208,7 @@ pub fn compare(base: &Trace, opt: &Trace) -> Comparison {
             ));
         }
     }
+    c.o_values = shown.len();
     c
 }
 
@@ -301,8 +322,8 @@ pub struct Row {
 /// and backend, then a total row per backend.
 pub fn table(rows: &[Row]) -> String {
     let mut s = String::from(
-        "| program | backend | -O0 stops | -O stops | matched | wrong | optimized out | values -O/-O0 |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|\n",
+        "| program | backend | -O0 stops | -O stops | matched | mid-line | wrong | optimized out | values -O/-O0 |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut backends: Vec<&str> = Vec::new();
     for r in rows {
@@ -321,6 +342,7 @@ pub fn table(rows: &[Row]) -> String {
             total.o0_stops += c.o0_stops;
             total.o_stops += c.o_stops;
             total.matched_stops += c.matched_stops;
+            total.mid_line_stops += c.mid_line_stops;
             total.o0_values += c.o0_values;
             total.o_values += c.o_values;
             total.optimized_out += c.optimized_out;
@@ -334,10 +356,11 @@ pub fn table(rows: &[Row]) -> String {
 fn row(s: &mut String, program: &str, backend: &str, c: &Comparison) {
     let _ = writeln!(
         s,
-        "| {program} | {backend} | {} | {} | {} | {} | {} | {}/{} ({:.0}%) |",
+        "| {program} | {backend} | {} | {} | {} | {} | {} | {} | {}/{} ({:.0}%) |",
         c.o0_stops,
         c.o_stops,
         c.matched_stops,
+        c.mid_line_stops,
         c.wrong.len(),
         c.optimized_out,
         c.o_values,

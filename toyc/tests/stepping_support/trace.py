@@ -4,7 +4,8 @@
 # Breaks at main's first line, then `step`s until main returns (or TRACE_CAP
 # steps); a step that lands outside Toy code (libc) is finished back to the Toy
 # caller. Output, tab-separated lines:
-#   S <function> <file basename> <line>     one per stop, then its variables:
+#   S <function> <file> <line> <depth>     one per stop (depth: frames on the
+#                                          stack, inlined ones included), then:
 #   V <name> <value>                        a value gdb shows
 #   O <name>                                <optimized out> (or unreadable)
 #   E done|cap <steps>                      last line
@@ -152,7 +153,10 @@ with open(TRACE_OUT, "w") as out:
             continue
         if sal.line > 0:
             name = clean(frame.name() or "?")
-            out.write("S\t%s\t%s\t%d\n" % (name, clean(sal.symtab.filename.split("/")[-1]), sal.line))
+            depth, f = 0, frame
+            while f is not None:
+                depth, f = depth + 1, f.older()
+            out.write("S\t%s\t%s\t%d\t%d\n" % (name, clean(sal.symtab.filename.split("/")[-1]), sal.line, depth))
             for var, value in sorted(variables(frame, sal.line).items()):
                 if value is OPTIMIZED:
                     out.write("O\t%s\n" % clean(var))
