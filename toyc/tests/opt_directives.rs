@@ -28,6 +28,44 @@ fn program_path(name: &str) -> PathBuf {
         .join(format!("{name}.toy"))
 }
 
+/// The Python helper a gdb command runs through at -O: it prints a failing
+/// command's error instead of ending the batch session (at -O a `print`
+/// of an optimized-out value fails, and `gdb -batch -x` stops at the first
+/// failing command; the later checks still run).
+const GDB_TRY: &str =
+    r#"python exec("def _try(c):\n try:\n  gdb.execute(c)\n except gdb.error as e:\n  print(e)")"#;
+
+/// The directives as run at -O: gdb runs each command through `_try`
+/// (defined by a first command), lldb goes on after a failing command
+/// (`interpreter.stop-command-source-on-error false`). Check-nots keep
+/// their commands.
+fn continue_on_error(d: &debugger::Directives) -> debugger::Directives {
+    let mut d = d.clone();
+    for c in &mut d.gdb.commands {
+        let quoted = c.text.replace('\\', "\\\\").replace('"', "\\\"");
+        c.text = format!("python _try(\"{quoted}\")");
+    }
+    let first = |line| debugger::Directive {
+        line,
+        text: String::new(),
+    };
+    let mut gdb = first(0);
+    gdb.text = GDB_TRY.into();
+    d.gdb.commands.insert(0, gdb);
+    let mut lldb = first(0);
+    lldb.text = "settings set interpreter.stop-command-source-on-error false".into();
+    d.lldb.commands.insert(0, lldb);
+    for n in d
+        .gdb
+        .check_nots
+        .iter_mut()
+        .chain(d.lldb.check_nots.iter_mut())
+    {
+        n.command = n.command.map(|i| i + 1);
+    }
+    d
+}
+
 /// Builds `name` at -O with every backend and runs its directives against
 /// the executable and against `toyc run -O`; panics with every failure.
 fn directives_at_o(name: &str) {
@@ -36,7 +74,7 @@ fn directives_at_o(name: &str) {
     let program = program_path(name);
     let source = std::fs::read_to_string(&program)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", program.display()));
-    let directives = parse_directives(&source);
+    let directives = continue_on_error(&parse_directives(&source));
     let mut failures = Vec::new();
     for backend in debugger::backends() {
         let work = Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -12,7 +12,10 @@
 //! whose value the line shows neither as the expected text nor as optimized
 //! out. Two more -O facts are allowed: gdb's value-history number `$N` may
 //! differ (a `print` of an optimized-out variable fails and takes no
-//! number), so `$N = ` in a check matches any `$M = `.
+//! number), so `$N = ` in a check matches any `$M = `; and gdb's
+//! `Breakpoint N, ` matches `Breakpoint N.M, ` (a `break FUNCTION` binds
+//! the out-of-line copy and every inlined copy, and gdb then names the
+//! location).
 
 use super::{line_matches, WILDCARD};
 
@@ -46,8 +49,11 @@ pub fn line_matches_with(line: &str, check: &str, allowance: Allowance) -> bool 
     if allowance == Allowance::Exact {
         return false;
     }
-    let check = any_history_number(check);
+    let check = any_breakpoint_location(&any_history_number(check));
     if line_matches(line, &check) {
+        return true;
+    }
+    if is_history_value(&check) && print_failed_optimized_out(line) {
         return true;
     }
     if !OPTIMIZED_OUT_MARKERS.iter().any(|m| line.contains(m)) {
@@ -89,6 +95,41 @@ fn any_history_number(check: &str) -> String {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 && rest[digits..].trim_start().starts_with('=') {
             return format!("${WILDCARD}{}", &rest[digits..]);
+        }
+    }
+    check.to_string()
+}
+
+/// Is `check` the result of a print (gdb `$N = ...`, lldb `(T) $N = ...`)?
+fn is_history_value(check: &str) -> bool {
+    let t = check.trim_start();
+    let t = match t.strip_prefix('(') {
+        Some(rest) => rest.split_once(") ").map_or("", |(_, after)| after),
+        None => t,
+    };
+    t.starts_with('$')
+}
+
+/// Is `line` a debugger's error saying the printed expression's value was
+/// optimized out? (gdb: `value has been optimized out`; lldb: an `error:`
+/// naming a variable not available.)
+fn print_failed_optimized_out(line: &str) -> bool {
+    let l = line.trim();
+    l == "value has been optimized out"
+        || (l.starts_with("error:") && (l.contains("not available") || l.contains("optimized out")))
+}
+
+/// `Breakpoint N, ` at the start of a check becomes `Breakpoint N[...], `.
+fn any_breakpoint_location(check: &str) -> String {
+    let t = check.trim_start();
+    if let Some(rest) = t.strip_prefix("Breakpoint ") {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(", ") {
+            return format!(
+                "Breakpoint {}{WILDCARD}{}",
+                &rest[..digits],
+                &rest[digits..]
+            );
         }
     }
     check.to_string()
@@ -198,6 +239,63 @@ mod tests {
         ));
         assert!(!line_matches_with("<optimized out>", "type = i64", OPT));
         assert!(!line_matches_with("y = <optimized out>", "x = 2", OPT));
+    }
+
+    /// A breakpoint on an inlined function names its location at -O.
+    #[test]
+    fn breakpoint_location_may_be_named() {
+        let check = "Breakpoint 1, f (a=1) at [...]t.toy:3";
+        assert!(line_matches_with(
+            "Breakpoint 1.2, f (a=1) at /x/t.toy:3",
+            check,
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "Breakpoint 1.2, f (a=1) at /x/t.toy:3",
+            check,
+            Allowance::Exact
+        ));
+        assert!(!line_matches_with(
+            "Breakpoint 2.1, f (a=1) at /x/t.toy:3",
+            check,
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "Breakpoint 1.1, f (a=2) at /x/t.toy:3",
+            check,
+            OPT
+        ));
+    }
+
+    /// A print whose value is optimized out fails with an error line; that
+    /// line stands for the print's result, never for other checks.
+    #[test]
+    fn failed_print_of_optimized_out_value() {
+        assert!(line_matches_with(
+            "value has been optimized out",
+            "$9 = true",
+            OPT
+        ));
+        assert!(line_matches_with(
+            "error: Couldn't materialize: couldn't get the value of variable w: variable not available",
+            "(i64) $2 = 3",
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "value has been optimized out",
+            "$9 = true",
+            Allowance::Exact
+        ));
+        assert!(!line_matches_with(
+            "value has been optimized out",
+            "type = i64",
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "No symbol \"w\" in current context.",
+            "$1 = 3",
+            OPT
+        ));
     }
 
     /// gdb's value-history number may shift at -O (a failed print takes none).
