@@ -15,7 +15,11 @@
 //! number), so `$N = ` in a check matches any `$M = `; and gdb's
 //! `Breakpoint N, ` matches `Breakpoint N.M, ` (a `break FUNCTION` binds
 //! the out-of-line copy and every inlined copy, and gdb then names the
-//! location).
+//! location). Two forms of an inlined frame: gdb's `bt` line of a frame
+//! whose call was inlined has no `0x... in ` (so `#N 0x[...] in NAME`
+//! matches `#N NAME`), and lldb names an inlined frame `CALLER [inlined]
+//! NAME` (so `` `NAME`` matches `` `CALLER [inlined] NAME`` on a line that
+//! says `[inlined]`).
 
 use super::{line_matches, WILDCARD};
 
@@ -52,6 +56,11 @@ pub fn line_matches_with(line: &str, check: &str, allowance: Allowance) -> bool 
     let check = any_breakpoint_location(&any_history_number(check));
     if line_matches(line, &check) {
         return true;
+    }
+    if let Some(inlined) = inlined_frame(line, &check) {
+        if line_matches(line, &inlined) {
+            return true;
+        }
     }
     if is_history_value(&check) && print_failed_optimized_out(line) {
         return true;
@@ -98,6 +107,20 @@ fn any_history_number(check: &str) -> String {
         }
     }
     check.to_string()
+}
+
+/// The check for an inlined frame (module doc), if `check` names a frame.
+fn inlined_frame(line: &str, check: &str) -> Option<String> {
+    let t = check.trim_start();
+    if let Some(rest) = t.strip_prefix('#') {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let after = rest[digits..].trim_start();
+        if let (true, Some(name)) = (digits > 0, after.strip_prefix("0x[...] in ")) {
+            return Some(format!("#{} {name}", &rest[..digits]));
+        }
+    }
+    (line.contains(" [inlined] ") && check.contains('`'))
+        .then(|| check.replace('`', &format!("`{WILDCARD}")))
 }
 
 /// Is `check` the result of a print (gdb `$N = ...`, lldb `(T) $N = ...`)?
@@ -294,6 +317,41 @@ mod tests {
         assert!(!line_matches_with(
             "No symbol \"w\" in current context.",
             "$1 = 3",
+            OPT
+        ));
+    }
+
+    /// Inlined frames: gdb shows no return address, lldb the caller's name.
+    #[test]
+    fn inlined_frames_in_both_debuggers() {
+        let gdb = "#1 0x[...] in vm::exec (s=0x[...], op=...) at [...]m.toy:30";
+        assert!(line_matches_with(
+            "#1  vm::exec (s=0x7ff0, op=...) at /x/m.toy:30",
+            gdb,
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "#1  vm::exec (s=0x7ff0, op=...) at /x/m.toy:31",
+            gdb,
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "#2  vm::exec (s=0x7ff0, op=...) at /x/m.toy:30",
+            gdb,
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "#1  vm::exec (s=0x7ff0, op=...) at /x/m.toy:30",
+            gdb,
+            Allowance::Exact
+        ));
+        let lldb = "[...]`vm::push(s=0x[...], v=6) at m.toy:18[...]";
+        let line = "frame #0: 0x1 m`vm::exec [inlined] vm::push(s=0x7ff0, v=6) at m.toy:18:9";
+        assert!(line_matches_with(line, lldb, OPT));
+        assert!(!line_matches_with(&line.replace("v=6", "v=7"), lldb, OPT));
+        assert!(!line_matches_with(
+            &line.replace(" [inlined]", ""),
+            lldb,
             OPT
         ));
     }
