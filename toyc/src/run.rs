@@ -121,6 +121,7 @@ pub fn run(prog: &Program, src: &Path, opts: &RunOptions) -> Result<i32, String>
         isa,
         &mut module,
         FrameSection::DebugFrame,
+        false,
     )?;
     module.finalize_definitions().map_err(jit_err)?;
     let mut addresses: Vec<(&str, u64, u64)> = Vec::new();

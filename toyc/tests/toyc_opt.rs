@@ -162,7 +162,8 @@ fn main() -> i32 {
 /// small leaf `square` and the one of `say` (unit, an `if`) are inlined —
 /// three inlined copies, each with its parameter and `square`'s local
 /// `y` — while `looped` (a `while`), the recursive `fact` and the call
-/// through a function value are not. Without `-O` nothing is inlined. The
+/// through a function value are not. `say` loses its out-of-line code,
+/// `square` (its address is taken) keeps it. Without `-O` nothing is inlined. The
 /// program's output is the same either way (edge 100: a function both
 /// inlined and called through its address).
 #[test]
@@ -206,12 +207,27 @@ fn small_leaf_functions_are_inlined_with_their_variables() {
     );
     assert!(info.contains("DW_AT_inline"), "{info}");
     assert!(!debug_info(&obj0).contains("DW_TAG_inlined_subroutine"));
+    // `say`, all of whose calls were inlined, has no code left; `square`,
+    // whose address is taken, keeps its own.
+    let symbols = |o: &Path| {
+        let bytes = std::fs::read(o).expect("read the object");
+        let file = object::File::parse(&*bytes).expect("parse the object");
+        use object::{Object, ObjectSymbol};
+        file.symbols()
+            .filter(|s| s.is_definition())
+            .filter_map(|s| s.name().ok().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let (opt, plain) = (symbols(&obj), symbols(&obj0));
+    assert!(plain.iter().any(|s| s == "say") && !opt.iter().any(|s| s == "say"));
+    assert!(opt.iter().any(|s| s == "square"), "{opt:?}");
     debugger::dwarf::verify_object(&obj).unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// gdb on `stack_machine.toy` built with `-O` (Cranelift): `vm::push` is
-/// inlined into `vm::exec`; `break vm::push` binds in every inlined copy
-/// (and the out-of-line one), stops in a copy with its arguments, `bt`
+/// inlined into `vm::exec` (its 3 calls; no out-of-line copy is left);
+/// `break vm::push` binds in every inlined copy, stops in one with its
+/// arguments, `bt`
 /// shows `vm::push` as frame #0 inlined into frame #1 `vm::exec` (no
 /// return address: the same code), and its locals and arguments read
 /// right (`v` is 6, the stack is still empty).
@@ -241,7 +257,7 @@ fn gdb_stops_in_an_inlined_copy_and_shows_its_frame() {
     let out = text(&o.stdout);
     let has = |s: &str| out.contains(s);
     assert!(has("Breakpoint 1 at 0x"), "{out}");
-    assert!(has("vm::push. (4 locations)"), "{out}");
+    assert!(has("vm::push. (3 locations)"), "{out}");
     assert!(has(", vm::push (s=0x"), "{out}");
     assert!(has("#0  vm::push (s=0x"), "{out}");
     assert!(has(", v=6) at "), "{out}");
@@ -366,7 +382,7 @@ fn ssa_lets_show_right_values_or_optimized_out() {
     }
 }
 
-/// The same inlined copy in lldb-19: `b vm::push` binds 4 locations and
+/// The same inlined copy in lldb-19: `b vm::push` binds 3 locations and
 /// `bt` shows `vm::exec [inlined] vm::push(s=.., v=6)` above the frame of
 /// `vm::exec` itself.
 #[test]
@@ -383,7 +399,7 @@ fn lldb_shows_the_inlined_frame_with_its_arguments() {
         .output()
         .expect("run lldb-19");
     let out = text(&o.stdout);
-    assert!(out.contains("Breakpoint 1: 4 locations."), "{out}");
+    assert!(out.contains("Breakpoint 1: 3 locations."), "{out}");
     assert!(
         out.contains("frame #0: 0x") && out.contains("`vm::exec [inlined] vm::push(s=0x"),
         "{out}"
@@ -391,4 +407,40 @@ fn lldb_shows_the_inlined_frame_with_its_arguments() {
     assert!(out.contains(", v=6) at stack_machine.toy:18"), "{out}");
     assert!(out.contains("frame #1: 0x"), "{out}");
     assert!(out.contains("`vm::exec(s=0x"), "{out}");
+}
+
+/// The size of the `.text` section of the ELF object at `path`.
+fn text_size(path: &Path) -> u64 {
+    use object::{Object, ObjectSection};
+    let bytes = std::fs::read(path).expect("read the object");
+    let file = object::File::parse(&*bytes).expect("parse the object");
+    file.section_by_name(".text").map_or(0, |s| s.size())
+}
+
+/// `toyc run --backend llvm -O` really runs LLVM's `-O2` pipeline on the
+/// object its JIT links (the child `toyc object` gets `-O`): arrays.toy's
+/// code shrinks (measured: 634 bytes of `.text` to 43), and the program
+/// prints the same.
+#[test]
+fn run_with_llvm_and_o_links_an_optimized_object() {
+    if !debugger::llvm_requested() {
+        return;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/programs/arrays.toy");
+    let dir = scratch("run_llvm");
+    let (plain, opt) = (dir.join("plain.o"), dir.join("opt.o"));
+    let mut outs = Vec::new();
+    for (image, extra) in [(&plain, &[][..]), (&opt, &["-O"][..])] {
+        let o = Command::new(toyc())
+            .args(["run", "--backend", "llvm", "--save-image"])
+            .arg(image)
+            .args(extra)
+            .arg(&src)
+            .output()
+            .expect("run toyc");
+        outs.push((o.status.code(), text(&o.stdout)));
+    }
+    assert_eq!(outs.first(), outs.get(1));
+    let (a, b) = (text_size(&plain), text_size(&opt));
+    assert!(b > 0 && b * 2 < a, "-O .text {b} bytes vs {a} without");
 }

@@ -28,6 +28,13 @@ impl<B: Backend> DebugInfo<'_, B> {
             .ok_or_else(|| format!("internal: `{symbol}` was not declared before inlining it"))
     }
 
+    /// The predeclared function `symbol` has no out-of-line code: every
+    /// call of it was inlined.
+    pub fn without_code(&mut self, symbol: &str) -> Result<(), String> {
+        let fid = self.predeclared(symbol)?;
+        self.cx.define_function_without_code(fid).map_err(ds_err)
+    }
+
     /// The scope of one inlined copy of `callee` inside `parent`, called
     /// at `call` (in the source file).
     pub fn inlined_call(

@@ -37,11 +37,11 @@ impl<'a, 'p> FnCg<'a, 'p> {
             }
             ExprKind::Call(f, args) if self.inlines(*f) => self.inline_call(*f, args, e.pos)?,
             ExprKind::Call(f, args) => {
-                let (id, _) = self
+                let id = self
                     .cx
                     .fns
                     .get(f.idx())
-                    .cloned()
+                    .and_then(|x| x.0)
                     .ok_or("call of an unknown function")?;
                 let fr = self.func_ref(id);
                 let args = self.call_args(args, e.ty)?;
@@ -110,7 +110,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
 
     fn callee_id(&self, c: Callee) -> R<cranelift_module::FuncId> {
         match c {
-            Callee::Fn(f) => self.cx.fns.get(f.idx()).map(|x| x.0),
+            Callee::Fn(f) => self.cx.fns.get(f.idx()).and_then(|x| x.0),
             Callee::Extern(x) => self.cx.externs.get(x.idx()).map(|x| x.0),
         }
         .ok_or_else(|| "reference to an unknown function".to_string())

@@ -210,3 +210,114 @@ impl<'p> FnCg<'_, 'p> {
         };
     }
 }
+
+/// Per function: every call of it is inlined and its address is never
+/// taken (no `FnRef`; constants cannot hold function pointers), so it
+/// needs no out-of-line code (`define_function_without_code`).
+pub fn droppable(prog: &Program, inline: &[bool]) -> Vec<bool> {
+    let mut referenced = vec![false; prog.functions.len()];
+    for f in &prog.functions {
+        refs_block(&f.body, &mut referenced);
+    }
+    inline
+        .iter()
+        .zip(referenced)
+        .map(|(i, r)| *i && !r)
+        .collect()
+}
+
+fn refs_block(b: &Block, out: &mut [bool]) {
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Let { init: e, .. } | StmtKind::Expr(e) | StmtKind::Return(Some(e)) => {
+                refs_expr(e, out)
+            }
+            StmtKind::Return(None) => {}
+            StmtKind::Assign { place, value } => {
+                refs_place(place, out);
+                refs_expr(value, out);
+            }
+            StmtKind::If {
+                branches,
+                else_block,
+            } => {
+                for br in branches {
+                    refs_expr(&br.cond, out);
+                    refs_block(&br.block, out);
+                }
+                if let Some(b) = else_block {
+                    refs_block(b, out);
+                }
+            }
+            StmtKind::While { cond, body } => {
+                refs_expr(cond, out);
+                refs_block(body, out);
+            }
+            StmtKind::Match {
+                scrutinee, arms, ..
+            } => {
+                refs_expr(scrutinee, out);
+                for a in arms {
+                    refs_block(&a.block, out);
+                }
+            }
+            StmtKind::Block(b) => refs_block(b, out),
+        }
+    }
+}
+
+fn refs_place(p: &Place, out: &mut [bool]) {
+    match &p.kind {
+        PlaceKind::Local(_) | PlaceKind::Global(_) => {}
+        PlaceKind::Field(b, _, _) => refs_place(b, out),
+        PlaceKind::Index(b, i) => {
+            refs_place(b, out);
+            refs_expr(i, out);
+        }
+        PlaceKind::Deref(e) => refs_expr(e, out),
+    }
+}
+
+fn refs_expr(e: &Expr, out: &mut [bool]) {
+    match &e.kind {
+        ExprKind::FnRef(hir::Callee::Fn(f)) => {
+            if let Some(r) = out.get_mut(f.idx()) {
+                *r = true;
+            }
+        }
+        ExprKind::Int { .. }
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Str(_)
+        | ExprKind::Local(_)
+        | ExprKind::Global(_)
+        | ExprKind::FnRef(_) => {}
+        ExprKind::Call(_, args)
+        | ExprKind::ExternCall(_, args)
+        | ExprKind::ArrayLit(args)
+        | ExprKind::Print(args)
+        | ExprKind::EnumValue(_, _, args) => args.iter().for_each(|a| refs_expr(a, out)),
+        ExprKind::CallIndirect(f, args) => {
+            refs_expr(f, out);
+            args.iter().for_each(|a| refs_expr(a, out));
+        }
+        ExprKind::StructLit(_, inits) | ExprKind::NewStruct(_, inits) => {
+            inits.iter().for_each(|(_, a)| refs_expr(a, out));
+        }
+        ExprKind::NewArray(x, _)
+        | ExprKind::Unary(_, x)
+        | ExprKind::Cast(_, x)
+        | ExprKind::Deref(x) => refs_expr(x, out),
+        ExprKind::Binary(_, l, r) => {
+            refs_expr(l, out);
+            refs_expr(r, out);
+        }
+        ExprKind::Field { base, .. } => refs_expr(base, out),
+        ExprKind::Index { base, index, .. } => {
+            refs_expr(base, out);
+            refs_expr(index, out);
+        }
+        ExprKind::AddrOf(p) => refs_place(p, out),
+    }
+}

@@ -1,10 +1,13 @@
-//! Cranelift codegen for Toy: module setup and functions (expressions are
-//! in `expr.rs`, operators in `ops.rs`; statements go through the shared
-//! `codegen/lower.rs`, with `lower.rs` its Cranelift side).
+//! Cranelift codegen for Toy: module setup and functions (types and
+//! signatures in `sig.rs`, expressions in `expr.rs`, operators in
+//! `ops.rs`; statements go through the shared `codegen/lower.rs`, with
+//! `lower.rs` its Cranelift side).
 //!
 //! Conventions:
 //! * Every Toy variable (parameters too) lives in its own stack slot for its
-//!   whole scope; parameters are spilled there in the prologue.
+//!   whole scope; parameters are spilled there in the prologue. At `-O`,
+//!   single-assignment scalar `let`s live in SSA values instead (`ssa.rs`)
+//!   and small leaf functions are inlined (`inline.rs`).
 //! * Scalars (ints, floats, bool as `i8`, pointers, fn pointers, C-like
 //!   enums as `i32`) are Cranelift values; structs, arrays and tagged unions
 //!   are memory, handled by address.
@@ -22,15 +25,18 @@ mod expr;
 mod inline;
 mod lower;
 mod ops;
+mod sig;
 mod ssa;
+
+pub use sig::{clif_type, eightbyte_type, scalar_type, signature};
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use cranelift_codegen::ir::{
-    self, types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlot,
-    StackSlotData, StackSlotKind, Type, UserFuncName, Value,
+    self, types, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlot, StackSlotData,
+    StackSlotKind, UserFuncName, Value,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -40,9 +46,9 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 use dwarfsmith::cranelift::srcloc;
 use dwarfsmith::{DwarfObject, FrameSection, GimliBackend, VarId};
 
-use crate::codegen::abi::{ret_abi, Eightbyte, RetAbi};
+use crate::codegen::abi::RetAbi;
 use crate::codegen::lower::{ExprValue, Lower};
-use crate::codegen::repr::{ext, repr, scalar, Ext, Repr, Scalar};
+use crate::codegen::repr::{repr, Repr};
 use crate::codegen::Options;
 use crate::debuginfo::scopes::FnDebug;
 use crate::debuginfo::DebugInfo;
@@ -50,87 +56,15 @@ use crate::front::hir::{self, Pos, Program, TypeId};
 
 pub type R<T> = Result<T, String>;
 
-/// The Cranelift type of a scalar.
-pub fn clif_type(s: Scalar) -> Type {
-    match s {
-        Scalar::Int(bits) => u16::try_from(bits)
-            .ok()
-            .and_then(Type::int)
-            .unwrap_or(types::I64),
-        Scalar::F32 => types::F32,
-        Scalar::F64 => types::F64,
-        Scalar::Ptr => types::I64,
-    }
-}
-
-/// The Cranelift type of `t` if it is a scalar.
-pub fn scalar_type(prog: &Program, t: TypeId) -> Option<Type> {
-    scalar(prog, t).map(clif_type)
-}
-
-/// The register type of an eightbyte of an aggregate result.
-pub fn eightbyte_type(e: Eightbyte) -> Type {
-    match e {
-        Eightbyte::Int => types::I64,
-        Eightbyte::Sse => types::F64,
-    }
-}
-
-fn abi_param(prog: &Program, t: TypeId, ty: Type) -> AbiParam {
-    match ext(prog, t) {
-        Some(Ext::Sign) => AbiParam::new(ty).sext(),
-        Some(Ext::Zero) => AbiParam::new(ty).uext(),
-        None => AbiParam::new(ty),
-    }
-}
-
-/// The Toy calling convention for `params -> ret`. With `c_abi`, aggregates
-/// are refused (`what` names the function for the error).
-pub fn signature(
-    prog: &Program,
-    isa: &dyn TargetIsa,
-    params: &[TypeId],
-    ret: TypeId,
-    c_abi: Option<&str>,
-) -> R<Signature> {
-    let mut sig = Signature::new(isa.default_call_conv());
-    let agg = |what: &str| {
-        Err(format!(
-            "extern fn `{what}`: structs, arrays and enums with payloads cannot cross the C ABI in toyc (pass a pointer)"
-        ))
-    };
-    match ret_abi(prog, ret) {
-        RetAbi::None => {}
-        RetAbi::Scalar(s) => sig.returns.push(abi_param(prog, ret, clif_type(s))),
-        RetAbi::Regs(r) => sig
-            .returns
-            .extend(r.into_iter().map(|e| AbiParam::new(eightbyte_type(e)))),
-        RetAbi::Memory => {
-            sig.params.push(AbiParam::new(types::I64));
-            sig.returns.push(AbiParam::new(types::I64));
-        }
-    }
-    for p in params {
-        match repr(prog, *p) {
-            Repr::Unit => {}
-            Repr::Scalar(s) => sig.params.push(abi_param(prog, *p, clif_type(s))),
-            Repr::Mem { .. } => match c_abi {
-                Some(w) => return agg(w),
-                None => sig.params.push(AbiParam::new(types::I64)),
-            },
-        }
-    }
-    Ok(sig)
-}
-
 /// Module-level state shared by all functions.
 pub struct Ctx<'p> {
     pub prog: &'p Program,
     pub isa: Arc<dyn TargetIsa>,
     /// cranelift-object's module for `build`, cranelift-jit's for `run`.
     pub module: &'p mut dyn Module,
-    /// Per hir function: its id and symbol.
-    pub fns: Vec<(FuncId, String)>,
+    /// Per hir function: its id (`None`: no out-of-line code, every call
+    /// of it is inlined, see `inline::droppable`) and symbol.
+    pub fns: Vec<(Option<FuncId>, String)>,
     /// Per extern fn: its id and C signature.
     pub externs: Vec<(FuncId, Signature)>,
     /// Per global: its data object.
@@ -227,7 +161,8 @@ pub fn compile(prog: &Program, src: &Path, opts: &Options) -> R<Vec<u8>> {
     // Without debug info, Cranelift writes .eh_frame itself.
     ob.unwind_info(!opts.debug);
     let mut module = ObjectModule::new(ob);
-    let defined = define_program(prog, src, opts, isa, &mut module, FrameSection::EhFrame)?;
+    let frames = FrameSection::EhFrame;
+    let defined = define_program(prog, src, opts, isa, &mut module, frames, true)?;
     let mut product = module.finish();
     if let Some(dwarf) = defined.dwarf {
         dwarf
@@ -249,7 +184,10 @@ pub struct Defined {
 
 /// Declares and defines every function and global of `prog` in `module`
 /// (which must use `isa`), with debug info from dwarfsmith's gimli backend
-/// when `opts.debug` (call-frame information into `frames`).
+/// when `opts.debug` (call-frame information into `frames`). With
+/// `drop_inlined`, a function every call of which was inlined (`-O`) gets
+/// no code (`inline::droppable`); `toyc run` keeps them: a JIT image needs
+/// an address for every function its debug info names.
 pub fn define_program(
     prog: &Program,
     src: &Path,
@@ -257,6 +195,7 @@ pub fn define_program(
     isa: Arc<dyn TargetIsa>,
     module: &mut dyn Module,
     frames: FrameSection,
+    drop_inlined: bool,
 ) -> R<Defined> {
     let mut cx = Ctx {
         prog,
@@ -273,6 +212,11 @@ pub fn define_program(
             Vec::new()
         },
         ssa: opts.optimize,
+    };
+    let dropped = if drop_inlined {
+        inline::droppable(prog, &cx.inline)
+    } else {
+        Vec::new()
     };
     let mut dbg = if opts.debug {
         Some(DebugInfo::new_with_frames(
@@ -293,10 +237,15 @@ pub fn define_program(
         } else {
             (f.path.to_string(), Linkage::Local)
         };
-        let id = cx
-            .module
-            .declare_function(&sym, linkage, &sig)
-            .map_err(mod_err)?;
+        let id = if dropped.get(cx.fns.len()) == Some(&true) {
+            None
+        } else {
+            Some(
+                cx.module
+                    .declare_function(&sym, linkage, &sig)
+                    .map_err(mod_err)?,
+            )
+        };
         if let (Some(d), true) = (dbg.as_mut(), cx.inline.get(cx.fns.len()) == Some(&true)) {
             d.predeclare(f, &sym)?;
         }
@@ -331,14 +280,23 @@ pub fn define_program(
     }
     let mut fbc = FunctionBuilderContext::new();
     for (i, f) in prog.functions.iter().enumerate() {
+        if dropped.get(i) == Some(&true) {
+            if let (Some(d), Some((_, sym))) = (dbg.as_mut(), cx.fns.get(i)) {
+                d.without_code(sym)?;
+            }
+            continue;
+        }
         compile_function(&mut cx, dbg.as_mut(), &mut fbc, i, f)?;
     }
     let dwarf = match dbg {
         Some(d) => Some(d.finish_gimli()?),
         None => None,
     };
+    let functions = (cx.fns.into_iter())
+        .filter_map(|(id, sym)| Some((id?, sym)))
+        .collect();
     Ok(Defined {
-        functions: cx.fns,
+        functions,
         globals: global_syms,
         dwarf,
     })
@@ -352,7 +310,9 @@ fn compile_function<'p>(
     f: &'p hir::Function,
 ) -> R<()> {
     let prog = cx.prog;
-    let (func_id, symbol) = cx.fns[index].clone();
+    let Some((Some(func_id), symbol)) = cx.fns.get(index).cloned() else {
+        return Err(format!("internal: `{}` has no out-of-line code", f.path));
+    };
     let mut ctx = cx.module.make_context();
     ctx.func.signature = cx
         .module
