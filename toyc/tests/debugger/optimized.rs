@@ -37,6 +37,7 @@ pub const OPTIMIZED_OUT_MARKERS: &[&str] = &[
     "<optimized out>",
     "<variable not available>",
     "<unavailable>",
+    "<no location, value may have been optimized out>",
 ];
 
 /// The canonical marker that lines and relaxed checks are rewritten to.
@@ -97,14 +98,23 @@ pub fn line_matches_with(line: &str, check: &str, allowance: Allowance) -> bool 
     })
 }
 
-/// `$N = ` at the start of a check (gdb's value history) becomes `$[...] = `.
+/// `$N = ` (gdb) or `(T) $N = ` (lldb) at the start of a check: `$N`
+/// becomes `$[...]`.
 fn any_history_number(check: &str) -> String {
     let t = check.trim_start();
-    if let Some(rest) = t.strip_prefix('$') {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && rest[digits..].trim_start().starts_with('=') {
-            return format!("${WILDCARD}{}", &rest[digits..]);
-        }
+    let (prefix, rest) = match t.strip_prefix('(') {
+        Some(r) => match r.split_once(") $") {
+            Some((ty, rest)) => (format!("({ty}) "), rest),
+            None => return check.to_string(),
+        },
+        None => match t.strip_prefix('$') {
+            Some(rest) => (String::new(), rest),
+            None => return check.to_string(),
+        },
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && rest[digits..].trim_start().starts_with('=') {
+        return format!("{prefix}${WILDCARD}{}", &rest[digits..]);
     }
     check.to_string()
 }
@@ -359,6 +369,26 @@ mod tests {
     /// gdb's value-history number may shift at -O (a failed print takes none).
     #[test]
     fn history_number_may_differ() {
+        assert!(line_matches_with(
+            "(unsigned long) $4 = 0",
+            "(unsigned long) $5 = 0",
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "(unsigned long) $4 = 1",
+            "(unsigned long) $5 = 0",
+            OPT
+        ));
+        assert!(!line_matches_with(
+            "(long) $4 = 0",
+            "(unsigned long) $5 = 0",
+            OPT
+        ));
+        assert!(line_matches_with(
+            "(i64 (*)(i64, i64)) f = <no location, value may have been optimized out>",
+            "(i64 (*)(i64, i64)) f = 0x[...]`ops::mul[...]",
+            OPT
+        ));
         assert!(line_matches_with("$2 = 6", "$3 = 6", OPT));
         assert!(!line_matches_with("$2 = 7", "$3 = 6", OPT));
         assert!(line_matches_with("$2 = <optimized out>", "$3 = 6", OPT));
