@@ -36,31 +36,22 @@ const GDB_TRY: &str =
     r#"python exec("def _try(c):\n try:\n  gdb.execute(c)\n except gdb.error as e:\n  print(e)")"#;
 
 /// The directives as run at -O: gdb runs each command through `_try`
-/// (defined by a first command), lldb goes on after a failing command
-/// (`interpreter.stop-command-source-on-error false`). Check-nots keep
-/// their commands.
+/// (defined by a first command); check-nots keep their commands. (lldb's
+/// batch mode `-b` still ends the session at a failing command.)
 fn continue_on_error(d: &debugger::Directives) -> debugger::Directives {
     let mut d = d.clone();
     for c in &mut d.gdb.commands {
         let quoted = c.text.replace('\\', "\\\\").replace('"', "\\\"");
         c.text = format!("python _try(\"{quoted}\")");
     }
-    let first = |line| debugger::Directive {
-        line,
-        text: String::new(),
-    };
-    let mut gdb = first(0);
-    gdb.text = GDB_TRY.into();
-    d.gdb.commands.insert(0, gdb);
-    let mut lldb = first(0);
-    lldb.text = "settings set interpreter.stop-command-source-on-error false".into();
-    d.lldb.commands.insert(0, lldb);
-    for n in d
-        .gdb
-        .check_nots
-        .iter_mut()
-        .chain(d.lldb.check_nots.iter_mut())
-    {
+    d.gdb.commands.insert(
+        0,
+        debugger::Directive {
+            line: 0,
+            text: GDB_TRY.into(),
+        },
+    );
+    for n in &mut d.gdb.check_nots {
         n.command = n.command.map(|i| i + 1);
     }
     d
