@@ -31,16 +31,19 @@
 //! command file at the first command that fails; the later checks then fail and the
 //! report shows the debugger's error message in the numbered output.
 
-use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod check_not;
+mod checking;
 pub mod dwarf;
+mod optimized;
 mod toyc;
 pub use check_not::*;
+pub use checking::*;
+pub use optimized::*;
 pub use toyc::*;
 
 /// How long one debugger session may run before it is killed.
@@ -305,11 +308,22 @@ pub struct CheckFailure {
 ///
 /// Returns the 0-based output line matched by each check.
 pub fn match_checks<S: AsRef<str>>(output: &str, checks: &[S]) -> Result<Vec<usize>, CheckFailure> {
+    match_checks_with(output, checks, Allowance::Exact)
+}
+
+/// [`match_checks`] with lines matched by [`line_matches_with`] under
+/// `allowance`.
+pub fn match_checks_with<S: AsRef<str>>(
+    output: &str,
+    checks: &[S],
+    allowance: Allowance,
+) -> Result<Vec<usize>, CheckFailure> {
     let lines: Vec<&str> = output.lines().collect();
     let mut cursor = 0;
     let mut matched = Vec::with_capacity(checks.len());
     for (check_index, check) in checks.iter().enumerate() {
-        let found = (cursor..lines.len()).find(|&i| line_matches(lines[i], check.as_ref()));
+        let found =
+            (cursor..lines.len()).find(|&i| line_matches_with(lines[i], check.as_ref(), allowance));
         match found {
             Some(i) => {
                 matched.push(i);
@@ -476,110 +490,6 @@ pub fn run_debugger<S: AsRef<str>>(
         status,
         timed_out,
     })
-}
-
-// ---------------------------------------------------------------------------
-// Checking one program
-// ---------------------------------------------------------------------------
-
-/// Formats the failure report for `session` (None: all checks passed).
-pub fn check_session(
-    program: &Path,
-    label: &str,
-    script: &Script,
-    session: &Session,
-) -> Option<String> {
-    let checks: Vec<&str> = script.checks.iter().map(|c| c.text.as_str()).collect();
-    let problem = if session.timed_out {
-        Some(format!(
-            "the debugger session timed out ({}).\n",
-            session.status
-        ))
-    } else {
-        match match_checks(&session.output, &checks) {
-            Ok(_) => check_nots_failure(&session.output, script),
-            Err(failure) => {
-                let check = &script.checks[failure.check_index];
-                let mut s = format!(
-                    "check #{} (line {}) did not match:\n    {}-check: {}\n",
-                    failure.check_index + 1,
-                    check.line,
-                    session.debugger.name(),
-                    check.text
-                );
-                match failure.previous_match {
-                    Some(prev) => {
-                        let _ = writeln!(
-                            s,
-                            "searched output from line {} on (the previous check matched output line {}).",
-                            failure.searched_from + 1,
-                            prev + 1
-                        );
-                    }
-                    None => s.push_str("searched the whole output.\n"),
-                }
-                Some(s)
-            }
-        }
-    };
-    let problem = problem?;
-    let mut report = String::new();
-    let _ = writeln!(
-        report,
-        "==== {} — {} [{}] ====",
-        program.display(),
-        session.debugger.name(),
-        label
-    );
-    report.push_str(&problem);
-    let _ = writeln!(report, "command line: {}", session.command_line);
-    let _ = writeln!(report, "exit: {}", session.status);
-    report.push_str("---- commands ----\n");
-    report.push_str(&session.command_file);
-    report.push_str("---- output (numbered) ----\n");
-    for (i, line) in session.output.lines().enumerate() {
-        let _ = writeln!(report, "{:4} | {line}", i + 1);
-    }
-    report.push_str("---- end ----\n");
-    Some(report)
-}
-
-/// Runs every debugger that has directives in `directives` against
-/// `inferior`.
-///
-/// Returns the failure reports (empty: everything matched). A program whose
-/// directives for a debugger are missing is itself a failure: every program
-/// must be checked in both debuggers.
-pub fn check_program(
-    program: &Path,
-    directives: &Directives,
-    inferior: &Inferior<'_>,
-    label: &str,
-    work_dir: &Path,
-) -> Vec<String> {
-    let mut failures = Vec::new();
-    for debugger in Debugger::ALL {
-        let script = directives.script(debugger);
-        if script.commands.is_empty() || script.checks.is_empty() {
-            failures.push(format!(
-                "==== {} — {} [{label}] ====\nthe program has no {0}-command/{0}-check directives\n",
-                program.display(),
-                debugger.name()
-            ));
-            continue;
-        }
-        let commands = commands_with_markers(debugger, script);
-        let dir = work_dir.join(debugger.name());
-        match run_debugger(debugger, inferior, &commands, &dir, DEBUGGER_TIMEOUT) {
-            Ok(session) => failures.extend(check_session(program, label, script, &session)),
-            Err(e) => failures.push(format!(
-                "==== {} — {} [{label}] ====\n{e}\n",
-                program.display(),
-                debugger.name()
-            )),
-        }
-    }
-    failures
 }
 
 #[cfg(test)]
