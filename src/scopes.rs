@@ -318,32 +318,12 @@ impl Scopes {
         open: Option<FunctionIdx>,
     ) -> Result<u32> {
         check_line_col("lexical_block", line, col)?;
-        let function = self.scopes[parent as usize].function;
-        self.check_in_open_function(function, open, &"the parent scope")?;
-        let depth = self.scopes[parent as usize].depth + 1;
-        if depth > self.max_depth {
-            return err(
-                ErrorKind::LimitExceeded,
-                format!(
-                    "a lexical block of `{}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
-                    self.function_name(function),
-                    self.max_depth
-                ),
-            );
-        }
+        let (function, depth) = self.nested_in(parent, open, &"the parent scope", &|s, f| {
+            format!("a lexical block of `{}`", s.function_name(f))
+        })?;
         let b = BlockIdx(self.block_count);
         backend.lexical_block(b, self.block_parent(parent), file, line, col)?;
-        self.block_count += 1;
-        let s = self.scopes.len() as u32;
-        self.scopes.push(ScopeEntry {
-            function,
-            parent: Some(parent),
-            block: Some(b),
-            file,
-            depth,
-            inlined: None,
-        });
-        Ok(s)
+        Ok(self.push_block(function, parent, b, file, depth, None))
     }
 
     /// The scope of one inlined call of `callee` (checked) in scope `parent`
@@ -359,33 +339,67 @@ impl Scopes {
         open: Option<FunctionIdx>,
     ) -> Result<u32> {
         check_line_col("inlined_call", call.line, col)?;
+        let (function, depth) =
+            self.nested_in(parent, open, &"the inlined call's parent scope", &|s, f| {
+                format!(
+                    "an inlined call of `{}` in `{}`",
+                    s.function_name(callee),
+                    s.function_name(f)
+                )
+            })?;
+        let b = BlockIdx(self.block_count);
+        backend.inlined_block(b, self.block_parent(parent), callee, call, col)?;
+        let file = self.functions[callee.index()].file;
+        Ok(self.push_block(function, parent, b, file, depth, Some(callee)))
+    }
+
+    /// The function and nesting depth of a block in scope `parent`: the
+    /// parent belongs to the open function, and the depth stays within
+    /// `Limits::max_scope_depth` (`what` names the block in the message).
+    fn nested_in(
+        &self,
+        parent: u32,
+        open: Option<FunctionIdx>,
+        parent_what: &dyn std::fmt::Display,
+        what: &dyn Fn(&Self, FunctionIdx) -> String,
+    ) -> Result<(FunctionIdx, u32)> {
         let function = self.scopes[parent as usize].function;
-        self.check_in_open_function(function, open, &"the inlined call's parent scope")?;
+        self.check_in_open_function(function, open, parent_what)?;
         let depth = self.scopes[parent as usize].depth + 1;
         if depth > self.max_depth {
             return err(
                 ErrorKind::LimitExceeded,
                 format!(
-                    "an inlined call of `{}` in `{}` would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
-                    self.function_name(callee),
-                    self.function_name(function),
+                    "{} would be nested {depth} deep, beyond Limits::max_scope_depth ({}): the DWARF writer recurses once per nesting level",
+                    what(self, function),
                     self.max_depth
                 ),
             );
         }
-        let b = BlockIdx(self.block_count);
-        backend.inlined_block(b, self.block_parent(parent), callee, call, col)?;
+        Ok((function, depth))
+    }
+
+    /// Records block `b` (announced to the backend) as a scope.
+    fn push_block(
+        &mut self,
+        function: FunctionIdx,
+        parent: u32,
+        b: BlockIdx,
+        file: FileIdx,
+        depth: u32,
+        inlined: Option<FunctionIdx>,
+    ) -> u32 {
         self.block_count += 1;
         let s = self.scopes.len() as u32;
         self.scopes.push(ScopeEntry {
             function,
             parent: Some(parent),
             block: Some(b),
-            file: self.functions[callee.index()].file,
+            file,
             depth,
-            inlined: Some(callee),
+            inlined,
         });
-        Ok(s)
+        s
     }
 
     /// Checks a parameter's argument number (1-based, once per function);
