@@ -377,30 +377,7 @@ const PTYPES: &[&str] = &[
 ];
 
 fn gdb(obj: &std::path::Path, cmds: &[&str]) -> Vec<String> {
-    let mut c = Command::new("gdb");
-    c.args(["-batch", "-nx"]);
-    for cmd in cmds {
-        c.args(["-ex", &format!("echo <<{cmd}>>\\n"), "-ex", cmd]);
-    }
-    let out = c
-        .arg(obj)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run gdb ({e}); install it: {INSTALL}"));
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    // One answer per command, in order.
-    let mut answers = Vec::new();
-    for cmd in cmds {
-        let marker = format!("<<{cmd}>>\n");
-        let start = text
-            .find(&marker)
-            .map(|i| i + marker.len())
-            .unwrap_or(text.len());
-        let rest = &text[start..];
-        let end = rest.find("<<").unwrap_or(rest.len());
-        answers.push(rest[..end].trim_end().to_owned());
-    }
-    answers
+    common::gdb_answers(obj, &[], cmds)
 }
 
 /// g++'s object for `tests/data/cxx_zoo.cpp` (compiled once per run).

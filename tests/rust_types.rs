@@ -300,35 +300,14 @@ fn emit(version: u16) -> Vec<u8> {
 }
 
 fn gdb(obj: &std::path::Path, cmds: &[&str]) -> Vec<String> {
-    let mut c = Command::new("gdb");
     // No frame selects the language in an object without `main`.
-    c.args([
-        "-batch",
-        "-nx",
+    let prelude = [
         "-iex",
         "set auto-load python-scripts off",
         "-ex",
         "set language rust",
-    ]);
-    for cmd in cmds {
-        c.args(["-ex", &format!("echo <<{cmd}>>\\n"), "-ex", cmd]);
-    }
-    let out = c
-        .arg(obj)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run gdb ({e}); install it: {INSTALL}"));
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    cmds.iter()
-        .map(|cmd| {
-            let marker = format!("<<{cmd}>>\n");
-            let start = text.find(&marker).map_or(text.len(), |i| i + marker.len());
-            let rest = &text[start..];
-            rest[..rest.find("<<").unwrap_or(rest.len())]
-                .trim_end()
-                .to_owned()
-        })
-        .collect()
+    ];
+    common::gdb_answers(obj, &prelude, cmds)
 }
 
 /// rustc's executable for `tests/data/rust_recipes.rs` (built once).

@@ -274,6 +274,33 @@ fn scrub_hex(line: &str) -> String {
     out
 }
 
+/// Runs gdb in batch mode on `obj`: `prelude` (gdb arguments, e.g.
+/// `["-ex", "set language rust"]`), then each command of `cmds` behind an
+/// `echo` marker; returns each command's output, in order.
+pub fn gdb_answers(obj: &Path, prelude: &[&str], cmds: &[&str]) -> Vec<String> {
+    let mut c = Command::new("gdb");
+    c.args(["-batch", "-nx"]).args(prelude);
+    for cmd in cmds {
+        c.args(["-ex", &format!("echo <<{cmd}>>\\n"), "-ex", cmd]);
+    }
+    let out = c
+        .arg(obj)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run gdb ({e}); install it: {INSTALL}"));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    cmds.iter()
+        .map(|cmd| {
+            let marker = format!("<<{cmd}>>\n");
+            let start = text.find(&marker).map_or(text.len(), |i| i + marker.len());
+            let rest = &text[start..];
+            rest[..rest.find("<<").unwrap_or(rest.len())]
+                .trim_end()
+                .to_owned()
+        })
+        .collect()
+}
+
 /// Where insta snapshots live: the repository's top-level `snapshots/`.
 pub fn snapshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")
