@@ -279,45 +279,13 @@ fn refs_place(p: &Place, out: &mut [bool]) {
 }
 
 fn refs_expr(e: &Expr, out: &mut [bool]) {
-    match &e.kind {
-        ExprKind::FnRef(hir::Callee::Fn(f)) => {
-            if let Some(r) = out.get_mut(f.idx()) {
-                *r = true;
-            }
+    if let ExprKind::FnRef(hir::Callee::Fn(f)) = &e.kind {
+        if let Some(r) = out.get_mut(f.idx()) {
+            *r = true;
         }
-        ExprKind::Int { .. }
-        | ExprKind::Float(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Str(_)
-        | ExprKind::Local(_)
-        | ExprKind::Global(_)
-        | ExprKind::FnRef(_) => {}
-        ExprKind::Call(_, args)
-        | ExprKind::ExternCall(_, args)
-        | ExprKind::ArrayLit(args)
-        | ExprKind::Print(args)
-        | ExprKind::EnumValue(_, _, args) => args.iter().for_each(|a| refs_expr(a, out)),
-        ExprKind::CallIndirect(f, args) => {
-            refs_expr(f, out);
-            args.iter().for_each(|a| refs_expr(a, out));
-        }
-        ExprKind::StructLit(_, inits) | ExprKind::NewStruct(_, inits) => {
-            inits.iter().for_each(|(_, a)| refs_expr(a, out));
-        }
-        ExprKind::NewArray(x, _)
-        | ExprKind::Unary(_, x)
-        | ExprKind::Cast(_, x)
-        | ExprKind::Deref(x) => refs_expr(x, out),
-        ExprKind::Binary(_, l, r) => {
-            refs_expr(l, out);
-            refs_expr(r, out);
-        }
-        ExprKind::Field { base, .. } => refs_expr(base, out),
-        ExprKind::Index { base, index, .. } => {
-            refs_expr(base, out);
-            refs_expr(index, out);
-        }
-        ExprKind::AddrOf(p) => refs_place(p, out),
     }
+    super::walk::for_each_operand(e, &mut |o| match o {
+        super::walk::Operand::Expr(x) => refs_expr(x, out),
+        super::walk::Operand::Place(p) => refs_place(p, out),
+    });
 }

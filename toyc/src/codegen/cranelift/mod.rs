@@ -27,6 +27,7 @@ mod lower;
 mod ops;
 mod sig;
 mod ssa;
+mod walk;
 
 pub use sig::{clif_type, eightbyte_type, scalar_type, signature};
 

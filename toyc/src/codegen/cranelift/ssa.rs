@@ -20,7 +20,7 @@ use dwarfsmith::{LocationRange, ValueLocation};
 use crate::codegen::cranelift::{clif_type, FnCg};
 use crate::codegen::repr::{repr, scalar, Repr};
 use crate::front::hir::{
-    self, Block, Expr, ExprKind, LocalId, LocalKind, Place, PlaceKind, Program, Stmt, StmtKind,
+    self, Block, Expr, LocalId, LocalKind, Place, PlaceKind, Program, Stmt, StmtKind,
 };
 
 /// Per local of `f`: whether it lives in an SSA value.
@@ -111,45 +111,13 @@ fn place_exprs(p: &Place, ok: &mut [bool]) {
 }
 
 fn expr(e: &Expr, ok: &mut [bool]) {
-    match &e.kind {
-        ExprKind::Int { .. }
-        | ExprKind::Float(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Str(_)
-        | ExprKind::Local(_)
-        | ExprKind::Global(_)
-        | ExprKind::FnRef(_) => {}
-        ExprKind::Call(_, args)
-        | ExprKind::ExternCall(_, args)
-        | ExprKind::ArrayLit(args)
-        | ExprKind::Print(args)
-        | ExprKind::EnumValue(_, _, args) => args.iter().for_each(|a| expr(a, ok)),
-        ExprKind::CallIndirect(f, args) => {
-            expr(f, ok);
-            args.iter().for_each(|a| expr(a, ok));
-        }
-        ExprKind::StructLit(_, inits) | ExprKind::NewStruct(_, inits) => {
-            inits.iter().for_each(|(_, a)| expr(a, ok));
-        }
-        ExprKind::NewArray(x, _)
-        | ExprKind::Unary(_, x)
-        | ExprKind::Cast(_, x)
-        | ExprKind::Deref(x) => expr(x, ok),
-        ExprKind::Binary(_, l, r) => {
-            expr(l, ok);
-            expr(r, ok);
-        }
-        ExprKind::Field { base, .. } => expr(base, ok),
-        ExprKind::Index { base, index, .. } => {
-            expr(base, ok);
-            expr(index, ok);
-        }
-        ExprKind::AddrOf(p) => {
+    super::walk::for_each_operand(e, &mut |o| match o {
+        super::walk::Operand::Expr(x) => expr(x, ok),
+        super::walk::Operand::Place(p) => {
             clear(ok, p);
             place_exprs(p, ok);
         }
-    }
+    });
 }
 
 /// The DWARF numbers of x86-64's caller-saved registers: rax, rdx, rcx,
