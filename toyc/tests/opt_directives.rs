@@ -8,6 +8,7 @@
 //! chain, so a call that was inlined must still appear as its own frame.
 
 #[allow(dead_code)] // the harness's -O entry points are used here
+#[macro_use]
 mod debugger;
 mod stepping_support;
 
@@ -163,24 +164,7 @@ macro_rules! programs {
     };
 }
 
-programs!(
-    arrays,
-    branches,
-    calc_tree,
-    callbacks,
-    geometry,
-    inventory,
-    linked_list,
-    matrix,
-    mutual_recursion,
-    niche,
-    shadowing,
-    shapes,
-    stack_machine,
-    state_machine,
-    typedefs,
-    wrap,
-);
+with_programs!(programs);
 
 /// Every listed gap is a program.
 #[test]

@@ -15,6 +15,7 @@
 //! - `TOY_PROGRAMS_DIR`: directory of the programs (default
 //!   `../examples/programs`, relative to toyc's package root).
 
+#[macro_use]
 mod debugger;
 
 use std::path::{Path, PathBuf};
@@ -55,24 +56,7 @@ macro_rules! toy_programs {
     };
 }
 
-toy_programs!(
-    arrays,
-    branches,
-    calc_tree,
-    callbacks,
-    geometry,
-    inventory,
-    linked_list,
-    matrix,
-    mutual_recursion,
-    niche,
-    shadowing,
-    shapes,
-    stack_machine,
-    state_machine,
-    typedefs,
-    wrap,
-);
+with_programs!(toy_programs);
 
 /// Programs whose directives are not run on the `--backend llvm`
 /// executable (it is still built and its DWARF gates still run), and why.

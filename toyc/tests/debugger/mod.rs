@@ -494,3 +494,31 @@ pub fn run_debugger<S: AsRef<str>>(
 
 #[cfg(test)]
 mod matcher_tests;
+
+/// Invokes `$m!` with every example program's name (its file stem in
+/// examples/programs/): the one list the per-program test files (one test
+/// per program) expand. Each of those files also checks that the
+/// directory holds no program missing from it.
+#[allow(unused_macros)]
+macro_rules! with_programs {
+    ($m:ident) => {
+        $m!(
+            arrays,
+            branches,
+            calc_tree,
+            callbacks,
+            geometry,
+            inventory,
+            linked_list,
+            matrix,
+            mutual_recursion,
+            niche,
+            shadowing,
+            shapes,
+            stack_machine,
+            state_machine,
+            typedefs,
+            wrap,
+        );
+    };
+}
