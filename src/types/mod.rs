@@ -181,21 +181,28 @@ impl TypeMap {
         Ok(n)
     }
 
-    /// A hash of the unique IDs behind `refs` (all built).
-    fn refs_hash(&self, refs: impl Iterator<Item = FrontendTy>) -> Result<u64> {
+    /// A hash of the unique IDs behind the handles `visit` hands over (all
+    /// built), without collecting them.
+    fn refs_hash(&self, visit: impl FnOnce(&mut dyn FnMut(FrontendTy))) -> Result<u64> {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
-        for r in refs {
-            self.nodes[self.node_of(r)?.index()].uid.hash(&mut h);
+        let mut unbuilt = None;
+        visit(&mut |t| match self.by_handle.get(&t) {
+            Some(n) => self.nodes[n.index()].uid.hash(&mut h),
+            None => {
+                unbuilt.get_or_insert(t);
+            }
+        });
+        if let Some(t) = unbuilt {
+            self.node_of(t)?;
         }
         Ok(h.finish())
     }
 
-    /// Records what a built nominal type's description refers to.
+    /// Records what a built nominal type's description refers to (once per
+    /// nominal type: no allocation).
     fn record_deep(&mut self, uid: UniqueTypeId, d: &TypeDesc) -> Result<()> {
-        let mut refs = Vec::new();
-        parts::visit_refs(d, &mut |t| refs.push(t));
-        let h = self.refs_hash(refs.into_iter())?;
+        let h = self.refs_hash(|f| parts::visit_refs(d, f))?;
         self.deep.insert(uid, h);
         Ok(())
     }
@@ -214,7 +221,7 @@ impl TypeMap {
         let Some(&first) = self.deep.get(&d.uid) else {
             return Ok(());
         };
-        if self.refs_hash(d.refs.iter().copied())? != first {
+        if self.refs_hash(|f| d.refs.iter().for_each(|t| f(*t)))? != first {
             return err(
                 ErrorKind::ConflictingDescription,
                 format!(
