@@ -258,6 +258,10 @@ pub struct VariantDesc {
     pub discriminant: Discriminant,
     /// Payload fields; offsets are from the start of the whole tagged union.
     pub fields: Vec<FieldDesc>,
+    /// Template parameters of the variant's struct (rustc repeats the
+    /// enum's generic parameters on every variant struct: `T = u32` in
+    /// `Option<u32>::Some`).
+    pub template_params: Vec<TemplateParam>,
 }
 
 /// A tagged union (an enum with payloads).
@@ -286,6 +290,10 @@ pub struct TaggedUnionDesc {
     pub decl: Option<DeclLoc>,
     /// Template parameters (rustc writes the generic arguments as these).
     pub template_params: Vec<TemplateParam>,
+    /// Member functions, declared inside the type (rustc declares an enum's
+    /// methods in its struct); a definition names one with
+    /// [`FunctionDesc::method_of`](crate::FunctionDesc::method_of).
+    pub methods: Vec<MethodDesc>,
 }
 
 /// A typedef / type alias (nominal: it has its own name and identity).

@@ -10,8 +10,9 @@ use crate::backend::Language;
 use crate::context::CompileUnit;
 use crate::desc::{
     Access, BaseEncoding, BitField, CompositeDesc, DeclLoc, Discriminant, EnumDesc, FieldDesc,
-    FrontendTy, NominalKey, PointerDesc, PointerKind, Qualifier, TagDesc, TaggedUnionDesc,
-    TaggedUnionEncoding, TemplateParam, TypeDesc, TypeScope, TypeSource, VariantDesc,
+    FrontendTy, MethodDesc, NominalKey, PointerDesc, PointerKind, Qualifier, TagDesc,
+    TaggedUnionDesc, TaggedUnionEncoding, TemplateParam, TypeDesc, TypeScope, TypeSource,
+    VariantDesc,
 };
 use crate::handles::{FileId, NamespaceId, TypeRef};
 use crate::scopes::{FunctionDesc, GlobalDesc};
@@ -100,8 +101,8 @@ impl<'a> FunctionDesc<'a> {
         }
     }
 
-    /// Makes this the definition of method number `index` of `class`
-    /// (`DW_AT_specification`).
+    /// Makes this the definition of method number `index` of `class`, a
+    /// struct, class, union or tagged union (`DW_AT_specification`).
     pub fn method_of(mut self, class: TypeRef, index: u32) -> Self {
         self.method_of = Some((class, index));
         self
@@ -319,12 +320,22 @@ impl VariantDesc {
             name: name.into(),
             discriminant: discriminant.into(),
             fields: Vec::new(),
+            template_params: Vec::new(),
         }
     }
 
     /// Appends a payload field.
     pub fn field(mut self, name: impl Into<String>, ty: FrontendTy, offset: u64) -> Self {
         self.fields.push(FieldDesc::new(name, ty, offset));
+        self
+    }
+
+    /// Appends a template type parameter of the variant's struct.
+    pub fn template_type(mut self, name: impl Into<String>, ty: FrontendTy) -> Self {
+        self.template_params.push(TemplateParam::Type {
+            name: name.into(),
+            ty,
+        });
         self
     }
 }
@@ -380,6 +391,7 @@ impl TaggedUnionDesc {
             encoding: TaggedUnionEncoding::default(),
             decl: None,
             template_params: Vec::new(),
+            methods: Vec::new(),
         }
     }
 
@@ -401,6 +413,13 @@ impl TaggedUnionDesc {
     /// Chooses the encoding.
     pub fn encoding(mut self, encoding: TaggedUnionEncoding) -> Self {
         self.encoding = encoding;
+        self
+    }
+
+    /// Appends a method declaration (method number `methods.len()` for
+    /// [`FunctionDesc::method_of`]).
+    pub fn method(mut self, method: MethodDesc) -> Self {
+        self.methods.push(method);
         self
     }
 }

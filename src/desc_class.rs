@@ -60,8 +60,10 @@ pub struct BaseDesc {
 
 /// A member function declared inside its class (`DW_TAG_subprogram` with
 /// `DW_AT_declaration`). Its definition is a function defined with
-/// [`FunctionDesc::method_of`](crate::FunctionDesc::method_of).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// [`FunctionDesc::method_of`](crate::FunctionDesc::method_of). The default
+/// (for `..Default::default()`) is a non-virtual static method with no
+/// name, parameters, result or accessibility.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct MethodDesc {
     /// The method's name.
     pub name: String,

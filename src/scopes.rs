@@ -36,9 +36,10 @@ pub struct FunctionDesc<'a> {
     pub params: &'a [TypeRef],
     /// Visible outside the compile unit.
     pub external: bool,
-    /// The definition of a member function declared in a class: the class
-    /// and the index of the method in its
-    /// [`CompositeDesc::methods`](crate::CompositeDesc::methods).
+    /// The definition of a member function declared in a class or tagged
+    /// union: the type and the index of the method in its
+    /// [`CompositeDesc::methods`](crate::CompositeDesc::methods) or
+    /// [`TaggedUnionDesc::methods`](crate::TaggedUnionDesc::methods).
     pub method_of: Option<(TypeRef, u32)>,
 }
 

@@ -81,10 +81,12 @@ fn tagged(tag_offset: u64, variant: &str) -> TypeDesc {
             name: variant.into(),
             discriminant: (1).into(),
             fields: vec![field("x", 1, 8)],
+            template_params: Vec::new(),
         }],
         encoding: TaggedUnionEncoding::VariantPart,
         decl: None,
         template_params: Vec::new(),
+        methods: Vec::new(),
     })
 }
 

@@ -257,10 +257,12 @@ fn tag_after_payload(tag_offset: u64, field_offset: u64) -> Table {
                 name: "A".into(),
                 discriminant: (0).into(),
                 fields: vec![field("x", 2, field_offset)],
+                template_params: Vec::new(),
             }],
             encoding: TaggedUnionEncoding::CppLike,
             decl: None,
             template_params: Vec::new(),
+            methods: Vec::new(),
         }),
     );
     t

@@ -346,11 +346,13 @@ impl Types {
                         name: "None".into(),
                         discriminant: (0).into(),
                         fields: vec![],
+                        template_params: Vec::new(),
                     },
                     VariantDesc {
                         name: "Some".into(),
                         discriminant: (1).into(),
                         fields: vec![field("value", ty(g, K_PTR, 1), 8)],
+                        template_params: Vec::new(),
                     },
                 ],
                 encoding: if cpp_like(g) {
@@ -360,6 +362,7 @@ impl Types {
                 },
                 decl,
                 template_params: Vec::new(),
+                methods: Vec::new(),
             }),
             _ => TypeDesc::Struct(CompositeDesc {
                 key: NominalKey {

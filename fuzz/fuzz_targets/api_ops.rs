@@ -300,6 +300,7 @@ impl TypeSource for Frontend {
                             name: n.into(),
                             discriminant: (d).into(),
                             fields: fs(&f),
+                            template_params: Vec::new(),
                         })
                         .collect(),
                     encoding: if cpp {
@@ -309,6 +310,7 @@ impl TypeSource for Frontend {
                     },
                     decl,
                     template_params: Vec::new(),
+                    methods: Vec::new(),
                 })
             }
             Template::Typedef(def, name, target) => TypeDesc::Typedef(TypedefDesc {

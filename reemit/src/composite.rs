@@ -413,9 +413,6 @@ impl DieSource<'_> {
         if !c.fields.is_empty() || !c.bases.is_empty() {
             return Err("variant part next to other members".into());
         }
-        for _ in &c.methods {
-            self.drop_part("method declaration of a Rust enum");
-        }
         let part = self.die(vp)?;
         let tag = match part.reference(dw::DW_AT_discr) {
             None => None,
@@ -458,15 +455,15 @@ impl DieSource<'_> {
             let at = member_offset(m)?;
             let st = self.die(self.type_of(m, "variant member")?.0)?;
             let mut fields = Vec::new();
+            let mut template_params = Vec::new();
             for &fo in &st.children {
                 let f = self.die(fo)?;
                 match f.tag {
                     dw::DW_TAG_member => fields.push(self.field(f, at)?),
                     // rustc repeats the enum's parameters on each variant
-                    // struct; a `VariantDesc` has none (the enum's are
-                    // written).
-                    dw::DW_TAG_template_type_parameter => {
-                        self.drop_part("template parameter of a Rust enum's variant struct")
+                    // struct.
+                    dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
+                        template_params.extend(self.template_param(f))
                     }
                     t => self.drop_part(format!("variant struct child {t}")),
                 }
@@ -476,6 +473,7 @@ impl DieSource<'_> {
                 name,
                 discriminant,
                 fields,
+                template_params,
             });
         }
         Ok(TypeDesc::TaggedUnion(TaggedUnionDesc {
@@ -490,6 +488,7 @@ impl DieSource<'_> {
             encoding: TaggedUnionEncoding::VariantPart,
             decl: None,
             template_params: c.template_params,
+            methods: c.methods,
         }))
     }
 }

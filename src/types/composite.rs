@@ -13,7 +13,7 @@ use crate::backend::{
     VariantPartInfo,
 };
 use crate::desc::{
-    Access, BitField, CompositeDesc, FieldDesc, TemplateParam, TypeDesc, TypeSource,
+    Access, BitField, CompositeDesc, FieldDesc, MethodDesc, TemplateParam, TypeDesc, TypeSource,
 };
 use crate::error::{err, ErrorKind, Result};
 use crate::id::UniqueTypeId;
@@ -46,11 +46,12 @@ impl Member {
     }
 }
 
-/// A method with its types resolved.
-struct Method {
+/// A method with its types and declaration site resolved.
+pub(super) struct Method {
     ret: Option<TypeIdx>,
     params: Vec<TypeIdx>,
     this: Option<TypeIdx>,
+    decl: Option<DeclSite>,
 }
 
 impl TypeMap {
@@ -337,22 +338,7 @@ impl TypeMap {
                 virtual_offset_offset: b.virtual_offset_offset,
             });
         }
-        let mut methods = Vec::with_capacity(c.methods.len());
-        for m in &c.methods {
-            let ret = m
-                .ret
-                .map(|t| self.member_type(env, source, t))
-                .transpose()?;
-            let mut params = Vec::with_capacity(m.params.len());
-            for &p in &m.params {
-                params.push(self.member_type(env, source, p)?);
-            }
-            let this = m
-                .this
-                .map(|t| self.member_type(env, source, t))
-                .transpose()?;
-            methods.push(Method { ret, params, this });
-        }
+        let methods = self.methods(env, source, n, &c.methods)?;
         let mut statics = Vec::with_capacity(c.statics.len());
         for s in &c.statics {
             let ty = self.member_type(env, source, s.ty)?;
@@ -367,28 +353,7 @@ impl TypeMap {
             .containing_type
             .map(|t| self.member_type(env, source, t))
             .transpose()?;
-        let decls: Vec<Option<DeclSite>> = c
-            .methods
-            .iter()
-            .map(|m| env.decl(m.decl))
-            .collect::<Result<_>>()?;
-        let method_infos: Vec<MethodInfo<'_>> = c
-            .methods
-            .iter()
-            .zip(&methods)
-            .zip(decls)
-            .map(|((d, m), decl)| MethodInfo {
-                name: &d.name,
-                linkage_name: d.linkage_name.as_deref(),
-                ret: m.ret,
-                params: &m.params,
-                this: m.this,
-                access: d.access,
-                virtuality: d.virtuality,
-                artificial: d.artificial,
-                decl,
-            })
-            .collect();
+        let method_infos = Self::method_infos(&c.methods, &methods);
         let static_infos: Vec<StaticMemberInfo<'_>> = c
             .statics
             .iter()
@@ -404,7 +369,6 @@ impl TypeMap {
         let mut static_infos = static_infos;
         static_infos.sort_by_key(|s| s.position);
         let param_infos = Self::template_infos(&c.template_params, &params);
-        self.nodes[n.index()].methods = c.methods.len() as u32;
         self.finish_composite(
             env,
             n,
@@ -419,6 +383,63 @@ impl TypeMap {
                 ..CompositeBody::default()
             },
         )
+    }
+
+    /// Resolves the types of the methods declared in composite or tagged
+    /// union `n` and their declaration sites; records how many there are,
+    /// so a definition's `method_of` index can be checked.
+    pub(super) fn methods<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        n: TypeIdx,
+        ms: &[MethodDesc],
+    ) -> Result<Vec<Method>> {
+        let mut out = Vec::with_capacity(ms.len());
+        for m in ms {
+            let ret = m
+                .ret
+                .map(|t| self.member_type(env, source, t))
+                .transpose()?;
+            let mut params = Vec::with_capacity(m.params.len());
+            for &p in &m.params {
+                params.push(self.member_type(env, source, p)?);
+            }
+            let this = m
+                .this
+                .map(|t| self.member_type(env, source, t))
+                .transpose()?;
+            let decl = env.decl(m.decl)?;
+            out.push(Method {
+                ret,
+                params,
+                this,
+                decl,
+            });
+        }
+        self.nodes[n.index()].methods = u32::try_from(ms.len()).unwrap_or(u32::MAX);
+        Ok(out)
+    }
+
+    /// The backend's view of resolved methods.
+    pub(super) fn method_infos<'a>(
+        ms: &'a [MethodDesc],
+        resolved: &'a [Method],
+    ) -> Vec<MethodInfo<'a>> {
+        ms.iter()
+            .zip(resolved)
+            .map(|(d, m)| MethodInfo {
+                name: &d.name,
+                linkage_name: d.linkage_name.as_deref(),
+                ret: m.ret,
+                params: &m.params,
+                this: m.this,
+                access: d.access,
+                virtuality: d.virtuality,
+                artificial: d.artificial,
+                decl: m.decl,
+            })
+            .collect()
     }
 
     /// Resolves template parameters' types and reduces their values.

@@ -46,7 +46,7 @@ pub(crate) struct Node {
     pub(crate) integer: bool,
     /// May enclose nested types (a composite or an enum).
     pub(crate) scope_ok: bool,
-    /// Number of declared methods (a composite).
+    /// Number of declared methods (a composite or tagged union).
     pub(crate) methods: u32,
 }
 
@@ -251,8 +251,8 @@ impl TypeMap {
     }
 
     /// The class and method index a member function's definition points
-    /// at, checked: the class is a complete composite with that many
-    /// methods.
+    /// at, checked: the class is a complete composite or tagged union with
+    /// that many methods.
     pub(crate) fn method(&self, class: TypeRef, index: u32, ctx: u32) -> Result<(TypeIdx, u32)> {
         let c = self.check(class, ctx)?;
         let node = self.node(c)?;
@@ -260,7 +260,7 @@ impl TypeMap {
             return err(
                 ErrorKind::InvalidCode,
                 format!(
-                    "method_of names method {index} of `{}`, which declares {} method(s): describe the method in the class's CompositeDesc::methods",
+                    "method_of names method {index} of `{}`, which declares {} method(s): describe the method in the type's CompositeDesc::methods or TaggedUnionDesc::methods",
                     self.names.get(node.name),
                     node.methods
                 ),

@@ -8,7 +8,9 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use crate::desc::{FieldDesc, FrontendTy, NominalKey, TemplateParam, TypeDesc, TypeScope};
+use crate::desc::{
+    FieldDesc, FrontendTy, MethodDesc, NominalKey, TemplateParam, TypeDesc, TypeScope,
+};
 
 /// The definition key and generic arguments of a nominal description
 /// (struct, union, enum, tagged union; a typedef has no arguments); `None`
@@ -134,13 +136,7 @@ pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
             c.fields.iter().for_each(|x| f(x.ty));
             params(f, &c.template_params);
             c.bases.iter().for_each(|b| f(b.ty));
-            for m in &c.methods {
-                m.ret
-                    .iter()
-                    .chain(&m.params)
-                    .chain(&m.this)
-                    .for_each(|t| f(*t));
-            }
+            method_refs(f, &c.methods);
             c.statics.iter().for_each(|s| f(s.ty));
             c.containing_type.into_iter().for_each(&mut *f);
         }
@@ -148,12 +144,41 @@ pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
             t.tag.into_iter().for_each(|t| f(t.ty));
             for var in &t.variants {
                 var.fields.iter().for_each(|x| f(x.ty));
+                params(f, &var.template_params);
             }
             params(f, &t.template_params);
+            method_refs(f, &t.methods);
         }
         TypeDesc::Enum(e) => f(e.underlying),
         TypeDesc::Typedef(t) => f(t.target),
         _ => {}
+    }
+}
+
+/// The types a method declaration refers to: result, parameters, `this`.
+fn method_refs(f: &mut dyn FnMut(FrontendTy), ms: &[MethodDesc]) {
+    for m in ms {
+        m.ret
+            .iter()
+            .chain(&m.params)
+            .chain(&m.this)
+            .for_each(|t| f(*t));
+    }
+}
+
+/// What the fingerprint sees of method declarations (their types are
+/// compared by [`visit_refs`]).
+fn hash_methods(h: &mut FxHasher, ms: &[MethodDesc]) {
+    for m in ms {
+        (
+            &m.name,
+            &m.linkage_name,
+            m.access,
+            m.virtuality,
+            m.artificial,
+        )
+            .hash(h);
+        (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(h);
     }
 }
 
@@ -202,17 +227,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
             for b in &c.bases {
                 (b.offset, b.access, b.virtual_offset_offset).hash(&mut h);
             }
-            for m in &c.methods {
-                (
-                    &m.name,
-                    &m.linkage_name,
-                    m.access,
-                    m.virtuality,
-                    m.artificial,
-                )
-                    .hash(&mut h);
-                (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(&mut h);
-            }
+            hash_methods(&mut h, &c.methods);
             for s in &c.statics {
                 (&s.name, s.access, s.const_value).hash(&mut h);
             }
@@ -240,8 +255,11 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
             for v in &t.variants {
                 (&v.name, &v.discriminant).hash(&mut h);
                 fields(&mut h, &v.fields);
+                params(&mut h, &v.template_params);
             }
             params(&mut h, &t.template_params);
+            hash_methods(&mut h, &t.methods);
+            t.methods.len().hash(&mut h);
         }
         TypeDesc::Typedef(t) => (&t.name, scope_key(t.scope)).hash(&mut h),
         TypeDesc::Base { size, encoding, .. } => (size, encoding).hash(&mut h),

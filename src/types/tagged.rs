@@ -1,6 +1,8 @@
 //! Tagged unions: the discriminants checked and reduced to the tag's width,
 //! then either a `DW_TAG_variant_part` (one struct per variant) or the
-//! C++-like encoding (a tag enumeration and a payload union).
+//! C++-like encoding (a tag enumeration and a payload union); either way
+//! the variant structs carry their template parameters and the outer
+//! struct the methods.
 
 #![forbid(unsafe_code)]
 
@@ -229,7 +231,13 @@ impl TypeMap {
             )?;
             let members = self.members(env, source, &v.fields, base)?;
             self.check_member_layout(&v.name, size, &members)?;
-            self.finish_composite(env, n, &members, None, CompositeBody::default())?;
+            let resolved = self.template_params(env, source, &v.template_params)?;
+            let params = Self::template_infos(&v.template_params, &resolved);
+            let body = CompositeBody {
+                template_params: &params,
+                ..CompositeBody::default()
+            };
+            self.finish_composite(env, n, &members, None, body)?;
             out.push(n);
         }
         Ok(out)
@@ -278,8 +286,11 @@ impl TypeMap {
         };
         let resolved = self.template_params(env, source, &t.template_params)?;
         let params = Self::template_infos(&t.template_params, &resolved);
+        let methods = self.methods(env, source, n, &t.methods)?;
+        let method_infos = Self::method_infos(&t.methods, &methods);
         let body = CompositeBody {
             template_params: &params,
+            methods: &method_infos,
             ..CompositeBody::default()
         };
         self.finish_composite(env, n, &members, Some(&vp), body)
@@ -377,8 +388,11 @@ impl TypeMap {
         self.check_member_layout(&t.name, t.size, &members)?;
         let resolved = self.template_params(env, source, &t.template_params)?;
         let params = Self::template_infos(&t.template_params, &resolved);
+        let methods = self.methods(env, source, n, &t.methods)?;
+        let method_infos = Self::method_infos(&t.methods, &methods);
         let body = CompositeBody {
             template_params: &params,
+            methods: &method_infos,
             ..CompositeBody::default()
         };
         self.finish_composite(env, n, &members, None, body)

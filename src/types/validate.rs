@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use super::parts::desc_name;
 use crate::check::check_name;
-use crate::desc::{BaseEncoding, TemplateParam, TypeDesc};
+use crate::desc::{BaseEncoding, MethodDesc, TemplateParam, TypeDesc};
 use crate::error::{err, ErrorKind, Result};
 
 /// Rejects descriptions no debugger could show.
@@ -38,12 +38,7 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
             check_fields(name, c.size, &c.fields, matches!(d, TypeDesc::Struct(_)))?;
             check_align(name, c.align)?;
             check_params(&c.template_params)?;
-            for m in &c.methods {
-                check_name("method name", &m.name)?;
-                if let Some(l) = &m.linkage_name {
-                    check_name("method linkage name", l)?;
-                }
-            }
+            check_methods(&c.methods)?;
             for s in &c.statics {
                 check_name("static member name", &s.name)?;
             }
@@ -86,8 +81,10 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
                     );
                 }
                 check_fields(&v.name, t.size, &v.fields, true)?;
+                check_params(&v.template_params)?;
             }
             check_params(&t.template_params)?;
+            check_methods(&t.methods)?;
         }
         TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
         TypeDesc::Tuple { elems, size, align } => {
@@ -140,6 +137,16 @@ fn check_params(ps: &[TemplateParam]) -> Result<()> {
             TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. } => {
                 check_name("template parameter name", name)?
             }
+        }
+    }
+    Ok(())
+}
+
+fn check_methods(ms: &[MethodDesc]) -> Result<()> {
+    for m in ms {
+        check_name("method name", &m.name)?;
+        if let Some(l) = &m.linkage_name {
+            check_name("method linkage name", l)?;
         }
     }
     Ok(())

@@ -415,21 +415,25 @@ pub fn shape(id: u64, name: &str, encoding: TaggedUnionEncoding) -> TypeDesc {
                 name: "Circle".into(),
                 discriminant: (0).into(),
                 fields: vec![field("__0", F64, 8)],
+                template_params: Vec::new(),
             },
             VariantDesc {
                 name: "Rect".into(),
                 discriminant: (1).into(),
                 fields: vec![field("__0", F64, 8), field("__1", F64, 16)],
+                template_params: Vec::new(),
             },
             VariantDesc {
                 name: "Empty".into(),
                 discriminant: (2).into(),
                 fields: vec![],
+                template_params: Vec::new(),
             },
         ],
         encoding,
         decl: None,
         template_params: Vec::new(),
+        methods: Vec::new(),
     })
 }
 

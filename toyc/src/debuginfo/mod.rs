@@ -307,11 +307,13 @@ impl TypeSource for HirTypes<'_> {
                                         align: 0,
                                     })
                                     .collect(),
+                                template_params: Vec::new(),
                             })
                             .collect(),
                         encoding: encoding(e),
                         decl: self.decl(e.pos),
                         template_params: Vec::new(),
+                        methods: Vec::new(),
                     })
                 }
             }
