@@ -2,13 +2,15 @@
 //! `TypeSource` (the recipes of DESIGN.md "Describing Rust types"):
 //! niche-encoded `Option<&u32>` and `Option<NonZero<u32>>`, `&str` and
 //! `&[i32]` fat pointers, a tag-less single-variant enum, an uninhabited
-//! enum, a `repr(u128)` C-like enum, `u128`, a trait object's vtable and a
-//! closure environment.
+//! enum, a `repr(u128)` C-like enum, `u128`, a trait object's vtable, a
+//! closure environment, `Option<u32>` (variant structs with template
+//! parameters) and an enum with a method and its definition.
 //!
 //! The expectation comes from rustc: `tests/data/rust_recipes.rs` declares
-//! the same types, rustc compiles it, and gdb's `ptype` of each must read the
-//! same from rustc's executable and from our object; gdb prints values from
-//! our object's data (with the active variant only).
+//! the same types, rustc compiles it, and gdb's `ptype` of each (and lldb's
+//! `type lookup` of the enums) must read the same from rustc's executable
+//! and from our object; gdb prints values from our object's data (with the
+//! active variant only).
 
 mod common;
 
@@ -229,8 +231,48 @@ fn recipes(ns: &Scopes) -> Table {
                 .scope(ns_scope(ns.recipes)),
         ),
     );
+    // Option<u32>: a u32 tag at 0, `Some`'s payload at 4. rustc repeats the
+    // generic parameter `T = u32` on each variant's struct.
+    t.add(
+        39,
+        TypeDesc::TaggedUnion(TaggedUnionDesc {
+            scope: ns_scope(ns.option),
+            ..TaggedUnionDesc::new(key(39), "Option<u32>", (8, 4), (0, FrontendTy(U32)))
+                .variant(VariantDesc::new("None", 0).template_type("T", FrontendTy(U32)))
+                .variant(
+                    VariantDesc::new("Some", 1)
+                        .field("__0", FrontendTy(U32), 4)
+                        .template_type("T", FrontendTy(U32)),
+                )
+        }),
+    );
+    // enum Light { Off, On(u8) } with `fn level(&self) -> u8` declared in
+    // the enum's struct (rustc's `&self` is an ordinary parameter).
+    t.add(
+        40,
+        TypeDesc::TaggedUnion(TaggedUnionDesc {
+            scope: ns_scope(ns.recipes),
+            ..TaggedUnionDesc::new(key(40), "Light", (2, 1), (0, FrontendTy(U8)))
+                .variant(VariantDesc::new("Off", 0))
+                .variant(VariantDesc::new("On", 1).field("__0", FrontendTy(U8), 1))
+                .method(MethodDesc {
+                    name: "level".into(),
+                    linkage_name: Some(LEVEL.into()),
+                    ret: Some(FrontendTy(U8)),
+                    params: vec![FrontendTy(41)],
+                    ..Default::default()
+                })
+        }),
+    );
+    t.add(
+        41,
+        TypeDesc::pointer_named(PointerKind::Pointer, FrontendTy(40), "&recipes::Light"),
+    );
     t
 }
+
+/// The symbol of `Light::level`'s definition.
+const LEVEL: &str = "_ZN7recipes5Light5level";
 
 /// Globals with their initial bytes: (name, type, bytes).
 fn globals() -> Vec<(&'static str, u64, Vec<u8>)> {
@@ -250,6 +292,8 @@ fn globals() -> Vec<(&'static str, u64, Vec<u8>)> {
         ("SLICE", 28, vec![0; 16]),
         ("BOXED", 36, vec![0; 16]),
         ("CLOSURE", 38, vec![0; 8]),
+        ("OPT_U32", 39, vec![1, 0, 0, 0, 4, 0, 0, 0]),
+        ("LIGHT", 40, vec![1, 3]),
     ]
 }
 
@@ -279,8 +323,35 @@ fn emit(version: u16) -> Vec<u8> {
     }
     // Types without a global are emitted when resolved.
     cx.resolve_type(&mut t, FrontendTy(30)).unwrap();
+    // `Light::level`: the definition of the enum's method 0.
+    let light = cx.resolve_type(&mut t, FrontendTy(40)).unwrap();
+    let this = cx.resolve_type(&mut t, FrontendTy(41)).unwrap();
+    let u8t = cx.resolve_type(&mut t, FrontendTy(U8)).unwrap();
+    let level = cx
+        .define_function(
+            &FunctionDesc::new("level", LEVEL, file, 9)
+                .returns(u8t)
+                .params(&[this])
+                .method_of(light, 0),
+        )
+        .unwrap();
+    cx.declare_parameter(level, "self", 1, this, 9, 19).unwrap();
+    cx.define_function_code(level, common::CODE.len() as u64, &[])
+        .unwrap();
     let dwarf = cx.finish().unwrap();
     let mut obj: Object<'static> = DwarfObject::new_elf_object();
+    let text = obj.section_id(object::write::StandardSection::Text);
+    let off = obj.append_section_data(text, &common::CODE, 16);
+    obj.add_symbol(Symbol {
+        name: LEVEL.as_bytes().to_vec(),
+        value: off,
+        size: common::CODE.len() as u64,
+        kind: SymbolKind::Text,
+        scope: SymbolScope::Linkage,
+        weak: false,
+        section: SymbolSection::Section(text),
+        flags: SymbolFlags::None,
+    });
     let data = obj.section_id(object::write::StandardSection::Data);
     for (name, _, bytes) in globals() {
         let off = obj.append_section_data(data, &bytes, 16);
@@ -339,6 +410,8 @@ const PTYPES: &[&str] = &[
     "ptype recipes::BIGV",
     "ptype recipes::U",
     "ptype recipes::Void",
+    "ptype recipes::OPT_U32",
+    "ptype recipes::LIGHT",
 ];
 
 #[test]
@@ -353,6 +426,77 @@ fn gdb_ptype_matches_rustc_dwarf5_and_4() {
             assert!(b.starts_with("type = "), "rustc's binary: `{cmd}` gave {b}");
             assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from rustc's");
         }
+    }
+}
+
+/// What the enums' new parts show in gdb, the same from rustc's binary and
+/// from our object: the method definition is named after the enum that
+/// declares it (`recipes::Light::level`, through `DW_AT_specification`;
+/// without it gdb finds no such function), and a variant struct's template
+/// argument.
+#[test]
+fn gdb_reads_enum_methods_and_variant_template_params_as_rustc() {
+    let cmds = [
+        "ptype recipes::Light::level",
+        "python print(gdb.lookup_type('core::option::Option<u32>::Some').template_argument(0))",
+        "python print(gdb.lookup_type('core::option::Option<u32>::None').template_argument(0))",
+    ];
+    let theirs = gdb(&rustc_binary(), &cmds);
+    let want = ["type = fn (*mut recipes::Light) -> u8", "u32", "u32"];
+    for version in [5, 4] {
+        let name = format!("rust_recipes_enums_v{version}.o");
+        let ours = gdb(&save(&name, &emit(version)), &cmds);
+        for ((cmd, a), (b, w)) in cmds.iter().zip(&ours).zip(theirs.iter().zip(want)) {
+            assert_eq!(b, w, "rustc's binary: `{cmd}`");
+            assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from rustc's");
+        }
+    }
+}
+
+/// lldb's `type lookup` of an enum with a method and of an enum whose
+/// variant structs have template parameters (shown as `template<> struct
+/// Some<unsigned int>`) reads the same from rustc's binary and our object.
+#[test]
+fn lldb_type_lookup_of_enums_matches_rustc() {
+    let cmds = [
+        "type lookup recipes::Light",
+        "type lookup core::option::Option<u32>",
+    ];
+    let lookup = |p: &std::path::Path| {
+        let mut c = Command::new("lldb-19");
+        c.arg("-b");
+        for cmd in cmds {
+            c.args(["-o", cmd]);
+        }
+        let out = c
+            .arg(p)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run lldb-19 ({e}); install it: {INSTALL}"));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        // Everything after the target line: one answer per command.
+        text.split("(lldb) ")
+            .skip(2)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let theirs = lookup(&rustc_binary());
+    assert_eq!(theirs.len(), cmds.len(), "{theirs:?}");
+    assert!(
+        theirs[0].contains("static unsigned char level(recipes::Light *);"),
+        "{}",
+        theirs[0]
+    );
+    assert!(
+        theirs[1].contains("template<> struct Some<unsigned int> {"),
+        "{}",
+        theirs[1]
+    );
+    for version in [5, 4] {
+        let ours = lookup(&save(
+            &format!("rust_recipes_lldb_v{version}.o"),
+            &emit(version),
+        ));
+        assert_eq!(ours, theirs, "DWARF {version}");
     }
 }
 
