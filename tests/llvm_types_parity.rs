@@ -4,7 +4,9 @@
 //! and a `method_of` definition with an artificial `this`, a static const
 //! member, template parameters and a containing type; an `enum class` with
 //! a 128-bit enumerator; niche, tag-less, 128-bit-tagged and
-//! range-discriminated tagged unions; `const volatile int`, references, a
+//! range-discriminated tagged unions, and one whose variant structs have
+//! template parameters and whose method is defined with `method_of`;
+//! `const volatile int`, references, a
 //! named pointer, 2-D and unknown-bound arrays, a structural `&[u8]`) are
 //! emitted with the gimli and the LLVM backend in DWARF 4 and 5. Each object
 //! passes `llvm-dwarfdump-19 --verify`; the DIE trees of each named type,
@@ -24,7 +26,7 @@ use std::collections::BTreeMap;
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmOptions};
 use dwarfsmith::render::{render_object, RenderOptions};
 use dwarfsmith::{DebugContext, GimliBackend, GimliOptions, VarLocation};
-use fixture::{AREA, AREA_LINE, GLOBALS};
+use fixture::{AREA, AREA_LINE, GLOBALS, SHAPE_AREA, SHAPE_AREA_LINE};
 
 fn gimli_object(version: u16) -> Vec<u8> {
     let b = GimliBackend::new(GimliOptions {
@@ -42,9 +44,17 @@ fn gimli_object(version: u16) -> Vec<u8> {
         .unwrap();
     cx.define_function_code(f, common::CODE.len() as u64, &[])
         .unwrap();
+    let g = fixture::define_shape_area(&mut cx, &d).unwrap();
+    let this = cx
+        .declare_parameter(g, "self", 1, d.shape_ptr, SHAPE_AREA_LINE, 0)
+        .unwrap();
+    cx.set_variable_location(this, VarLocation::FrameOffset(-24))
+        .unwrap();
+    cx.define_function_code(g, common::CODE.len() as u64, &[])
+        .unwrap();
     let dwarf = cx.finish().unwrap();
     let data: Vec<(&str, usize)> = GLOBALS.iter().map(|(n, _, s)| (*n, *s)).collect();
-    common::object_with(&dwarf, &[AREA], &data)
+    common::object_with(&dwarf, &[AREA, SHAPE_AREA], &data)
 }
 
 fn llvm_object(version: u16) -> Vec<u8> {
@@ -85,6 +95,26 @@ fn llvm_object(version: u16) -> Vec<u8> {
     cx.declare_llvm_variable(this, slot, entry).unwrap();
     cx.start_emitting_source_locations().unwrap();
     cx.set_source_location(fs, AREA_LINE + 1, 3).unwrap();
+    builder.ret(Some(ctx.const_int(i32t, 0).unwrap())).unwrap();
+    cx.exit_function().unwrap();
+    // Shape<int>::area, the definition of the tagged union's method 0.
+    let shape_area = module
+        .add_function(SHAPE_AREA, ctx.function_type(i32t, &[ptr], false).unwrap())
+        .unwrap();
+    let g = fixture::define_shape_area(&mut cx, &d).unwrap();
+    cx.attach_llvm_function(g, shape_area).unwrap();
+    let gs = cx.function_scope(g).unwrap();
+    let entry = shape_area.append_block("entry").unwrap();
+    builder.position_at_end(entry).unwrap();
+    cx.enter_function(g).unwrap();
+    let this = cx
+        .declare_parameter(g, "self", 1, d.shape_ptr, SHAPE_AREA_LINE, 0)
+        .unwrap();
+    let slot = builder.alloca(ptr, "self.addr").unwrap();
+    builder.store(shape_area.param(0).unwrap(), slot).unwrap();
+    cx.declare_llvm_variable(this, slot, entry).unwrap();
+    cx.start_emitting_source_locations().unwrap();
+    cx.set_source_location(gs, SHAPE_AREA_LINE + 1, 3).unwrap();
     builder.ret(Some(ctx.const_int(i32t, 0).unwrap())).unwrap();
     cx.exit_function().unwrap();
     cx.finish().unwrap();
@@ -378,6 +408,8 @@ const EXPECTED: &[&str] = &[
     "DW_TAG_structure_type DW_AT_name \"Big\"",
     "DW_TAG_structure_type DW_AT_name \"Ranged\"",
     "DW_TAG_structure_type DW_AT_name \"&[u8]\"",
+    "DW_TAG_structure_type DW_AT_name \"Shape<int>\"",
+    "DW_TAG_subprogram DW_AT_specification -> Shape<int>::area",
     "DW_TAG_const_type <unnamed> DW_AT_type -> volatile int",
     "DW_TAG_volatile_type <unnamed> DW_AT_type -> int",
     "DW_TAG_pointer_type DW_AT_name \"&i32\"",
@@ -504,6 +536,7 @@ fn gdb_ptype_agrees() {
             "type = int [2][3]",
             "type = int []",
             "type = struct &[u8] {",
+            "type = struct Shape<int> {",
         ] {
             assert!(
                 g.contains(want),

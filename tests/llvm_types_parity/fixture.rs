@@ -5,8 +5,10 @@
 //! `method_of` and an artificial `this`), a static const member, template
 //! parameters and a containing type; an `enum class` with a 128-bit
 //! enumerator; tagged unions (niche with a default variant, tag-less,
-//! 128-bit tag, range discriminants); qualifiers, references, a named
-//! pointer, 2-D and unknown-bound arrays, and a structural `&[u8]`.
+//! 128-bit tag, range discriminants, variant structs with template
+//! parameters and a method defined with `method_of`); qualifiers,
+//! references, a named pointer, 2-D and unknown-bound arrays, and a
+//! structural `&[u8]`.
 
 use std::path::Path;
 
@@ -45,6 +47,8 @@ pub const NAMED_PTR: u64 = 43;
 pub const MATRIX: u64 = 44;
 pub const UNBOUNDED: u64 = 45;
 pub const SLICE: u64 = 46;
+pub const SHAPE: u64 = 36;
+pub const SHAPE_PTR: u64 = 37;
 
 /// `Big::Far`'s tag value: beyond 64 bits with LLVM 22; LLVM 19 cannot
 /// write such a discriminant (it keeps 64 bits; the backend refuses it, see
@@ -59,6 +63,10 @@ pub const FAR: u128 = if cfg!(feature = "llvm22") {
 pub const AREA: &str = "_ZN6Widget4areaEv";
 /// The line of `Widget::area`'s definition.
 pub const AREA_LINE: u32 = 30;
+/// The symbol of `Shape<int>::area`'s definition (method 0 of an enum).
+pub const SHAPE_AREA: &str = "_ZN5Shape4area";
+/// The line of `Shape<int>::area`'s definition.
+pub const SHAPE_AREA_LINE: u32 = 35;
 
 /// One global per type (so every type is emitted): name, type, storage
 /// size in bytes.
@@ -76,6 +84,7 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
     ("g_matrix", MATRIX, 24),
     ("g_unbounded", UNBOUNDED, 4),
     ("g_slice", SLICE, 16),
+    ("g_shape", SHAPE, 8),
 ];
 
 fn key(def_id: u64) -> NominalKey {
@@ -249,6 +258,31 @@ pub fn table() -> Table {
                 ),
         ),
     );
+    // enum Shape<T> { Dot, Circle(T) } with T = int on each variant's
+    // struct and `fn area(&self) -> int` declared in the enum.
+    t.add(
+        SHAPE,
+        TypeDesc::TaggedUnion(
+            TaggedUnionDesc::new(key(SHAPE), "Shape<int>", (8, 4), (0, FrontendTy(UINT)))
+                .variant(VariantDesc::new("Dot", 0).template_type("T", FrontendTy(INT)))
+                .variant(
+                    VariantDesc::new("Circle", 1)
+                        .field("__0", FrontendTy(INT), 4)
+                        .template_type("T", FrontendTy(INT)),
+                )
+                .method(MethodDesc {
+                    name: "area".into(),
+                    linkage_name: Some(SHAPE_AREA.into()),
+                    ret: Some(FrontendTy(INT)),
+                    params: vec![FrontendTy(SHAPE_PTR)],
+                    ..Default::default()
+                }),
+        ),
+    );
+    t.add(
+        SHAPE_PTR,
+        TypeDesc::pointer_named(PointerKind::Pointer, FrontendTy(SHAPE), "&Shape<int>"),
+    );
     t.add(
         VOLATILE_INT,
         TypeDesc::qualified(Qualifier::Volatile, FrontendTy(INT)),
@@ -323,6 +357,10 @@ pub struct Described {
     pub widget_ptr: TypeRef,
     /// `int`.
     pub int: TypeRef,
+    /// `Shape<int>` (a tagged union with a method).
+    pub shape: TypeRef,
+    /// `&Shape<int>`.
+    pub shape_ptr: TypeRef,
     /// The file.
     pub file: FileId,
 }
@@ -339,6 +377,8 @@ pub fn describe<B: Backend>(cx: &mut DebugContext<B>) -> Result<Described> {
         widget: cx.resolve_type(&mut t, FrontendTy(WIDGET))?,
         widget_ptr: cx.resolve_type(&mut t, FrontendTy(WIDGET_PTR))?,
         int: cx.resolve_type(&mut t, FrontendTy(INT))?,
+        shape: cx.resolve_type(&mut t, FrontendTy(SHAPE))?,
+        shape_ptr: cx.resolve_type(&mut t, FrontendTy(SHAPE_PTR))?,
         file,
     })
 }
@@ -349,5 +389,19 @@ pub fn define_area<B: Backend>(cx: &mut DebugContext<B>, d: &Described) -> Resul
         &FunctionDesc::new("area", AREA, d.file, AREA_LINE)
             .returns(d.int)
             .method_of(d.widget, 0),
+    )
+}
+
+/// Defines `Shape<int>::area(&self) -> int` (method 0 of the tagged union
+/// `Shape<int>`).
+pub fn define_shape_area<B: Backend>(
+    cx: &mut DebugContext<B>,
+    d: &Described,
+) -> Result<FunctionId> {
+    cx.define_function(
+        &FunctionDesc::new("area", SHAPE_AREA, d.file, SHAPE_AREA_LINE)
+            .returns(d.int)
+            .params(&[d.shape_ptr])
+            .method_of(d.shape, 0),
     )
 }
