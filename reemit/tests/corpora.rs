@@ -81,7 +81,7 @@ fn cpp_corpus_from_dwarf4_input_reemits_and_agrees() {
 
 #[test]
 fn rust_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("rust_corpus.rs", "rust", 100.0, 49.5);
+    check("rust_corpus.rs", "rust", 100.0, 74.8);
 }
 
 #[test]
