@@ -416,8 +416,8 @@ impl TaggedUnionDesc {
         self
     }
 
-    /// Appends a method declaration (method number `methods.len()` for
-    /// [`FunctionDesc::method_of`]).
+    /// Appends a method declaration; its index for
+    /// [`FunctionDesc::method_of`] is the number of methods before it.
     pub fn method(mut self, method: MethodDesc) -> Self {
         self.methods.push(method);
         self

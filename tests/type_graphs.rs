@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use dwarfsmith::{
     BaseEncoding, CodeRow, CompositeDesc, DebugContext, FrontendTy, FunctionDesc, GimliBackend,
-    NominalKey, TaggedUnionEncoding, TypeDesc, TypeScope, VarLocation,
+    MethodDesc, NominalKey, TaggedUnionEncoding, TemplateParam, TypeDesc, TypeScope, VarLocation,
 };
 
 fn emit_zoo(version: u16) -> Vec<u8> {
@@ -192,6 +192,51 @@ fn tagged_unions_in_both_encodings_verify() {
         .types
         .iter()
         .any(|(tag, n)| tag == "DW_TAG_structure_type" && n == "Shape::Rect"));
+}
+
+/// A variant's template parameters are written on its struct and the
+/// methods in the tagged union's struct in both encodings: one
+/// `DW_TAG_template_type_parameter` per variant struct, one method
+/// declaration, and the objects verify.
+#[test]
+fn tagged_unions_keep_variant_template_params_and_methods_in_both_encodings() {
+    for (name, encoding) in [
+        ("tagged_parts_vp.o", TaggedUnionEncoding::VariantPart),
+        ("tagged_parts_cpp.o", TaggedUnionEncoding::CppLike),
+    ] {
+        let TypeDesc::TaggedUnion(mut d) = shape(30, "Shape", encoding) else {
+            unreachable!("shape() is a tagged union")
+        };
+        for v in &mut d.variants {
+            v.template_params.push(TemplateParam::Type {
+                name: "T".into(),
+                ty: FrontendTy(F64),
+            });
+        }
+        d.methods.push(MethodDesc {
+            name: "area".into(),
+            ret: Some(FrontendTy(F64)),
+            ..Default::default()
+        });
+        let mut cx = context(5);
+        let mut t = Table::default();
+        prims(&mut t);
+        t.add(30, TypeDesc::TaggedUnion(d));
+        cx.resolve_type(&mut t, FrontendTy(30)).unwrap();
+        let bytes = object_with(&cx.finish().unwrap(), &[], &[]);
+        let s = check_object(name, &bytes);
+        assert_eq!(
+            s.tags.get("DW_TAG_template_type_parameter"),
+            Some(&3),
+            "{name}"
+        );
+        assert_eq!(s.tags.get("DW_TAG_subprogram"), Some(&1), "{name}");
+        let rect = dwarfdump(name, &bytes, &["--name=Rect", "--show-children"]);
+        assert!(rect.contains("DW_TAG_template_type_parameter"), "{rect}");
+        let area = dwarfdump(name, &bytes, &["--name=area", "--show-parents"]);
+        let parent = area.split("DW_TAG_subprogram").next().unwrap_or("");
+        assert!(parent.contains("(\"Shape\")"), "{area}");
+    }
 }
 
 /// A chain `S0 { next: S1 }`, `S1 { next: S2 }`... by value, `n` deep; the
