@@ -97,6 +97,32 @@ fn case_110_method_of_beyond_an_enums_methods() {
     cx.finish().unwrap();
 }
 
+/// Case 110 (continued): a method definition naming a method of an enum
+/// whose completion failed (its variant's field has a type the frontend
+/// cannot describe), through the handle a second `resolve_type` gives.
+/// Guards against: a definition pointing at a declaration the backend
+/// never wrote. Expected: `InvalidCode` saying the description was not
+/// completed.
+#[test]
+fn case_110_method_of_an_enum_whose_completion_failed() {
+    let mut t = prim_table();
+    let TypeDesc::TaggedUnion(mut d) = shape(1, vec![area()]) else {
+        unreachable!()
+    };
+    d.variants[1].fields[0].ty = FrontendTy(99);
+    t.add(10, TypeDesc::TaggedUnion(d));
+    let mut cx = context(5);
+    let e = cx.resolve_type(&mut t, FrontendTy(10)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DescribeFailed, "{e}");
+    let shape = cx.resolve_type(&mut t, FrontendTy(10)).unwrap();
+    let file = cx.file("shape.rs".as_ref()).unwrap();
+    let e = cx
+        .define_function(&FunctionDesc::new("area", "_ZN5Shape4area", file, 3).method_of(shape, 0))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidCode, "{e}");
+    assert!(e.message().contains("not completed"), "{e}");
+}
+
 /// Case 111: a variant's template parameter whose type the frontend cannot
 /// describe, a value parameter of a float type, and one whose value does
 /// not fit its type. Guards against: a template parameter DIE without a

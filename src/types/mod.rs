@@ -256,6 +256,15 @@ impl TypeMap {
     pub(crate) fn method(&self, class: TypeRef, index: u32, ctx: u32) -> Result<(TypeIdx, u32)> {
         let c = self.check(class, ctx)?;
         let node = self.node(c)?;
+        if !node.complete {
+            return err(
+                ErrorKind::InvalidCode,
+                format!(
+                    "method_of names `{}`, whose description was not completed (an earlier error interrupted it)",
+                    self.names.get(node.name)
+                ),
+            );
+        }
         if index >= node.methods {
             return err(
                 ErrorKind::InvalidCode,
