@@ -4,7 +4,8 @@
 //! `llvm-dwarfdump-19 --debug-line` on the objects of every example
 //! program. Before the stack homes, shadowing.toy's lines 6, 12 and 17
 //! (`let`s folded into the next line), inventory.toy's 22 and matrix.toy's
-//! 12 (`return`s of inlined copies) had no row at -O.
+//! 12 (`return`s of inlined copies) had no row at -O. Also: the -O
+//! objects are deterministic.
 
 #[allow(dead_code)] // only toyc_path, require_tool and DWARFDUMP are used here
 mod debugger;
@@ -119,4 +120,29 @@ fn every_line_with_code_at_o0_keeps_a_row_at_o() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The same program built twice at -O gives byte-identical objects (the
+/// homes and location lists add no order that depends on a hash or an
+/// address).
+#[test]
+fn o_objects_are_deterministic() {
+    let toyc = debugger::toyc_path(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("opt_lines_twice");
+    std::fs::create_dir_all(&work).expect("scratch dir");
+    for program in examples() {
+        let name = program
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let a = object(&toyc, &program, &["-O"], &work.join(format!("{name}-a")));
+        let b = object(&toyc, &program, &["-O"], &work.join(format!("{name}-b")));
+        let (a, b) = (
+            std::fs::read(&a).expect("read"),
+            std::fs::read(&b).expect("read"),
+        );
+        assert!(!a.is_empty(), "{name}: empty object");
+        assert!(a == b, "{name}: two -O builds differ");
+    }
 }
