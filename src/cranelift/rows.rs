@@ -82,7 +82,29 @@ pub(crate) fn rows_from_ranges(
         prev_end = prev_end.max(end);
     }
     push(prev_end, None);
-    rows
+    join_inner_gaps(rows)
+}
+
+/// An unlocated row between two rows of the same location joins them:
+/// code Cranelift made without a location (an instruction its optimizer
+/// created, such as a shift replacing a multiplication) in the middle of
+/// one location's code belongs to that location. Left unlocated, it would
+/// be a line-0 row that `next` stops at, and a hole in its scope's code
+/// ranges, which debuggers take for the end of an inlined call.
+fn join_inner_gaps(rows: Vec<CodeRow>) -> Vec<CodeRow> {
+    let mut out: Vec<CodeRow> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(r) = rows.next() {
+        let joins = r.loc.is_none()
+            && out.last().and_then(|p| p.loc).is_some()
+            && rows.peek().map(|n| n.loc) == out.last().map(|p| p.loc);
+        if joins {
+            rows.next();
+            continue;
+        }
+        out.push(r);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -107,6 +129,34 @@ mod tests {
                 row(4, Some(1)),
                 row(12, None),
                 row(14, Some(2))
+            ]
+        );
+    }
+
+    /// An unlocated row inside one location's code joins it; one between
+    /// two different locations (or at either end) stays.
+    #[test]
+    fn an_unlocated_row_between_equal_locations_joins_them() {
+        let t = |n| Some(LocToken(n));
+        let rows = rows_from_ranges(
+            30,
+            [
+                (0, 4, t(1)),
+                (6, 10, t(1)),
+                (10, 12, None),
+                (12, 20, t(2)),
+                (22, 26, t(3)),
+            ],
+        );
+        assert_eq!(
+            rows,
+            [
+                row(0, Some(1)),
+                row(10, None),
+                row(12, Some(2)),
+                row(20, None),
+                row(22, Some(3)),
+                row(26, None)
             ]
         );
     }

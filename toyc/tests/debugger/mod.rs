@@ -39,6 +39,7 @@ use std::time::{Duration, Instant};
 mod check_not;
 mod checking;
 pub mod dwarf;
+pub mod inlined_finish;
 mod optimized;
 mod toyc;
 pub use check_not::*;

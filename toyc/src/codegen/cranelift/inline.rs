@@ -2,7 +2,8 @@
 //! itself). A call of a small leaf function is replaced by a copy of the
 //! callee's body in the caller: the copy's parameters and locals get
 //! stack slots of their own in the caller's frame, its `return`s jump to
-//! a continuation block that receives the result, and its debug info is an
+//! a continuation block that receives the result (with debug info, through
+//! the result's stack home: [`InlineExit::result_home`]), and its debug info is an
 //! inlined-subroutine scope (`debuginfo/inline.rs`) holding the copy's
 //! parameters and locals, its code at the callee's lines.
 //!
@@ -30,8 +31,19 @@ pub const MAX_STATEMENTS: usize = 5;
 /// Where the `return`s of the inlined copy being compiled go.
 #[derive(Clone, Copy)]
 pub struct InlineExit {
-    /// The continuation block (one parameter: the result, if scalar).
+    /// The continuation block (one parameter: the result, if scalar and
+    /// without a result home).
     pub cont: cranelift_codegen::ir::Block,
+    /// With debug info and a scalar result: the result's home, a slot each
+    /// `return` stores the result into before it jumps, and the
+    /// continuation loads it from. The store keeps the `return` line an
+    /// instruction of its own (its jump mostly vanishes: the block falls
+    /// through, or the branch is threaded); and no constant result (`return
+    /// false`) passes as a block argument, which Cranelift merges with an
+    /// equal constant of the caller and places, with the caller's line,
+    /// inside the inlined code (a debugger takes such an instruction for
+    /// the end of the inlined call).
+    pub result_home: Option<cranelift_codegen::ir::StackSlot>,
 }
 
 /// Whether each function of `prog` is inlined at its direct calls.
@@ -141,7 +153,7 @@ impl<'p> FnCg<'_, 'p> {
             match (repr(prog, p.ty), vi.next()) {
                 (Repr::Scalar(_), Some(V::S(v))) => match ssa.get(p.local.idx()).copied().flatten()
                 {
-                    Some(var) => self.def_ssa(var, v),
+                    Some(var) => self.def_ssa(var, v, slot),
                     None => {
                         let a = self.b.ins().stack_addr(types::I64, slot, 0);
                         self.b.ins().store(MemFlagsData::new(), v, a, 0);
@@ -152,8 +164,12 @@ impl<'p> FnCg<'_, 'p> {
             }
         }
         let cont = self.b.create_block();
-        let result = match repr(prog, f.ret) {
-            Repr::Scalar(s) => Some(self.b.append_block_param(cont, clif_type(s))),
+        let result_home = match (repr(prog, f.ret), &self.dbg) {
+            (Repr::Scalar(s), Some(_)) => Some((self.new_slot(f.ret), clif_type(s))),
+            _ => None,
+        };
+        let result = match (repr(prog, f.ret), result_home) {
+            (Repr::Scalar(s), None) => Some(self.b.append_block_param(cont, clif_type(s))),
             _ => None,
         };
         let callee_sym = self
@@ -168,13 +184,12 @@ impl<'p> FnCg<'_, 'p> {
                 let (saved, params) = d.enter_inlined(f, fid, call)?;
                 for (p, v) in f.params.iter().zip(params) {
                     let Some(v) = v else { continue };
+                    let Some(slot) = slots.get(p.local.idx()).copied() else {
+                        continue;
+                    };
                     match ssa.get(p.local.idx()).copied().flatten() {
-                        Some((_, label)) => self.labels.push((v, label)),
-                        None => {
-                            if let Some(slot) = slots.get(p.local.idx()) {
-                                self.vars.push((v, *slot));
-                            }
-                        }
+                        Some((_, label)) => self.labels.push((v, label, slot)),
+                        None => self.vars.push((v, slot)),
                     }
                 }
                 Some(saved)
@@ -184,7 +199,10 @@ impl<'p> FnCg<'_, 'p> {
         let saved_slots = std::mem::replace(&mut self.slots, slots);
         let saved_ssa = std::mem::replace(&mut self.ssa, ssa);
         let saved_f = std::mem::replace(&mut self.f, f);
-        let saved_exit = self.inline_exit.replace(InlineExit { cont });
+        let saved_exit = self.inline_exit.replace(InlineExit {
+            cont,
+            result_home: result_home.map(|(slot, _)| slot),
+        });
         let body = self.block(&f.body, true);
         self.inline_exit = saved_exit;
         self.f = saved_f;
@@ -196,6 +214,9 @@ impl<'p> FnCg<'_, 'p> {
         body?;
         self.b.switch_to_block(cont);
         self.loc(call)?;
+        if let Some((slot, ty)) = result_home {
+            return Ok(V::S(self.b.ins().stack_load(types::I64, ty, slot, 0)));
+        }
         Ok(match result {
             Some(v) => V::S(v),
             None => V::Unit,
@@ -205,7 +226,13 @@ impl<'p> FnCg<'_, 'p> {
     /// A `return` of the inlined copy being compiled: to its continuation.
     pub(crate) fn inline_return(&mut self, exit: InlineExit, v: V) {
         match v {
-            V::S(x) => self.b.ins().jump(exit.cont, &[Self::arg(x)]),
+            V::S(x) => match exit.result_home {
+                Some(home) => {
+                    self.b.ins().stack_store(types::I64, x, home, 0);
+                    self.b.ins().jump(exit.cont, &[])
+                }
+                None => self.b.ins().jump(exit.cont, &[Self::arg(x)]),
+            },
             _ => self.b.ins().jump(exit.cont, &[]),
         };
     }

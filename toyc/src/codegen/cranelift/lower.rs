@@ -32,15 +32,14 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
 
     fn bind_vars(&mut self, vars: Vec<(LocalId, VarId)>) -> R<()> {
         for (l, v) in vars {
-            if let Some((_, label)) = self.ssa_of(l) {
-                self.labels.push((v, label));
-                continue;
-            }
             let slot = *self
                 .slots
                 .get(l.idx())
                 .ok_or("internal: local without a slot")?;
-            self.vars.push((v, slot));
+            match self.ssa_of(l) {
+                Some((_, label)) => self.labels.push((v, label, slot)),
+                None => self.vars.push((v, slot)),
+            }
         }
         Ok(())
     }
@@ -84,7 +83,11 @@ impl<'a, 'p> Lower<'p> for FnCg<'a, 'p> {
     fn define_local(&mut self, l: LocalId, v: V) -> R<bool> {
         match (self.ssa_of(l), v) {
             (Some(var), V::S(x)) => {
-                self.def_ssa(var, x);
+                let home = *self
+                    .slots
+                    .get(l.idx())
+                    .ok_or("internal: local without a slot")?;
+                self.def_ssa(var, x, home);
                 Ok(true)
             }
             (Some(_), _) => Err("internal: a scalar local defined by a non-scalar".into()),

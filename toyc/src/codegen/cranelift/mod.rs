@@ -367,8 +367,8 @@ fn compile_function<'p>(
             .compiled_code()
             .ok_or("Cranelift kept no compiled code")?;
         d.end_function(fid, &symbol, cc, &*cx.isa, &vars)?;
-        for (v, label) in labels {
-            let ranges = ssa::label_locations(cc, &*cx.isa, label)?;
+        for (v, label, home) in labels {
+            let ranges = ssa::label_locations(cc, &*cx.isa, label, home)?;
             d.variable_locations(v, &ranges)?;
         }
     }
@@ -399,8 +399,8 @@ pub struct FnCg<'a, 'p> {
     /// `-O`: the SSA variable and value label of each local of the
     /// current function that has one (`ssa.rs`).
     pub ssa: Vec<Option<(cranelift_frontend::Variable, ir::ValueLabel)>>,
-    /// Debug variables described by value labels.
-    pub labels: Vec<(VarId, ir::ValueLabel)>,
+    /// Debug variables described by value labels, with their stack homes.
+    pub labels: Vec<(VarId, ir::ValueLabel, StackSlot)>,
     /// The next unused value label.
     pub next_label: u32,
 }
@@ -461,7 +461,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
                     let v = params[pi];
                     pi += 1;
                     match self.ssa_of(p.local) {
-                        Some(var) => self.def_ssa(var, v),
+                        Some(var) => self.def_ssa(var, v, slot),
                         None => {
                             self.b.ins().stack_store(types::I64, v, slot, 0);
                         }
@@ -477,7 +477,7 @@ impl<'a, 'p> FnCg<'a, 'p> {
             if let Some(d) = self.dbg.as_mut() {
                 if let Some(v) = d.parameter(n)? {
                     match self.ssa_of(p.local) {
-                        Some((_, label)) => self.labels.push((v, label)),
+                        Some((_, label)) => self.labels.push((v, label, slot)),
                         None => self.vars.push((v, slot)),
                     }
                 }

@@ -1,17 +1,25 @@
 //! Which locals live in SSA values at `-O` (Cranelift path): scalar
 //! `let`s that are never assigned after their definition and whose
-//! address is never taken. (Parameters keep their stack slots, so that
+//! address is never taken. With debug info, the `let` also stores the
+//! value into the local's stack slot, its *home*: the store is the
+//! `let` line's own instruction (without it a `let` whose value Cranelift
+//! folds into a later line has no code, and `break LINE`, `next` and the
+//! first line of a function skip it), and nothing else ever writes the
+//! home, so from the store on it holds the local's value for the rest of
+//! the function, and the debug info places the local there wherever its
+//! value is in no register. (Parameters keep their stack slots, so that
 //! `bt` shows every frame's arguments, inlined copies' too: Cranelift's
 //! value-label ranges end at a value's last use, and a value labelled
 //! twice — an argument that is also the caller's variable — often got no
 //! range at all.) Such a local has one value for its
 //! whole life, so every place Cranelift's register allocator reports for
 //! that value (its value-label ranges) holds the local's current value;
-//! the debug info describes it with a location list and shows it as
-//! optimized out where the value is gone. Every other local keeps its
-//! stack slot.
+//! the debug info describes it with a location list: those places, and
+//! the home everywhere else (before the `let` has run, the home holds
+//! what an `-O0` slot would: not yet the value). Every other local keeps
+//! its stack slot.
 
-use cranelift_codegen::ir::{Value, ValueLabel};
+use cranelift_codegen::ir::{InstBuilder, StackSlot, Value, ValueLabel};
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::CompiledCode;
 use cranelift_frontend::Variable;
@@ -126,15 +134,17 @@ fn caller_saved(reg: u16) -> bool {
     matches!(reg, 0..=2 | 4 | 5 | 8..=11 | 17..=32)
 }
 
-/// Where the value labelled `label` is over `code`, for the debugger:
-/// Cranelift's value-label ranges, except that a range in a caller-saved
-/// register leaves out the last byte before each return address inside
-/// it (the `pc - 1` a debugger looks up for a caller's frame while the
-/// callee runs, when the register holds the callee's data).
+/// Where the local whose value is labelled `label` and whose stack home
+/// is `home` is over `code`, for the debugger: Cranelift's value-label
+/// ranges, except that a range in a caller-saved register leaves out the
+/// last byte before each return address inside it (the `pc - 1` a
+/// debugger looks up for a caller's frame while the callee runs, when the
+/// register holds the callee's data); everywhere else, the home.
 pub fn label_locations(
     code: &CompiledCode,
     isa: &dyn TargetIsa,
     label: ValueLabel,
+    home: StackSlot,
 ) -> Result<Vec<LocationRange>, String> {
     let ranges = dwarfsmith::cranelift::value_label_locations(code, isa, label)
         .map_err(|e| format!("debug info: {e}"))?;
@@ -143,7 +153,33 @@ pub fn label_locations(
         .call_sites()
         .map(|c| u64::from(c.ret_addr))
         .collect();
-    Ok(cut_at_calls(ranges, &calls))
+    let home = dwarfsmith::cranelift::slot_cfa_offset(code, home)
+        .map_err(|e| format!("debug info: {e}"))?;
+    let size = u64::from(code.buffer.total_size());
+    Ok(fill_gaps(cut_at_calls(ranges, &calls), size, home))
+}
+
+/// `ranges` (sorted, disjoint) with every gap of `[0, size)` between them
+/// described as the frame offset `home`.
+fn fill_gaps(ranges: Vec<LocationRange>, size: u64, home: i64) -> Vec<LocationRange> {
+    let mut out = Vec::with_capacity(ranges.len() * 2 + 1);
+    let mut at = 0;
+    let gap = |start: u64, end: u64| LocationRange {
+        start,
+        end,
+        location: ValueLocation::FrameOffset(home),
+    };
+    for r in ranges {
+        if r.start > at {
+            out.push(gap(at, r.start));
+        }
+        at = at.max(r.end);
+        out.push(r);
+    }
+    if size > at {
+        out.push(gap(at, size));
+    }
+    out
 }
 
 /// `ranges` without, in caller-saved registers, the byte before each
@@ -216,11 +252,21 @@ impl<'p> FnCg<'_, 'p> {
         self.ssa.get(l.idx()).copied().flatten()
     }
 
-    /// Defines SSA variable `var` (labelled `label`) as `v`.
-    pub(crate) fn def_ssa(&mut self, (var, label): (Variable, ValueLabel), v: Value) {
+    /// Defines SSA variable `var` (labelled `label`) as `v`; with debug
+    /// info, also stores `v` into the local's stack home `home` (module
+    /// doc).
+    pub(crate) fn def_ssa(
+        &mut self,
+        (var, label): (Variable, ValueLabel),
+        v: Value,
+        home: StackSlot,
+    ) {
         self.b.def_var(var, v);
         if self.dbg.is_some() {
             self.b.set_val_label(v, label);
+            self.b
+                .ins()
+                .stack_store(cranelift_codegen::ir::types::I64, v, home, 0);
         }
     }
 }
@@ -268,5 +314,32 @@ mod tests {
         );
         // A range that is only the byte before a return address vanishes.
         assert_eq!(cut_at_calls(vec![reg(9, 10, 5)], &calls), vec![]);
+    }
+
+    fn home(start: u64, end: u64) -> LocationRange {
+        LocationRange {
+            start,
+            end,
+            location: ValueLocation::FrameOffset(-24),
+        }
+    }
+
+    /// The home fills the code before, between and after the register
+    /// ranges, and nothing they cover; no ranges: the home everywhere.
+    #[test]
+    fn the_home_fills_every_gap_between_register_ranges() {
+        assert_eq!(
+            fill_gaps(vec![reg(4, 9, 0), reg(10, 19, 3), reg(19, 25, 0)], 30, -24),
+            vec![
+                home(0, 4),
+                reg(4, 9, 0),
+                home(9, 10),
+                reg(10, 19, 3),
+                reg(19, 25, 0),
+                home(25, 30)
+            ]
+        );
+        assert_eq!(fill_gaps(vec![reg(0, 30, 5)], 30, -24), vec![reg(0, 30, 5)]);
+        assert_eq!(fill_gaps(Vec::new(), 30, -24), vec![home(0, 30)]);
     }
 }
