@@ -38,6 +38,9 @@ fn method(name: &str, linkage: &str, ret: u64, this: u64) -> MethodDesc {
         virtuality: Virtuality::Virtual(0),
         artificial: false,
         decl: None,
+        template_params: Vec::new(),
+        variadic: false,
+        artificial_params: Vec::new(),
     }
 }
 
@@ -132,6 +135,7 @@ fn zoo() -> Table {
             params: vec![],
             ret: Some(FrontendTy(INT)),
             variadic: true,
+            artificial_params: Vec::new(),
         },
     );
     let fnptr = t.add(21, TypeDesc::pointer(fnty));
@@ -227,6 +231,7 @@ fn zoo() -> Table {
             params: vec![FrontendTy(INT)],
             ret: Some(FrontendTy(INT)),
             variadic: true,
+            artificial_params: Vec::new(),
         },
     );
     t.add(35, TypeDesc::pointer(vfn));

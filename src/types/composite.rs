@@ -51,6 +51,7 @@ struct Method {
     ret: Option<TypeIdx>,
     params: Vec<TypeIdx>,
     this: Option<TypeIdx>,
+    template_params: Vec<(TypeIdx, Option<DiscrValue>)>,
 }
 
 impl TypeMap {
@@ -351,7 +352,13 @@ impl TypeMap {
                 .this
                 .map(|t| self.member_type(env, source, t))
                 .transpose()?;
-            methods.push(Method { ret, params, this });
+            let template_params = self.template_params(env, source, &m.template_params)?;
+            methods.push(Method {
+                ret,
+                params,
+                this,
+                template_params,
+            });
         }
         let mut statics = Vec::with_capacity(c.statics.len());
         for s in &c.statics {
@@ -372,12 +379,19 @@ impl TypeMap {
             .iter()
             .map(|m| env.decl(m.decl))
             .collect::<Result<_>>()?;
+        let method_params: Vec<Vec<TemplateParamInfo<'_>>> = c
+            .methods
+            .iter()
+            .zip(&methods)
+            .map(|(d, m)| Self::template_infos(&d.template_params, &m.template_params))
+            .collect();
         let method_infos: Vec<MethodInfo<'_>> = c
             .methods
             .iter()
             .zip(&methods)
             .zip(decls)
-            .map(|((d, m), decl)| MethodInfo {
+            .zip(&method_params)
+            .map(|(((d, m), decl), tparams)| MethodInfo {
                 name: &d.name,
                 linkage_name: d.linkage_name.as_deref(),
                 ret: m.ret,
@@ -387,6 +401,9 @@ impl TypeMap {
                 virtuality: d.virtuality,
                 artificial: d.artificial,
                 decl,
+                template_params: tparams,
+                variadic: d.variadic,
+                artificial_params: &d.artificial_params,
             })
             .collect();
         let static_infos: Vec<StaticMemberInfo<'_>> = c

@@ -140,6 +140,7 @@ pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
                     .chain(&m.params)
                     .chain(&m.this)
                     .for_each(|t| f(*t));
+                params(f, &m.template_params);
             }
             c.statics.iter().for_each(|s| f(s.ty));
             c.containing_type.into_iter().for_each(&mut *f);
@@ -212,6 +213,8 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
                 )
                     .hash(&mut h);
                 (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(&mut h);
+                (m.variadic, &m.artificial_params).hash(&mut h);
+                params(&mut h, &m.template_params);
             }
             for s in &c.statics {
                 (&s.name, s.access, s.const_value).hash(&mut h);

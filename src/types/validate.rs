@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use super::parts::desc_name;
 use crate::check::check_name;
-use crate::desc::{BaseEncoding, TemplateParam, TypeDesc};
+use crate::desc::{BaseEncoding, TemplateParam, TypeDesc, Virtuality};
 use crate::error::{err, ErrorKind, Result};
 
 /// Rejects descriptions no debugger could show.
@@ -42,6 +42,17 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
                 check_name("method name", &m.name)?;
                 if let Some(l) = &m.linkage_name {
                     check_name("method linkage name", l)?;
+                }
+                check_params(&m.template_params)?;
+                let what = format!("method `{}` of `{name}`", m.name);
+                check_artificial(&what, &m.artificial_params, m.params.len())?;
+                if let Virtuality::Virtual(u32::MAX) | Virtuality::PureVirtual(u32::MAX) =
+                    m.virtuality
+                {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!("{what} has vtable slot {}, which is reserved; a virtual method without a slot is `Virtuality::VirtualWithoutSlot` (or `PureVirtualWithoutSlot`)", u32::MAX),
+                    );
                 }
             }
             for s in &c.statics {
@@ -117,8 +128,12 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
                 check_name("pointer name", n)?;
             }
         }
+        TypeDesc::Function {
+            params,
+            artificial_params,
+            ..
+        } => check_artificial("a function type", artificial_params, params.len())?,
         TypeDesc::Pointer { .. }
-        | TypeDesc::Function { .. }
         | TypeDesc::Qualified { .. }
         | TypeDesc::PointerToMember { .. } => {}
     }
@@ -141,6 +156,28 @@ fn check_params(ps: &[TemplateParam]) -> Result<()> {
                 check_name("template parameter name", name)?
             }
         }
+    }
+    Ok(())
+}
+
+/// Artificial parameter indices: strictly increasing, each naming one of
+/// the `n` parameters.
+fn check_artificial(what: &str, indices: &[usize], n: usize) -> Result<()> {
+    let mut prev = None;
+    for &i in indices {
+        if i >= n {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("{what} marks parameter {i} artificial but has {n} parameter(s) (`artificial_params` are indices into `params`, `this` not counted for a method)"),
+            );
+        }
+        if prev.is_some_and(|p| p >= i) {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("{what} lists artificial parameter {i} after {}; `artificial_params` must be strictly increasing", prev.unwrap_or(0)),
+            );
+        }
+        prev = Some(i);
     }
     Ok(())
 }

@@ -97,6 +97,9 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
         virtuality: virt,
         artificial: false,
         decl: None,
+        template_params: Vec::new(),
+        variadic: false,
+        artificial_params: Vec::new(),
     }
 }
 

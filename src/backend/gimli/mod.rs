@@ -367,8 +367,9 @@ impl Backend for GimliBackend {
         params: &[TypeIdx],
         ret: Option<TypeIdx>,
         variadic: bool,
+        artificial: &[usize],
     ) -> Result<()> {
-        self.add_subroutine_type(t, params, ret, variadic)
+        self.add_subroutine_type(t, params, ret, variadic, artificial)
     }
 
     fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
