@@ -143,9 +143,9 @@ pub enum TemplateParam {
 }
 
 impl MethodDesc {
-    /// A public, non-virtual method `name` without parameters, returning
-    /// nothing; `this` is the type of its object pointer (`None`: a static
-    /// method).
+    /// A non-virtual method `name` without parameters, returning nothing,
+    /// of the class's default accessibility; `this` is the type of its
+    /// object pointer (`None`: a static method).
     pub fn new(name: impl Into<String>, this: Option<FrontendTy>) -> Self {
         MethodDesc {
             name: name.into(),
@@ -153,7 +153,7 @@ impl MethodDesc {
             ret: None,
             params: Vec::new(),
             this,
-            access: Access::Public,
+            access: Access::Unspecified,
             virtuality: Virtuality::None,
             artificial: false,
             decl: None,
@@ -191,6 +191,12 @@ impl MethodDesc {
     /// Makes the method C variadic (`...`).
     pub fn variadic(mut self) -> Self {
         self.variadic = true;
+        self
+    }
+
+    /// Sets the accessibility.
+    pub fn access(mut self, access: Access) -> Self {
+        self.access = access;
         self
     }
 

@@ -1,6 +1,8 @@
 //! Parity of the two backends on every type construct of issue 10: the
 //! types of `llvm_types_parity/fixture.rs` (a C++ class with accessibility,
-//! bitfields, a virtual and a non-virtual base, virtual and static methods
+//! bitfields, a virtual and a non-virtual base, virtual and static methods,
+//! a member template's instance, a variadic method, a slotless virtual
+//! destructor with artificial parameters, a pointer to member function
 //! and a `method_of` definition with an artificial `this`, a static const
 //! member, template parameters and a containing type; an `enum class` with
 //! a 128-bit enumerator; niche, tag-less, 128-bit-tagged and
@@ -247,6 +249,8 @@ fn normalise_attr(a: &str) -> String {
 /// * `DW_AT_object_pointer` of a method *declaration*: LLVM 19 and 22 write
 ///   it only on definitions (the declaration's `this` is still the first,
 ///   artificial parameter in both);
+/// * `DW_AT_prototyped` of a subroutine type: LLVM writes it only in C
+///   units (every C++ function type is prototyped), gimli in every unit;
 /// * code and data placement (`DW_AT_frame_base`, `DW_AT_location`, pc
 ///   ranges) belongs to each backend's code generator and object writer
 ///   (`DW_OP_addr` vs `DW_OP_addrx`, CFA vs frame register).
@@ -264,6 +268,7 @@ fn skipped(tag: &str, attr: &str, version: u16, in_class: bool) -> bool {
         || (pointer && (name == "DW_AT_byte_size" || name == "DW_AT_address_class"))
         || attr == "DW_AT_lower_bound 0"
         || (in_class && tag == "DW_TAG_subprogram" && name == "DW_AT_object_pointer")
+        || (tag == "DW_TAG_subroutine_type" && name == "DW_AT_prototyped")
         || matches!(
             name,
             "DW_AT_frame_base" | "DW_AT_location" | "DW_AT_low_pc" | "DW_AT_high_pc"
@@ -388,6 +393,8 @@ const EXPECTED: &[&str] = &[
     "DW_TAG_variable DW_AT_name \"g_matrix\"",
     "DW_TAG_variable DW_AT_name \"g_unbounded\"",
     "DW_TAG_variable DW_AT_name \"g_lref\"",
+    "DW_TAG_subroutine_type <unnamed> DW_AT_type -> int",
+    "DW_TAG_ptr_to_member_type <unnamed> DW_AT_type -> fn(*Widget<int, 4>, int, ...) -> int",
 ];
 
 fn compare(version: u16) -> Vec<String> {
@@ -476,7 +483,10 @@ fn ptypes(exe: &std::path::Path) -> String {
 
 /// gdb shows every global's type the same for both objects, and reads the
 /// class as C++: bases with their access and virtuality, bitfields, a
-/// static const member, a virtual and a static method.
+/// static const member, a virtual and a static method, a member template's
+/// instance, a variadic method, a destructor without its artificial
+/// parameters, and the artificial `this` of a pointer to member function
+/// as `T * const`.
 #[test]
 fn gdb_ptype_agrees() {
     for version in [4, 5] {
@@ -504,6 +514,10 @@ fn gdb_ptype_agrees() {
             "type = int [2][3]",
             "type = int []",
             "type = struct &[u8] {",
+            "T get<long, 2>(long);",
+            "T sum(T, ...);",
+            "    ~Widget();\n",
+            "type = int (Widget<int, 4>::*)(class Widget<int, 4> * const, int, ...)",
         ] {
             assert!(
                 g.contains(want),

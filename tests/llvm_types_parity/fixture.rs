@@ -2,7 +2,10 @@
 //! described through the public `TypeSource` API and emitted with either
 //! backend: a class with accessibility, bitfields, a virtual and a
 //! non-virtual base, methods (virtual, static, one defined with
-//! `method_of` and an artificial `this`), a static const member, template
+//! `method_of` and an artificial `this`, a member template's instance, a
+//! variadic method, a virtual destructor without a vtable slot and with
+//! artificial parameters), a pointer to member function (artificial `this`
+//! in its subroutine type), a static const member, template
 //! parameters and a containing type; an `enum class` with a 128-bit
 //! enumerator; tagged unions (niche with a default variant, tag-less,
 //! 128-bit tag, range discriminants); qualifiers, references, a named
@@ -45,6 +48,9 @@ pub const NAMED_PTR: u64 = 43;
 pub const MATRIX: u64 = 44;
 pub const UNBOUNDED: u64 = 45;
 pub const SLICE: u64 = 46;
+pub const PMF_FN: u64 = 48;
+pub const PMF: u64 = 49;
+pub const VTT: u64 = 50;
 
 /// `Big::Far`'s tag value: beyond 64 bits with LLVM 22; LLVM 19 cannot
 /// write such a discriminant (it keeps 64 bits; the backend refuses it, see
@@ -76,6 +82,7 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
     ("g_matrix", MATRIX, 24),
     ("g_unbounded", UNBOUNDED, 4),
     ("g_slice", SLICE, 16),
+    ("g_pmf", PMF, 16),
 ];
 
 fn key(def_id: u64) -> NominalKey {
@@ -116,6 +123,9 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
 ///  static const int limit = 42;
 ///  virtual int area();        // slot 0
 ///  static int count();
+///  template <typename U, int M> int get(U) const;  // get<long, 2>
+///  int sum(int, ...);
+///  virtual ~Widget();         // no slot; (int __in_chrg, int **__vtt_parm)
 /// };                          // VBase at 32 (virtual), size 40
 /// ```
 fn widget() -> CompositeDesc {
@@ -153,6 +163,28 @@ fn widget() -> CompositeDesc {
     w.methods = vec![
         method("area", Some(AREA), Some(WIDGET_PTR), Virtuality::Virtual(0)),
         method("count", Some("_ZN6Widget5countEv"), None, Virtuality::None),
+        MethodDesc::new("get<long, 2>", Some(FrontendTy(WIDGET_PTR)))
+            .returns(FrontendTy(INT))
+            .param(FrontendTy(LONG))
+            .template_param(TemplateParam::Type {
+                name: "U".into(),
+                ty: FrontendTy(LONG),
+            })
+            .template_param(TemplateParam::Value {
+                name: "M".into(),
+                ty: FrontendTy(INT),
+                value: 2,
+            }),
+        MethodDesc::new("sum", Some(FrontendTy(WIDGET_PTR)))
+            .linkage_name("_ZN6Widget3sumEiz")
+            .returns(FrontendTy(INT))
+            .param(FrontendTy(INT))
+            .variadic(),
+        MethodDesc::new("~Widget", Some(FrontendTy(WIDGET_PTR)))
+            .linkage_name("_ZN6WidgetD4Ev")
+            .artificial_param(FrontendTy(INT))
+            .artificial_param(FrontendTy(VTT))
+            .virtuality(Virtuality::VirtualWithoutSlot),
     ];
     w.statics = vec![StaticMemberDesc {
         name: "limit".into(),
@@ -196,6 +228,25 @@ pub fn table() -> Table {
     t.add(WIDGET, TypeDesc::Struct(widget()));
     t.add(WIDGET_PTR, TypeDesc::pointer(FrontendTy(WIDGET)));
     t.add(VPTR, TypeDesc::pointer(FrontendTy(INT)));
+    t.add(VTT, TypeDesc::pointer(FrontendTy(VPTR)));
+    // int (Widget::*)(int, ...): its subroutine type's `this` is artificial.
+    t.add(
+        PMF_FN,
+        TypeDesc::Function {
+            params: vec![FrontendTy(WIDGET_PTR), FrontendTy(INT)],
+            ret: Some(FrontendTy(INT)),
+            variadic: true,
+            artificial_params: vec![0],
+        },
+    );
+    t.add(
+        PMF,
+        TypeDesc::PointerToMember {
+            pointee: FrontendTy(PMF_FN),
+            class: FrontendTy(WIDGET),
+            size: 16,
+        },
+    );
     t.add(
         COLOR,
         TypeDesc::Enum(
