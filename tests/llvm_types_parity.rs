@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmOptions};
 use dwarfsmith::render::{render_object, RenderOptions};
 use dwarfsmith::{DebugContext, GimliBackend, GimliOptions, VarLocation};
-use fixture::{AREA, AREA_LINE, GLOBALS};
+use fixture::{AREA, AREA_LINE, GLOBALS, SUM};
 
 fn gimli_object(version: u16) -> Vec<u8> {
     let b = GimliBackend::new(GimliOptions {
@@ -44,9 +44,12 @@ fn gimli_object(version: u16) -> Vec<u8> {
         .unwrap();
     cx.define_function_code(f, common::CODE.len() as u64, &[])
         .unwrap();
+    let s = fixture::define_sum(&mut cx, &d).unwrap();
+    cx.define_function_code(s, common::CODE.len() as u64, &[])
+        .unwrap();
     let dwarf = cx.finish().unwrap();
     let data: Vec<(&str, usize)> = GLOBALS.iter().map(|(n, _, s)| (*n, *s)).collect();
-    common::object_with(&dwarf, &[AREA], &data)
+    common::object_with(&dwarf, &[AREA, SUM], &data)
 }
 
 fn llvm_object(version: u16) -> Vec<u8> {
@@ -87,6 +90,16 @@ fn llvm_object(version: u16) -> Vec<u8> {
     cx.declare_llvm_variable(this, slot, entry).unwrap();
     cx.start_emitting_source_locations().unwrap();
     cx.set_source_location(fs, AREA_LINE + 1, 3).unwrap();
+    builder.ret(Some(ctx.const_int(i32t, 0).unwrap())).unwrap();
+    cx.exit_function().unwrap();
+    let sum = module
+        .add_function(SUM, ctx.function_type(i32t, &[ptr, i32t], true).unwrap())
+        .unwrap();
+    let s = fixture::define_sum(&mut cx, &d).unwrap();
+    cx.attach_llvm_function(s, sum).unwrap();
+    let entry = sum.append_block("entry").unwrap();
+    builder.position_at_end(entry).unwrap();
+    cx.enter_function(s).unwrap();
     builder.ret(Some(ctx.const_int(i32t, 0).unwrap())).unwrap();
     cx.exit_function().unwrap();
     cx.finish().unwrap();
@@ -377,6 +390,7 @@ const EXPECTED: &[&str] = &[
     "DW_TAG_structure_type DW_AT_name \"Base\"",
     "DW_TAG_structure_type DW_AT_name \"VBase\"",
     "DW_TAG_subprogram DW_AT_specification -> Widget<int, 4>::area",
+    "DW_TAG_subprogram DW_AT_specification -> Widget<int, 4>::sum",
     "DW_TAG_enumeration_type DW_AT_name \"Color\"",
     "DW_TAG_structure_type DW_AT_name \"Option<&i32>\"",
     "DW_TAG_structure_type DW_AT_name \"Wrap\"",

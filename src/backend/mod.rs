@@ -337,6 +337,9 @@ pub struct FunctionInfo<'a> {
     /// and the method's index in its [`CompositeBody::methods`]
     /// (`DW_AT_specification`).
     pub specification: Option<(TypeIdx, u32)>,
+    /// C variadic (the definition of a variadic method):
+    /// `DW_TAG_unspecified_parameters` after the parameters.
+    pub variadic: bool,
 }
 
 /// A parameter or local variable.

@@ -422,6 +422,11 @@ impl TypeMap {
         static_infos.sort_by_key(|s| s.position);
         let param_infos = Self::template_infos(&c.template_params, &params);
         self.nodes[n.index()].methods = c.methods.len() as u32;
+        for (i, m) in c.methods.iter().enumerate() {
+            if m.variadic {
+                self.variadic_methods.insert((n, i as u32));
+            }
+        }
         self.finish_composite(
             env,
             n,

@@ -12,6 +12,8 @@ use super::{key, zoo, INT};
 use crate::common::{object_with, Table};
 
 const LONG: u64 = 60;
+/// The symbol of `Va::sum`.
+const SUM: &str = "_ZN2Va3sumEiz";
 
 /// Adds the method classes to the zoo's table.
 fn add(t: &mut Table) {
@@ -40,7 +42,7 @@ fn add(t: &mut Table) {
     // typedef int (Va::*va_pmf)(int, ...);
     t.add(65, TypeDesc::pointer(FrontendTy(64)));
     let sum = MethodDesc::new("sum", Some(FrontendTy(65)))
-        .linkage_name("_ZN2Va3sumEiz")
+        .linkage_name(SUM)
         .returns(FrontendTy(INT))
         .param(FrontendTy(INT))
         .variadic();
@@ -141,9 +143,24 @@ pub(super) fn emit(version: u16) -> Vec<u8> {
         cx.define_global(&GlobalDesc::new(name, name, r, file, 40))
             .unwrap();
     }
+    // int Va::sum(int n, ...) { return n; }: the definition of a variadic
+    // method is variadic too.
+    let va = cx.resolve_type(&mut t, FrontendTy(64)).unwrap();
+    let this = cx.resolve_type(&mut t, FrontendTy(65)).unwrap();
+    let int = cx.resolve_type(&mut t, FrontendTy(INT)).unwrap();
+    let f = cx
+        .define_function(
+            &FunctionDesc::new("sum", SUM, file, 6)
+                .returns(int)
+                .method_of(va, 0),
+        )
+        .unwrap();
+    cx.declare_this_parameter(f, this, 6).unwrap();
+    cx.declare_parameter(f, "n", 2, int, 6, 1).unwrap();
+    cx.define_function_code(f, 16, &[]).unwrap();
     let dwarf = cx.finish().unwrap();
     let data: Vec<(&str, usize)> = GLOBALS.iter().map(|(n, _, s)| (*n, *s)).collect();
-    object_with(&dwarf, &[], &data)
+    object_with(&dwarf, &[SUM], &data)
 }
 
 /// The gdb commands both objects are read with.
@@ -154,6 +171,7 @@ pub(super) const PTYPES: &[&str] = &[
     "whatis vpm",
     "ptype VB",
     "ptype VD",
+    "ptype Va::sum",
 ];
 
 /// The lldb commands both objects are read with.

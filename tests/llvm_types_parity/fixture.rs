@@ -65,6 +65,8 @@ pub const FAR: u128 = if cfg!(feature = "llvm22") {
 pub const AREA: &str = "_ZN6Widget4areaEv";
 /// The line of `Widget::area`'s definition.
 pub const AREA_LINE: u32 = 30;
+/// The symbol of `Widget::sum`'s definition (a variadic method).
+pub const SUM: &str = "_ZN6Widget3sumEiz";
 
 /// One global per type (so every type is emitted): name, type, storage
 /// size in bytes.
@@ -176,7 +178,7 @@ fn widget() -> CompositeDesc {
                 value: 2,
             }),
         MethodDesc::new("sum", Some(FrontendTy(WIDGET_PTR)))
-            .linkage_name("_ZN6Widget3sumEiz")
+            .linkage_name(SUM)
             .returns(FrontendTy(INT))
             .param(FrontendTy(INT))
             .variadic(),
@@ -403,5 +405,15 @@ pub fn define_area<B: Backend>(cx: &mut DebugContext<B>, d: &Described) -> Resul
         &FunctionDesc::new("area", AREA, d.file, AREA_LINE)
             .returns(d.int)
             .method_of(d.widget, 0),
+    )
+}
+
+/// Defines `int Widget::sum(int, ...)` (method 3 of `Widget`): variadic as
+/// its declaration.
+pub fn define_sum<B: Backend>(cx: &mut DebugContext<B>, d: &Described) -> Result<FunctionId> {
+    cx.define_function(
+        &FunctionDesc::new("sum", SUM, d.file, AREA_LINE + 5)
+            .returns(d.int)
+            .method_of(d.widget, 3),
     )
 }

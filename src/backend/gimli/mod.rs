@@ -65,6 +65,9 @@ struct FuncState {
     die: UnitEntryId,
     symbol: usize,
     size: Option<u64>,
+    /// Gets `DW_TAG_unspecified_parameters` after its other children when
+    /// the unit is finished (its parameters are declared after it).
+    variadic: bool,
 }
 
 /// The gimli backend. Create it, give it to

@@ -416,7 +416,7 @@ impl LlvmBackend<'_> {
         let decl = self.method_decl(class, index)?;
         let scope = self.type_md(class)?;
         let file = self.file_md(info.decl.file)?;
-        let ty = self.subroutine(info.params, info.ret, false, &[])?;
+        let ty = self.subroutine(info.params, info.ret, info.variadic, &[])?;
         let (n, nl) = ptr(info.name);
         let linkage = if info.linkage_name == info.name {
             ""
