@@ -192,7 +192,9 @@ fn bad_method_template_parameters() {
 /// Guards against: the second copy (another unit's) being taken for the
 /// first, so the debugger shows one signature for code built with the
 /// other. Expected: `ConflictingDescription` naming both handles; the same
-/// description under another handle is accepted.
+/// description under another handle is accepted. Function types that
+/// differ only in their artificial parameters are two types (their unique
+/// IDs differ).
 #[test]
 fn conflicting_method_descriptions() {
     let with_n = |ty: u64, v: i128| {
@@ -226,6 +228,22 @@ fn conflicting_method_descriptions() {
         class_with(&mut t, 12, a);
         resolve(&mut t, &[10, 12]).unwrap();
     }
+    // Function types are structural: differing only in which parameter is
+    // artificial, they are two types, not a conflict.
+    let mut t = prims();
+    t.add(20, function(vec![1, 1], vec![]));
+    t.add(21, function(vec![1, 1], vec![0]));
+    t.add(22, function(vec![1, 1], vec![0]));
+    let mut cx = context(5);
+    let ids: Vec<String> = [20, 21, 22]
+        .iter()
+        .map(|h| {
+            let r = cx.resolve_type(&mut t, FrontendTy(*h)).unwrap();
+            cx.stable_type_id(r).unwrap()
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!(ids[1], ids[2]);
 }
 
 /// Case 105b (LLVM backend): an artificial parameter of class type. LLVM
