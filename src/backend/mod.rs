@@ -337,8 +337,7 @@ pub struct FunctionInfo<'a> {
     /// and the method's index in its [`CompositeBody::methods`]
     /// (`DW_AT_specification`).
     pub specification: Option<(TypeIdx, u32)>,
-    /// C variadic (the definition of a variadic method):
-    /// `DW_TAG_unspecified_parameters` after the parameters.
+    /// C variadic (a variadic method's definition).
     pub variadic: bool,
 }
 
@@ -494,8 +493,8 @@ pub trait Backend {
         size: u64,
         align: u32,
     ) -> Result<()>;
-    /// A subroutine type (the pointee of function pointers); `artificial`
-    /// are indices into `params` (increasing) of artificial parameters.
+    /// A subroutine type (the pointee of function pointers); `artificial`:
+    /// indices of artificial `params`.
     fn subroutine_type(
         &mut self,
         t: TypeIdx,
