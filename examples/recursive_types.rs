@@ -141,6 +141,7 @@ impl TypeSource for Zoo {
                 params: vec![FrontendTy(PTR + CALLBACK), FrontendTy(I32)],
                 ret: Some(FrontendTy(I32)),
                 variadic: false,
+                artificial_params: Vec::new(),
             },
             CALLBACK_FN_PTR => TypeDesc::Pointer {
                 pointee: FrontendTy(CALLBACK_FN),

@@ -293,6 +293,7 @@ impl<B: Backend> DebugContext<B> {
             params: &params,
             external: f.external,
             specification,
+            variadic: specification.is_some_and(|(c, i)| self.types.method_is_variadic(c, i)),
         };
         let idx = self.scopes.define_function(&mut self.backend, &info)?;
         Ok(FunctionId::new(self.id, idx.index()))

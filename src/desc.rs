@@ -444,6 +444,10 @@ pub enum TypeDesc {
         ret: Option<FrontendTy>,
         /// C variadic.
         variadic: bool,
+        /// Indices into `params` of artificial parameters, strictly
+        /// increasing: the object pointer (`this`) of a pointer to member
+        /// function's subroutine type, which gdb shows as `T * const`.
+        artificial_params: Vec<usize>,
     },
     /// A tuple: structural, emitted as an anonymous struct named `(A, B)`.
     Tuple {

@@ -41,6 +41,13 @@ pub enum Virtuality {
     Virtual(u32),
     /// Pure virtual; for a method, the vtable slot.
     PureVirtual(u32),
+    /// A virtual method without a vtable slot (`DW_AT_virtuality` without
+    /// `DW_AT_vtable_elem_location`): g++'s and clang's virtual destructors,
+    /// which have two vtable entries.
+    VirtualWithoutSlot,
+    /// A pure virtual method without a vtable slot (clang's `virtual ~T() =
+    /// 0`).
+    PureVirtualWithoutSlot,
 }
 
 /// A base class (`DW_TAG_inheritance`).
@@ -84,6 +91,18 @@ pub struct MethodDesc {
     pub artificial: bool,
     /// Where it is declared.
     pub decl: Option<DeclLoc>,
+    /// Template parameters of a member template's instance
+    /// (`DW_TAG_template_type_parameter`/`_value_parameter` children of the
+    /// declaration).
+    pub template_params: Vec<TemplateParam>,
+    /// C variadic (`...`): `DW_TAG_unspecified_parameters` after the
+    /// parameters.
+    pub variadic: bool,
+    /// Indices into `params` of compiler-generated parameters, strictly
+    /// increasing (g++'s `__in_chrg` and `__vtt_parm` of the constructors
+    /// and destructors of a class with virtual bases); written with
+    /// `DW_AT_artificial`, which debuggers leave out of the signature.
+    pub artificial_params: Vec<usize>,
 }
 
 /// A static data member (declared in the class, defined outside it).
@@ -123,4 +142,75 @@ pub enum TemplateParam {
         /// The value, a bit pattern of the type's size.
         value: i128,
     },
+}
+
+impl MethodDesc {
+    /// A non-virtual method `name` without parameters, returning nothing,
+    /// of the class's default accessibility; `this` is the type of its
+    /// object pointer (`None`: a static method).
+    pub fn new(name: impl Into<String>, this: Option<FrontendTy>) -> Self {
+        MethodDesc {
+            name: name.into(),
+            linkage_name: None,
+            ret: None,
+            params: Vec::new(),
+            this,
+            access: Access::Unspecified,
+            virtuality: Virtuality::None,
+            artificial: false,
+            decl: None,
+            template_params: Vec::new(),
+            variadic: false,
+            artificial_params: Vec::new(),
+        }
+    }
+
+    /// Sets the symbol (`DW_AT_linkage_name`).
+    pub fn linkage_name(mut self, symbol: impl Into<String>) -> Self {
+        self.linkage_name = Some(symbol.into());
+        self
+    }
+
+    /// Sets the return type.
+    pub fn returns(mut self, ty: FrontendTy) -> Self {
+        self.ret = Some(ty);
+        self
+    }
+
+    /// Appends a parameter.
+    pub fn param(mut self, ty: FrontendTy) -> Self {
+        self.params.push(ty);
+        self
+    }
+
+    /// Appends a compiler-generated parameter (`__in_chrg`).
+    pub fn artificial_param(mut self, ty: FrontendTy) -> Self {
+        self.artificial_params.push(self.params.len());
+        self.params.push(ty);
+        self
+    }
+
+    /// Makes the method C variadic (`...`).
+    pub fn variadic(mut self) -> Self {
+        self.variadic = true;
+        self
+    }
+
+    /// Sets the accessibility.
+    pub fn access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
+
+    /// Sets the virtuality.
+    pub fn virtuality(mut self, virtuality: Virtuality) -> Self {
+        self.virtuality = virtuality;
+        self
+    }
+
+    /// Appends a template parameter (a member template's instance).
+    pub fn template_param(mut self, param: TemplateParam) -> Self {
+        self.template_params.push(param);
+        self
+    }
 }

@@ -42,6 +42,8 @@ pub(crate) enum UidData {
         params: Box<[UniqueTypeId]>,
         ret: Option<UniqueTypeId>,
         variadic: bool,
+        /// Indices of artificial parameters.
+        artificial: Box<[usize]>,
     },
     Tuple(Box<[UniqueTypeId]>),
     /// A named pointer or a reference: pointee, kind (0 pointer, 1
@@ -244,10 +246,15 @@ impl UidTable {
                     params,
                     ret,
                     variadic,
+                    artificial,
                 } => {
                     if let Some(r) = ret {
                         stack.push(Work::Id(*r));
                         stack.push(Work::Text("->"));
+                    }
+                    if !artificial.is_empty() {
+                        let list: Vec<String> = artificial.iter().map(|i| i.to_string()).collect();
+                        stack.push(Work::Owned(format!("{{artificial {}}}", list.join(","))));
                     }
                     if *variadic {
                         stack.push(Work::Text(",..."));

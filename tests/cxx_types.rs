@@ -11,6 +11,8 @@
 //! is checked too.
 
 mod common;
+#[path = "cxx_types/methods.rs"]
+mod methods;
 
 use std::process::Command;
 
@@ -38,6 +40,9 @@ fn method(name: &str, linkage: &str, ret: u64, this: u64) -> MethodDesc {
         virtuality: Virtuality::Virtual(0),
         artificial: false,
         decl: None,
+        template_params: Vec::new(),
+        variadic: false,
+        artificial_params: Vec::new(),
     }
 }
 
@@ -132,6 +137,7 @@ fn zoo() -> Table {
             params: vec![],
             ret: Some(FrontendTy(INT)),
             variadic: true,
+            artificial_params: Vec::new(),
         },
     );
     let fnptr = t.add(21, TypeDesc::pointer(fnty));
@@ -227,6 +233,7 @@ fn zoo() -> Table {
             params: vec![FrontendTy(INT)],
             ret: Some(FrontendTy(INT)),
             variadic: true,
+            artificial_params: Vec::new(),
         },
     );
     t.add(35, TypeDesc::pointer(vfn));
@@ -411,6 +418,69 @@ fn gdb_ptype_matches_gxx_for_every_type_dwarf5_and_4() {
             assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from g++'s");
         }
     }
+}
+
+/// Member templates, a variadic method and a pointer to it, virtual
+/// destructors without a vtable slot and constructors with artificial
+/// parameters read in gdb as g++'s do (`~VB(void)` without `virtual`, no
+/// `__in_chrg`, `Va * const` for the pointer's artificial `this`).
+#[test]
+fn gdb_ptype_matches_gxx_for_method_classes_dwarf5_and_4() {
+    let theirs = gdb(&gxx_object(), methods::PTYPES);
+    assert!(theirs[2].contains("Va * const, int, ...)"), "{theirs:?}");
+    for version in [5, 4] {
+        let bytes = methods::emit(version);
+        let name = format!("cxx_zoo_methods_v{version}.o");
+        check_object(&name, &bytes);
+        let ours = gdb(&save(&name, &bytes), methods::PTYPES);
+        for ((cmd, a), b) in methods::PTYPES.iter().zip(&ours).zip(&theirs) {
+            assert!(b.starts_with("type = "), "g++'s object: `{cmd}` gave {b}");
+            assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from g++'s");
+        }
+    }
+}
+
+/// lldb's `type lookup` of the method classes reads as g++'s: the virtual
+/// destructors are `virtual`, the constructors show no artificial
+/// parameter, the member template's instance is hidden as lldb hides g++'s
+/// and the pointer to member function has no `this` parameter.
+#[test]
+fn lldb_type_lookup_matches_gxx_for_method_classes() {
+    let theirs = lldb(&gxx_object(), methods::LOOKUPS);
+    for want in [
+        "virtual ~VB();",
+        "VD();",
+        "int sum(int, ...);",
+        "int (struct Va::*)(int, ...)",
+    ] {
+        assert!(
+            theirs.contains(want),
+            "g++'s object in lldb lacks `{want}`:\n{theirs}"
+        );
+    }
+    let ours = lldb(
+        &save("cxx_zoo_methods_lldb.o", &methods::emit(5)),
+        methods::LOOKUPS,
+    );
+    assert_eq!(ours, theirs);
+}
+
+/// lldb-19's answers to `cmds`, without the lines naming the file.
+fn lldb(obj: &std::path::Path, cmds: &[&str]) -> String {
+    let mut c = Command::new("lldb-19");
+    c.arg("-b");
+    for cmd in cmds {
+        c.args(["-o", cmd]);
+    }
+    let out = c
+        .arg(obj)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run lldb-19 ({e}); install it: {INSTALL}"));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.contains("target create") && !l.starts_with("Current executable"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The method definition points at its declaration: gdb finds `Circle::area`

@@ -157,6 +157,7 @@ fn direct_calls(module: &LlvmModule<'_>) {
             params: &[TypeIdx(2), TypeIdx(5)],
             external: true,
             specification: None,
+            variadic: false,
         },
     )
     .unwrap();

@@ -472,6 +472,9 @@ fn method_of_an_undeclared_method() {
         virtuality: Virtuality::None,
         artificial: false,
         decl: None,
+        template_params: Vec::new(),
+        variadic: false,
+        artificial_params: Vec::new(),
     }];
     t.add(10, TypeDesc::Struct(c));
     let mut cx = context(5);

@@ -143,6 +143,7 @@ impl TypeSource for Graph {
                 params: ps.iter().map(h).collect(),
                 ret: r.as_ref().map(h),
                 variadic: false,
+                artificial_params: Vec::new(),
             },
             Ty::Tuple(es) => TypeDesc::Tuple {
                 elems: self.members(es),

@@ -102,6 +102,7 @@ impl TypeSource for Expanding {
                     params: vec![at(d - 1, 0)],
                     ret: None,
                     variadic: false,
+                    artificial_params: Vec::new(),
                 },
                 _ => TypeDesc::Array {
                     elem: at(d - 1, 0),

@@ -112,6 +112,7 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             params: vec![FrontendTy(I32)],
             ret: None,
             variadic: true,
+            artificial_params: Vec::new(),
         },
     );
     t.add(47, ptr(46));

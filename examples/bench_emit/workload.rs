@@ -325,6 +325,7 @@ impl Types {
                 params: vec![ty(g, K_PTR, 3), base(B_I32, 0)],
                 ret: Some(base(B_I64, 0)),
                 variadic: false,
+                artificial_params: Vec::new(),
             },
             K_FNPTR => TypeDesc::Pointer {
                 pointee: ty(g, K_FN, 0),

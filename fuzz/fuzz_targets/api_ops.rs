@@ -224,6 +224,7 @@ impl TypeSource for Frontend {
                 params: ps.into_iter().map(at).collect(),
                 ret: ret.map(at),
                 variadic,
+                artificial_params: Vec::new(),
             },
             Template::Tuple(es, size, align) => TypeDesc::Tuple {
                 elems: es

@@ -146,7 +146,7 @@ impl DieSource<'_> {
                 }
                 dw::DW_TAG_subprogram => {}
                 dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                    if let Some(p) = self.template_param(m) {
+                    if let Some(p) = self.template_param(m, true) {
                         c.template_params.push(p);
                     }
                 }
@@ -328,6 +328,9 @@ impl DieSource<'_> {
         let name = m.name().ok_or("method without a name")?.to_string();
         let mut this = None;
         let mut params = Vec::new();
+        let mut artificial_params = Vec::new();
+        let mut variadic = false;
+        let mut template_params = Vec::new();
         for &p in &m.children {
             let pd = self.die(p)?;
             match pd.tag {
@@ -336,14 +339,16 @@ impl DieSource<'_> {
                 {
                     this = Some(self.type_of(pd, "this parameter")?)
                 }
-                dw::DW_TAG_formal_parameter if pd.flag(dw::DW_AT_artificial) => self.drop_part_if(
-                    first,
-                    "artificial method parameter after `this` (e.g. a destructor's __in_chrg)",
-                ),
-                dw::DW_TAG_formal_parameter => params.push(self.type_of(pd, "parameter")?),
-                dw::DW_TAG_unspecified_parameters => self.drop_part_if(first, "variadic method"),
+                dw::DW_TAG_formal_parameter => {
+                    if pd.flag(dw::DW_AT_artificial) {
+                        // g++'s `__in_chrg` and `__vtt_parm`.
+                        artificial_params.push(params.len());
+                    }
+                    params.push(self.type_of(pd, "parameter")?)
+                }
+                dw::DW_TAG_unspecified_parameters => variadic = true,
                 dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                    self.drop_part_if(first, "method template parameter")
+                    template_params.extend(self.template_param(pd, first))
                 }
                 t if crate::emit::is_type(t) => {}
                 t => self.drop_part_if(first, format!("method child {t}")),
@@ -358,15 +363,10 @@ impl DieSource<'_> {
         };
         let virtuality = match (m.udata(dw::DW_AT_virtuality), slot) {
             (None | Some(0), _) => Virtuality::None,
-            (Some(1), Some(s)) => Virtuality::Virtual(s),
             (Some(2), Some(s)) => Virtuality::PureVirtual(s),
-            (Some(_), _) => {
-                self.drop_part_if(
-                    first,
-                    "virtual method without a vtable slot (written as non-virtual)",
-                );
-                Virtuality::None
-            }
+            (Some(2), None) => Virtuality::PureVirtualWithoutSlot,
+            (Some(_), Some(s)) => Virtuality::Virtual(s),
+            (Some(_), None) => Virtuality::VirtualWithoutSlot,
         };
         Ok(MethodDesc {
             name,
@@ -381,14 +381,19 @@ impl DieSource<'_> {
             virtuality,
             artificial: m.flag(dw::DW_AT_artificial),
             decl: None,
+            template_params,
+            variadic,
+            artificial_params,
         })
     }
 
-    fn template_param(&mut self, m: &Die) -> Option<TemplateParam> {
+    /// A template parameter; what it cannot express is counted when
+    /// `first` (a method's parameters are read once per copy of its type).
+    fn template_param(&mut self, m: &Die, first: bool) -> Option<TemplateParam> {
         let name = m.name().unwrap_or("").to_string();
         let ty = self.type_or_void(m);
         if self.poisoned.contains(&ty.0) {
-            self.drop_part("template parameter whose argument is a refused type");
+            self.drop_part_if(first, "template parameter whose argument is a refused type");
             return None;
         }
         if m.tag == dw::DW_TAG_template_type_parameter {
@@ -402,7 +407,7 @@ impl DieSource<'_> {
         {
             Some(value) => Some(TemplateParam::Value { name, ty, value }),
             None => {
-                self.drop_part("template value parameter without DW_AT_const_value");
+                self.drop_part_if(first, "template value parameter without DW_AT_const_value");
                 None
             }
         }
@@ -463,7 +468,7 @@ impl DieSource<'_> {
                     // rustc repeats the enum's parameters on each variant
                     // struct.
                     dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                        template_params.extend(self.template_param(f))
+                        template_params.extend(self.template_param(f, true))
                     }
                     t => self.drop_part(format!("variant struct child {t}")),
                 }

@@ -122,6 +122,7 @@ impl DieSource<'_> {
     fn function(&mut self, d: &Die) -> Result<TypeDesc, String> {
         let mut params = Vec::new();
         let mut variadic = false;
+        let mut artificial_params = Vec::new();
         for c in &d.children {
             let p = self.die(*c)?;
             match p.tag {
@@ -129,7 +130,7 @@ impl DieSource<'_> {
                     if p.flag(dw::DW_AT_artificial) {
                         // g++'s pointer-to-member-function types: gdb
                         // shows an artificial `this` as `T * const`.
-                        self.drop_part("artificial parameter of a subroutine type");
+                        artificial_params.push(params.len());
                     }
                     params.push(self.type_of(p, "parameter")?)
                 }
@@ -141,6 +142,7 @@ impl DieSource<'_> {
             params,
             ret: d.reference(dw::DW_AT_type).map(FrontendTy),
             variadic,
+            artificial_params,
         })
     }
 

@@ -208,6 +208,12 @@ pub struct MethodInfo<'a> {
     pub artificial: bool,
     /// Where it is declared.
     pub decl: Option<DeclSite>,
+    /// Template parameters (a member template's instance).
+    pub template_params: &'a [TemplateParamInfo<'a>],
+    /// C variadic: `DW_TAG_unspecified_parameters` after the parameters.
+    pub variadic: bool,
+    /// Indices into `params` of artificial parameters (increasing).
+    pub artificial_params: &'a [usize],
 }
 
 /// A static data member.
@@ -331,6 +337,8 @@ pub struct FunctionInfo<'a> {
     /// and the method's index in its [`CompositeBody::methods`]
     /// (`DW_AT_specification`).
     pub specification: Option<(TypeIdx, u32)>,
+    /// C variadic (a variadic method's definition).
+    pub variadic: bool,
 }
 
 /// A parameter or local variable.
@@ -485,13 +493,15 @@ pub trait Backend {
         size: u64,
         align: u32,
     ) -> Result<()>;
-    /// A subroutine type (the pointee of function pointers).
+    /// A subroutine type (the pointee of function pointers); `artificial`:
+    /// indices of artificial `params`.
     fn subroutine_type(
         &mut self,
         t: TypeIdx,
         params: &[TypeIdx],
         ret: Option<TypeIdx>,
         variadic: bool,
+        artificial: &[usize],
     ) -> Result<()>;
     /// A typedef.
     fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()>;

@@ -154,6 +154,7 @@ impl TypeMap {
                 params,
                 ret,
                 variadic,
+                artificial_params,
             } => {
                 let ps = params
                     .iter()
@@ -165,7 +166,8 @@ impl TypeMap {
                     name = format!("{name} -> {}", self.synth_name("", &[r], ""));
                 }
                 let n = self.push_node(uid, &name, 0, 0);
-                env.backend.subroutine_type(n, &ps, r, variadic)?;
+                env.backend
+                    .subroutine_type(n, &ps, r, variadic, &artificial_params)?;
                 Ok(n)
             }
             TypeDesc::Typedef(t) => {

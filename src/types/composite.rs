@@ -52,6 +52,7 @@ pub(super) struct Method {
     params: Vec<TypeIdx>,
     this: Option<TypeIdx>,
     decl: Option<DeclSite>,
+    template_params: Vec<(TypeIdx, Option<DiscrValue>)>,
 }
 
 impl TypeMap {
@@ -353,7 +354,8 @@ impl TypeMap {
             .containing_type
             .map(|t| self.member_type(env, source, t))
             .transpose()?;
-        let method_infos = Self::method_infos(&c.methods, &methods);
+        let method_tparams = Self::method_template_infos(&c.methods, &methods);
+        let method_infos = Self::method_infos(&c.methods, &methods, &method_tparams);
         let static_infos: Vec<StaticMemberInfo<'_>> = c
             .statics
             .iter()
@@ -410,14 +412,22 @@ impl TypeMap {
                 .map(|t| self.member_type(env, source, t))
                 .transpose()?;
             let decl = env.decl(m.decl)?;
+            let template_params = self.template_params(env, source, &m.template_params)?;
             out.push(Method {
                 ret,
                 params,
                 this,
                 decl,
+                template_params,
             });
         }
         self.nodes[n.index()].methods = u32::try_from(ms.len()).unwrap_or(u32::MAX);
+        for (i, m) in ms.iter().enumerate() {
+            if m.variadic {
+                self.variadic_methods
+                    .insert((n, u32::try_from(i).unwrap_or(u32::MAX)));
+            }
+        }
         Ok(out)
     }
 
@@ -425,10 +435,12 @@ impl TypeMap {
     pub(super) fn method_infos<'a>(
         ms: &'a [MethodDesc],
         resolved: &'a [Method],
+        tparams: &'a [Vec<TemplateParamInfo<'a>>],
     ) -> Vec<MethodInfo<'a>> {
         ms.iter()
             .zip(resolved)
-            .map(|(d, m)| MethodInfo {
+            .zip(tparams)
+            .map(|((d, m), tparams)| MethodInfo {
                 name: &d.name,
                 linkage_name: d.linkage_name.as_deref(),
                 ret: m.ret,
@@ -438,7 +450,22 @@ impl TypeMap {
                 virtuality: d.virtuality,
                 artificial: d.artificial,
                 decl: m.decl,
+                template_params: tparams,
+                variadic: d.variadic,
+                artificial_params: &d.artificial_params,
             })
+            .collect()
+    }
+
+    /// The backend's view of each resolved method's template parameters
+    /// (borrowed by [`Self::method_infos`]).
+    pub(super) fn method_template_infos<'a>(
+        ms: &'a [MethodDesc],
+        resolved: &[Method],
+    ) -> Vec<Vec<TemplateParamInfo<'a>>> {
+        ms.iter()
+            .zip(resolved)
+            .map(|(d, m)| Self::template_infos(&d.template_params, &m.template_params))
             .collect()
     }
 

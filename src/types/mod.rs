@@ -135,6 +135,9 @@ pub(crate) struct TypeMap {
     scratch: (Vec<walk::Frame>, FxHashSet<FrontendTy>),
     /// By-value containment, to refuse infinitely large types.
     containment: containment::Containment,
+    /// The variadic methods (class, index): their definitions are
+    /// variadic too.
+    variadic_methods: FxHashSet<(TypeIdx, u32)>,
 }
 
 impl TypeMap {
@@ -156,6 +159,7 @@ impl TypeMap {
             deep: FxHashMap::default(),
             scratch: Default::default(),
             containment: Default::default(),
+            variadic_methods: FxHashSet::default(),
         }
     }
 
@@ -276,6 +280,11 @@ impl TypeMap {
             );
         }
         Ok((c, index))
+    }
+
+    /// Whether method `index` of composite `class` is declared variadic.
+    pub(crate) fn method_is_variadic(&self, class: TypeIdx, index: u32) -> bool {
+        self.variadic_methods.contains(&(class, index))
     }
 
     /// The stable string of a unique ID (LLVM's ODR identifier).

@@ -114,13 +114,7 @@ fn scope_key(s: TypeScope) -> Option<crate::handles::NamespaceId> {
 /// identity, in a fixed order: what a second description of the same unique
 /// ID must agree on (compared by the unique IDs these resolve to).
 pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
-    let params = |f: &mut dyn FnMut(FrontendTy), ps: &[TemplateParam]| {
-        for p in ps {
-            match p {
-                TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
-            }
-        }
-    };
+    let params = param_refs;
     let scope = match d {
         TypeDesc::Struct(c) | TypeDesc::Union(c) => c.scope,
         TypeDesc::TaggedUnion(t) => t.scope,
@@ -163,6 +157,28 @@ fn method_refs(f: &mut dyn FnMut(FrontendTy), ms: &[MethodDesc]) {
             .chain(&m.params)
             .chain(&m.this)
             .for_each(|t| f(*t));
+        param_refs(f, &m.template_params);
+    }
+}
+
+/// The types template parameters refer to.
+fn param_refs(f: &mut dyn FnMut(FrontendTy), ps: &[TemplateParam]) {
+    for p in ps {
+        match p {
+            TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
+        }
+    }
+}
+
+/// What the fingerprint sees of template parameters: names and values
+/// (their types are compared by [`visit_refs`]).
+fn hash_params(h: &mut FxHasher, ps: &[TemplateParam]) {
+    ps.len().hash(h);
+    for p in ps {
+        match p {
+            TemplateParam::Type { name, .. } => (0u8, name).hash(h),
+            TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
+        }
     }
 }
 
@@ -179,6 +195,8 @@ fn hash_methods(h: &mut FxHasher, ms: &[MethodDesc]) {
         )
             .hash(h);
         (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(h);
+        (m.variadic, &m.artificial_params).hash(h);
+        hash_params(h, &m.template_params);
     }
 }
 
@@ -200,17 +218,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
                 .hash(h);
         }
     };
-    // Template parameters: names and values (their types are compared by
-    // `type_refs`).
-    let params = |h: &mut FxHasher, ps: &[TemplateParam]| {
-        ps.len().hash(h);
-        for p in ps {
-            match p {
-                TemplateParam::Type { name, .. } => (0u8, name).hash(h),
-                TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
-            }
-        }
-    };
+    let params = hash_params;
     match d {
         TypeDesc::Struct(c) | TypeDesc::Union(c) => {
             (

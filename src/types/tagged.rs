@@ -287,7 +287,8 @@ impl TypeMap {
         let resolved = self.template_params(env, source, &t.template_params)?;
         let params = Self::template_infos(&t.template_params, &resolved);
         let methods = self.methods(env, source, n, &t.methods)?;
-        let method_infos = Self::method_infos(&t.methods, &methods);
+        let method_tparams = Self::method_template_infos(&t.methods, &methods);
+        let method_infos = Self::method_infos(&t.methods, &methods, &method_tparams);
         let body = CompositeBody {
             template_params: &params,
             methods: &method_infos,
@@ -389,7 +390,8 @@ impl TypeMap {
         let resolved = self.template_params(env, source, &t.template_params)?;
         let params = Self::template_infos(&t.template_params, &resolved);
         let methods = self.methods(env, source, n, &t.methods)?;
-        let method_infos = Self::method_infos(&t.methods, &methods);
+        let method_tparams = Self::method_template_infos(&t.methods, &methods);
+        let method_infos = Self::method_infos(&t.methods, &methods, &method_tparams);
         let body = CompositeBody {
             template_params: &params,
             methods: &method_infos,

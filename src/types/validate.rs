@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use super::parts::desc_name;
 use crate::check::check_name;
-use crate::desc::{BaseEncoding, MethodDesc, TemplateParam, TypeDesc};
+use crate::desc::{BaseEncoding, MethodDesc, TemplateParam, TypeDesc, Virtuality};
 use crate::error::{err, ErrorKind, Result};
 
 /// Rejects descriptions no debugger could show.
@@ -38,7 +38,7 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
             check_fields(name, c.size, &c.fields, matches!(d, TypeDesc::Struct(_)))?;
             check_align(name, c.align)?;
             check_params(&c.template_params)?;
-            check_methods(&c.methods)?;
+            check_methods(name, &c.methods)?;
             for s in &c.statics {
                 check_name("static member name", &s.name)?;
             }
@@ -84,7 +84,7 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
                 check_params(&v.template_params)?;
             }
             check_params(&t.template_params)?;
-            check_methods(&t.methods)?;
+            check_methods(&t.name, &t.methods)?;
         }
         TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
         TypeDesc::Tuple { elems, size, align } => {
@@ -114,8 +114,12 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
                 check_name("pointer name", n)?;
             }
         }
+        TypeDesc::Function {
+            params,
+            artificial_params,
+            ..
+        } => check_artificial("a function type", artificial_params, params.len())?,
         TypeDesc::Pointer { .. }
-        | TypeDesc::Function { .. }
         | TypeDesc::Qualified { .. }
         | TypeDesc::PointerToMember { .. } => {}
     }
@@ -142,12 +146,45 @@ fn check_params(ps: &[TemplateParam]) -> Result<()> {
     Ok(())
 }
 
-fn check_methods(ms: &[MethodDesc]) -> Result<()> {
+/// Names, template parameters, artificial parameters and vtable slots of
+/// the methods of `owner`.
+fn check_methods(owner: &str, ms: &[MethodDesc]) -> Result<()> {
     for m in ms {
         check_name("method name", &m.name)?;
         if let Some(l) = &m.linkage_name {
             check_name("method linkage name", l)?;
         }
+        check_params(&m.template_params)?;
+        let what = format!("method `{}` of `{owner}`", m.name);
+        check_artificial(&what, &m.artificial_params, m.params.len())?;
+        if let Virtuality::Virtual(u32::MAX) | Virtuality::PureVirtual(u32::MAX) = m.virtuality {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("{what} has vtable slot {}, which is reserved; a virtual method without a slot is `Virtuality::VirtualWithoutSlot` (or `PureVirtualWithoutSlot`)", u32::MAX),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Artificial parameter indices: strictly increasing, each naming one of
+/// the `n` parameters.
+fn check_artificial(what: &str, indices: &[usize], n: usize) -> Result<()> {
+    let mut prev = None;
+    for &i in indices {
+        if i >= n {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("{what} marks parameter {i} artificial but has {n} parameter(s) (`artificial_params` are indices into `params`, `this` not counted for a method)"),
+            );
+        }
+        if prev.is_some_and(|p| p >= i) {
+            return err(
+                ErrorKind::InvalidLayout,
+                format!("{what} lists artificial parameter {i} after {}; `artificial_params` must be strictly increasing", prev.unwrap_or(0)),
+            );
+        }
+        prev = Some(i);
     }
     Ok(())
 }

@@ -254,6 +254,7 @@ impl TypeMap {
                 params,
                 ret,
                 variadic,
+                artificial_params,
             } => UidData::Function {
                 params: uids(self, params)?,
                 ret: match ret {
@@ -261,6 +262,7 @@ impl TypeMap {
                     None => None,
                 },
                 variadic: *variadic,
+                artificial: artificial_params.clone().into_boxed_slice(),
             },
             TypeDesc::Tuple { elems, .. } => {
                 let v: Vec<FrontendTy> = elems.iter().map(|f| f.ty).collect();

@@ -376,6 +376,7 @@ pub fn zoo(t: &mut Table) -> Vec<FrontendTy> {
             params: vec![FrontendTy(1016), FrontendTy(I32)],
             ret: Some(FrontendTy(I32)),
             variadic: false,
+            artificial_params: Vec::new(),
         },
     );
     t.add(22, ptr(21));

@@ -29,3 +29,16 @@ int Shape::*pm = &Shape::id;
 enum class Opaque : int;
 Opaque *op;
 _Complex double cd;
+// Member templates, variadic methods, virtual destructors (no vtable slot)
+// and constructors/destructors with g++'s __in_chrg and __vtt_parm.
+struct Tmpl { int x; template <typename U, int N> U get(U u) const { return u + N + x; } };
+long tmpl_use(Tmpl &t) { return t.get<long, 3>(4L); }
+struct Va { int n; int sum(int n, ...); };
+int Va::sum(int n, ...) { return n; }
+typedef int (Va::*va_pmf)(int, ...);
+struct VB { int v; virtual ~VB(); };
+VB::~VB() {}
+struct VD : virtual VB { int d; VD(); ~VD(); };
+VD::VD() : d(1) {}
+VD::~VD() {}
+Tmpl tmpl; Va va; va_pmf vpm = &Va::sum; VD vd;

@@ -2,7 +2,10 @@
 //! described through the public `TypeSource` API and emitted with either
 //! backend: a class with accessibility, bitfields, a virtual and a
 //! non-virtual base, methods (virtual, static, one defined with
-//! `method_of` and an artificial `this`), a static const member, template
+//! `method_of` and an artificial `this`, a member template's instance, a
+//! variadic method, a virtual destructor without a vtable slot and with
+//! artificial parameters), a pointer to member function (artificial `this`
+//! in its subroutine type), a static const member, template
 //! parameters and a containing type; an `enum class` with a 128-bit
 //! enumerator; tagged unions (niche with a default variant, tag-less,
 //! 128-bit tag, range discriminants, variant structs with template
@@ -49,6 +52,9 @@ pub const UNBOUNDED: u64 = 45;
 pub const SLICE: u64 = 46;
 pub const SHAPE: u64 = 36;
 pub const SHAPE_PTR: u64 = 37;
+pub const PMF_FN: u64 = 48;
+pub const PMF: u64 = 49;
+pub const VTT: u64 = 50;
 
 /// `Big::Far`'s tag value: beyond 64 bits with LLVM 22; LLVM 19 cannot
 /// write such a discriminant (it keeps 64 bits; the backend refuses it, see
@@ -66,7 +72,9 @@ pub const AREA_LINE: u32 = 30;
 /// The symbol of `Shape<int>::area`'s definition (method 0 of an enum).
 pub const SHAPE_AREA: &str = "_ZN5Shape4area";
 /// The line of `Shape<int>::area`'s definition.
-pub const SHAPE_AREA_LINE: u32 = 35;
+pub const SHAPE_AREA_LINE: u32 = 38;
+/// The symbol of `Widget::sum`'s definition (a variadic method).
+pub const SUM: &str = "_ZN6Widget3sumEiz";
 
 /// One global per type (so every type is emitted): name, type, storage
 /// size in bytes.
@@ -85,6 +93,7 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
     ("g_unbounded", UNBOUNDED, 4),
     ("g_slice", SLICE, 16),
     ("g_shape", SHAPE, 8),
+    ("g_pmf", PMF, 16),
 ];
 
 fn key(def_id: u64) -> NominalKey {
@@ -106,6 +115,9 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
         virtuality: virt,
         artificial: false,
         decl: None,
+        template_params: Vec::new(),
+        variadic: false,
+        artificial_params: Vec::new(),
     }
 }
 
@@ -122,6 +134,9 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
 ///  static const int limit = 42;
 ///  virtual int area();        // slot 0
 ///  static int count();
+///  template <typename U, int M> int get(U) const;  // get<long, 2>
+///  int sum(int, ...);
+///  virtual ~Widget();         // no slot; (int __in_chrg, int **__vtt_parm)
 /// };                          // VBase at 32 (virtual), size 40
 /// ```
 fn widget() -> CompositeDesc {
@@ -159,6 +174,28 @@ fn widget() -> CompositeDesc {
     w.methods = vec![
         method("area", Some(AREA), Some(WIDGET_PTR), Virtuality::Virtual(0)),
         method("count", Some("_ZN6Widget5countEv"), None, Virtuality::None),
+        MethodDesc::new("get<long, 2>", Some(FrontendTy(WIDGET_PTR)))
+            .returns(FrontendTy(INT))
+            .param(FrontendTy(LONG))
+            .template_param(TemplateParam::Type {
+                name: "U".into(),
+                ty: FrontendTy(LONG),
+            })
+            .template_param(TemplateParam::Value {
+                name: "M".into(),
+                ty: FrontendTy(INT),
+                value: 2,
+            }),
+        MethodDesc::new("sum", Some(FrontendTy(WIDGET_PTR)))
+            .linkage_name(SUM)
+            .returns(FrontendTy(INT))
+            .param(FrontendTy(INT))
+            .variadic(),
+        MethodDesc::new("~Widget", Some(FrontendTy(WIDGET_PTR)))
+            .linkage_name("_ZN6WidgetD4Ev")
+            .artificial_param(FrontendTy(INT))
+            .artificial_param(FrontendTy(VTT))
+            .virtuality(Virtuality::VirtualWithoutSlot),
     ];
     w.statics = vec![StaticMemberDesc {
         name: "limit".into(),
@@ -202,6 +239,25 @@ pub fn table() -> Table {
     t.add(WIDGET, TypeDesc::Struct(widget()));
     t.add(WIDGET_PTR, TypeDesc::pointer(FrontendTy(WIDGET)));
     t.add(VPTR, TypeDesc::pointer(FrontendTy(INT)));
+    t.add(VTT, TypeDesc::pointer(FrontendTy(VPTR)));
+    // int (Widget::*)(int, ...): its subroutine type's `this` is artificial.
+    t.add(
+        PMF_FN,
+        TypeDesc::Function {
+            params: vec![FrontendTy(WIDGET_PTR), FrontendTy(INT)],
+            ret: Some(FrontendTy(INT)),
+            variadic: true,
+            artificial_params: vec![0],
+        },
+    );
+    t.add(
+        PMF,
+        TypeDesc::PointerToMember {
+            pointee: FrontendTy(PMF_FN),
+            class: FrontendTy(WIDGET),
+            size: 16,
+        },
+    );
     t.add(
         COLOR,
         TypeDesc::Enum(
@@ -403,5 +459,15 @@ pub fn define_shape_area<B: Backend>(
             .returns(d.int)
             .params(&[d.shape_ptr])
             .method_of(d.shape, 0),
+    )
+}
+
+/// Defines `int Widget::sum(int, ...)` (method 3 of `Widget`): variadic as
+/// its declaration.
+pub fn define_sum<B: Backend>(cx: &mut DebugContext<B>, d: &Described) -> Result<FunctionId> {
+    cx.define_function(
+        &FunctionDesc::new("sum", SUM, d.file, AREA_LINE + 5)
+            .returns(d.int)
+            .method_of(d.widget, 3),
     )
 }

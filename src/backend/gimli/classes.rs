@@ -249,26 +249,35 @@ impl GimliBackend {
         self.set(d, constants::DW_AT_declaration, AttributeValue::Flag(true));
         self.set(d, constants::DW_AT_external, AttributeValue::Flag(true));
         self.access(d, m.access);
-        let slot = match m.virtuality {
+        let (virtual_, pure) = (
+            constants::DW_VIRTUALITY_virtual,
+            constants::DW_VIRTUALITY_pure_virtual,
+        );
+        let virtuality = match m.virtuality {
             Virtuality::None => None,
-            Virtuality::Virtual(i) => Some((constants::DW_VIRTUALITY_virtual, i)),
-            Virtuality::PureVirtual(i) => Some((constants::DW_VIRTUALITY_pure_virtual, i)),
+            Virtuality::Virtual(i) => Some((virtual_, Some(i))),
+            Virtuality::PureVirtual(i) => Some((pure, Some(i))),
+            Virtuality::VirtualWithoutSlot => Some((virtual_, None)),
+            Virtuality::PureVirtualWithoutSlot => Some((pure, None)),
         };
-        if let Some((v, i)) = slot {
+        if let Some((v, slot)) = virtuality {
             self.set(
                 d,
                 constants::DW_AT_virtuality,
                 AttributeValue::Virtuality(v),
             );
-            // `DW_OP_constu N` exactly (gdb recognises a vtable slot by that
-            // opcode; gimli's `op_constu` would shorten it to `DW_OP_litN`).
-            let mut bytes = vec![constants::DW_OP_constu.0];
-            leb(&mut bytes, DiscrValue::Unsigned(i.into()));
-            self.set(
-                d,
-                constants::DW_AT_vtable_elem_location,
-                AttributeValue::Exprloc(Expression::raw(bytes)),
-            );
+            if let Some(i) = slot {
+                // `DW_OP_constu N` exactly (gdb recognises a vtable slot by
+                // that opcode; gimli's `op_constu` would shorten it to
+                // `DW_OP_litN`).
+                let mut bytes = vec![constants::DW_OP_constu.0];
+                leb(&mut bytes, DiscrValue::Unsigned(i.into()));
+                self.set(
+                    d,
+                    constants::DW_AT_vtable_elem_location,
+                    AttributeValue::Exprloc(Expression::raw(bytes)),
+                );
+            }
             if let Some(c) = containing {
                 let c = self.type_ref(c)?;
                 self.set(d, constants::DW_AT_containing_type, c);
@@ -276,6 +285,10 @@ impl GimliBackend {
         }
         if m.artificial {
             self.set(d, constants::DW_AT_artificial, AttributeValue::Flag(true));
+        }
+        // g++'s order: template parameters, `this`, the parameters.
+        for p in m.template_params {
+            self.template_param(d, p)?;
         }
         if let Some(this) = m.this {
             let p = self.add(d, constants::DW_TAG_formal_parameter);
@@ -288,11 +301,7 @@ impl GimliBackend {
                 AttributeValue::UnitRef(p),
             );
         }
-        for &pt in m.params {
-            let p = self.add(d, constants::DW_TAG_formal_parameter);
-            let ty = self.type_ref(pt)?;
-            self.set(p, constants::DW_AT_type, ty);
-        }
+        self.add_params(d, m.params, m.variadic, m.artificial_params)?;
         Ok(d)
     }
 

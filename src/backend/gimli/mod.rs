@@ -65,6 +65,9 @@ struct FuncState {
     die: UnitEntryId,
     symbol: usize,
     size: Option<u64>,
+    /// Gets `DW_TAG_unspecified_parameters` after its other children when
+    /// the unit is finished (its parameters are declared after it).
+    variadic: bool,
 }
 
 /// The gimli backend. Create it, give it to
@@ -367,8 +370,9 @@ impl Backend for GimliBackend {
         params: &[TypeIdx],
         ret: Option<TypeIdx>,
         variadic: bool,
+        artificial: &[usize],
     ) -> Result<()> {
-        self.add_subroutine_type(t, params, ret, variadic)
+        self.add_subroutine_type(t, params, ret, variadic, artificial)
     }
 
     fn typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {

@@ -6,7 +6,7 @@
 
 use gimli::write::{
     Address, AttributeValue, EndianVec, Range, RangeList, RelocateWriter, Relocation,
-    RelocationTarget, Sections, Writer,
+    RelocationTarget, Sections, UnitEntryId, Writer,
 };
 use gimli::{constants, LittleEndian, SectionId};
 use object::write::{Object, StandardSection, SymbolId, SymbolSection};
@@ -71,6 +71,15 @@ pub struct DwarfObject {
 
 impl GimliBackend {
     pub(super) fn build_output(&mut self) -> Result<DwarfObject> {
+        // Taken, so a second call does not add them twice.
+        let variadic: Vec<UnitEntryId> = self
+            .functions
+            .iter_mut()
+            .filter_map(|f| std::mem::take(&mut f.variadic).then_some(f.die))
+            .collect();
+        for die in variadic {
+            self.add(die, constants::DW_TAG_unspecified_parameters);
+        }
         let funcs: Vec<(usize, u64)> = self
             .functions
             .iter()

@@ -112,6 +112,7 @@ impl GimliBackend {
             die,
             symbol,
             size: None,
+            variadic: info.variadic,
         });
         Ok(())
     }

@@ -120,6 +120,7 @@ impl GimliBackend {
         params: &[TypeIdx],
         ret: Option<TypeIdx>,
         variadic: bool,
+        artificial: &[usize],
     ) -> Result<()> {
         let root = self.dwarf.unit.root();
         let die = self.new_type(t, root, constants::DW_TAG_subroutine_type)?;
@@ -128,10 +129,26 @@ impl GimliBackend {
             let r = self.type_ref(r)?;
             self.set(die, constants::DW_AT_type, r);
         }
-        for p in params {
+        self.add_params(die, params, variadic, artificial)
+    }
+
+    /// The `DW_TAG_formal_parameter` children of a subroutine type or a
+    /// method declaration (`DW_AT_artificial` on the indices `artificial`),
+    /// then `DW_TAG_unspecified_parameters` if `variadic`.
+    pub(super) fn add_params(
+        &mut self,
+        die: UnitEntryId,
+        params: &[TypeIdx],
+        variadic: bool,
+        artificial: &[usize],
+    ) -> Result<()> {
+        for (i, p) in params.iter().enumerate() {
             let pd = self.add(die, constants::DW_TAG_formal_parameter);
             let ty = self.type_ref(*p)?;
             self.set(pd, constants::DW_AT_type, ty);
+            if artificial.contains(&i) {
+                self.set(pd, constants::DW_AT_artificial, AttributeValue::Flag(true));
+            }
         }
         if variadic {
             self.add(die, constants::DW_TAG_unspecified_parameters);

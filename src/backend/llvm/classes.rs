@@ -168,22 +168,29 @@ impl LlvmBackend<'_> {
             }
             None => flags |= LLVMDIFlagStaticMember,
         }
-        for p in m.params {
-            elems.push(self.type_md(*p)?);
-        }
+        self.param_elems(&mut elems, m.params, m.variadic, m.artificial_params)?;
         if m.artificial {
             flags |= LLVMDIFlagArtificial;
         }
+        // LLVM writes no `DW_AT_vtable_elem_location` for index `u32::MAX`
+        // (the core refuses it as a slot).
         let (sp_flags, index, holder) = match m.virtuality {
             Virtuality::None => (0, 0, std::ptr::null_mut()),
             Virtuality::Virtual(i) => (SP_VIRTUAL, i, holder),
             Virtuality::PureVirtual(i) => (SP_PURE_VIRTUAL, i, holder),
+            Virtuality::VirtualWithoutSlot => (SP_VIRTUAL, u32::MAX, holder),
+            Virtuality::PureVirtualWithoutSlot => (SP_PURE_VIRTUAL, u32::MAX, holder),
         };
+        let mut tparams = m
+            .template_params
+            .iter()
+            .map(|p| self.template_param(p))
+            .collect::<Result<Vec<_>>>()?;
         let (file, line) = self.decl_md(m.decl)?;
         let (n, nl) = ptr(m.name);
         let (l, ll) = ptr(m.linkage_name.filter(|l| *l != m.name).unwrap_or(""));
         // SAFETY: live DIBuilder and nodes (nulls where the shim allows
-        // them); the element array and strings are read during the calls.
+        // them); the element arrays and strings are read during the calls.
         let md = unsafe {
             let ty = LLVMDIBuilderCreateSubroutineType(
                 self.dib,
@@ -193,7 +200,21 @@ impl LlvmBackend<'_> {
                 LLVMDIFlagZero,
             );
             shim::dwarfsmith_di_method(
-                self.dib, class, n, nl, l, ll, file, line, ty, index, holder, flags, sp_flags,
+                self.dib,
+                class,
+                n,
+                nl,
+                l,
+                ll,
+                file,
+                line,
+                ty,
+                index,
+                holder,
+                flags,
+                sp_flags,
+                tparams.as_mut_ptr(),
+                tparams.len() as u32,
             )
         };
         non_null(md, "a method declaration")
@@ -395,7 +416,7 @@ impl LlvmBackend<'_> {
         let decl = self.method_decl(class, index)?;
         let scope = self.type_md(class)?;
         let file = self.file_md(info.decl.file)?;
-        let ty = self.subroutine(info.params, info.ret, false)?;
+        let ty = self.subroutine(info.params, info.ret, info.variadic, &[])?;
         let (n, nl) = ptr(info.name);
         let linkage = if info.linkage_name == info.name {
             ""

@@ -359,9 +359,10 @@ impl Backend for LlvmBackend<'_> {
         params: &[TypeIdx],
         ret: Option<TypeIdx>,
         variadic: bool,
+        artificial: &[usize],
     ) -> Result<()> {
         self.live()?;
-        let md = self.subroutine(params, ret, variadic)?;
+        let md = self.subroutine(params, ret, variadic, artificial)?;
         self.push_type(t, md)
     }
 

@@ -227,7 +227,7 @@ impl LlvmBackend<'_> {
             ParentScope::Unit => file,
             s => self.scope_md(s)?,
         };
-        let ty = self.subroutine(info.params, info.ret, false)?;
+        let ty = self.subroutine(info.params, info.ret, false, &[])?;
         let (n, nl) = ptr(info.name);
         let linkage = if info.linkage_name == info.name {
             ""

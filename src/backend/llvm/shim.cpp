@@ -157,15 +157,17 @@ extern "C" LLVMMetadataRef dwarfsmith_di_method(
     size_t name_len, const char *linkage, size_t linkage_len,
     LLVMMetadataRef file, unsigned line, LLVMMetadataRef ty,
     unsigned vtable_index, LLVMMetadataRef vtable_holder, LLVMDIFlags flags,
-    unsigned sp_flags) {
-  if (!builder || !scope || !ty)
+    unsigned sp_flags, LLVMMetadataRef *tparams, unsigned n_tparams) {
+  if (!builder || !scope || !ty || (n_tparams && !tparams))
     return nullptr;
-  return wrap(unwrap(builder)->createMethod(
+  DIBuilder *b = unwrap(builder);
+  DINodeArray tps = n_tparams ? elements(b, tparams, n_tparams) : DINodeArray();
+  return wrap(b->createMethod(
       md<DIScope>(scope), StringRef(name, name_len),
       StringRef(linkage, linkage_len), md<DIFile>(file), line,
       md<DISubroutineType>(ty), vtable_index, 0, md<DIType>(vtable_holder),
       static_cast<DINode::DIFlags>(flags),
-      static_cast<DISubprogram::DISPFlags>(sp_flags)));
+      static_cast<DISubprogram::DISPFlags>(sp_flags), tps.get()));
 }
 
 // A function definition whose declaration is the method `decl`

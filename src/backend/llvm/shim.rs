@@ -96,8 +96,9 @@ extern "C" {
     ) -> LLVMMetadataRef;
 
     /// `DIBuilder::createMethod`: a member function declaration; `flags`
-    /// are `DIFlags`, `sp_flags` `DISPFlags` (virtuality). Null if `scope`
-    /// or `ty` is null.
+    /// are `DIFlags`, `sp_flags` `DISPFlags` (virtuality), `vtable_index`
+    /// `u32::MAX` for no vtable slot; `tparams` its template parameters
+    /// (`n_tparams` may be 0). Null if `scope` or `ty` is null.
     pub(super) fn dwarfsmith_di_method(
         builder: LLVMDIBuilderRef,
         scope: LLVMMetadataRef,
@@ -112,6 +113,8 @@ extern "C" {
         vtable_holder: LLVMMetadataRef,
         flags: LLVMDIFlags,
         sp_flags: u32,
+        tparams: *mut LLVMMetadataRef,
+        n_tparams: u32,
     ) -> LLVMMetadataRef;
 
     /// `DIBuilder::createFunction` with `Declaration = decl` (a method

@@ -187,19 +187,14 @@ impl LlvmBackend<'_> {
         params: &[TypeIdx],
         ret: Option<TypeIdx>,
         variadic: bool,
+        artificial: &[usize],
     ) -> Result<LLVMMetadataRef> {
         let mut elems = Vec::with_capacity(params.len() + 2);
         elems.push(match ret {
             Some(r) => self.type_md(r)?,
             None => std::ptr::null_mut(),
         });
-        for p in params {
-            elems.push(self.type_md(*p)?);
-        }
-        if variadic {
-            // A trailing null element is DW_TAG_unspecified_parameters.
-            elems.push(std::ptr::null_mut());
-        }
+        self.param_elems(&mut elems, params, variadic, artificial)?;
         // SAFETY: live DIBuilder; nodes are live or null (void / varargs).
         Ok(unsafe {
             LLVMDIBuilderCreateSubroutineType(
@@ -210,6 +205,43 @@ impl LlvmBackend<'_> {
                 LLVMDIFlagPrototyped,
             )
         })
+    }
+
+    /// Appends the parameter types of a subroutine type to `elems`: those
+    /// at the indices `artificial` as artificial clones (LLVM writes
+    /// `DW_AT_artificial` for a parameter whose type is flagged so), then a
+    /// null element for `...` (`DW_TAG_unspecified_parameters`).
+    pub(super) fn param_elems(
+        &self,
+        elems: &mut Vec<LLVMMetadataRef>,
+        params: &[TypeIdx],
+        variadic: bool,
+        artificial: &[usize],
+    ) -> Result<()> {
+        for (i, p) in params.iter().enumerate() {
+            let md = self.type_md(*p)?;
+            if !artificial.contains(&i) {
+                elems.push(md);
+                continue;
+            }
+            // SAFETY: `md` is a live type node of this context.
+            let kind = unsafe { llvm_sys::debuginfo::LLVMGetMetadataKind(md) };
+            if matches!(kind, LLVMMetadataKind::LLVMDICompositeTypeMetadataKind) {
+                // LLVM marks a parameter artificial by cloning its type with
+                // the flag: a clone of a struct would be a second definition.
+                return err(
+                    ErrorKind::Unsupported,
+                    format!("LLVM backend: artificial parameter {i} has a struct, class, union, enum or array type (type {p}); only base, pointer, reference, qualified and typedef types can be marked artificial"),
+                );
+            }
+            // SAFETY: live DIBuilder and type node.
+            elems.push(unsafe { LLVMDIBuilderCreateArtificialType(self.dib, md) });
+        }
+        if variadic {
+            // A trailing null element is DW_TAG_unspecified_parameters.
+            elems.push(std::ptr::null_mut());
+        }
+        Ok(())
     }
 
     pub(super) fn typedef_node(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {

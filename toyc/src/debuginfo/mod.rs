@@ -182,6 +182,7 @@ impl TypeSource for HirTypes<'_> {
                 params: params.iter().map(|p| fty(*p)).collect(),
                 ret,
                 variadic: false,
+                artificial_params: Vec::new(),
             });
         }
         if ty.0 & PRIM_BASE != 0 {
