@@ -76,11 +76,12 @@ impl TypeMap {
         size: u64,
         align: u32,
         decl: Option<DeclSite>,
-        declaration: bool,
+        (declaration, linkage_name): (bool, Option<&str>),
     ) -> Result<TypeIdx> {
         let n = self.push_node(uid, name, size, align);
         self.nodes[n.index()].complete = false;
         self.nodes[n.index()].scope_ok = true;
+        self.nodes[n.index()].parent = super::build::scope_type(scope);
         let id = self.identifier(env, uid);
         env.backend.composite_stub(
             n,
@@ -93,6 +94,7 @@ impl TypeMap {
                 decl,
                 identifier: id.as_deref(),
                 declaration,
+                linkage_name,
             },
         )?;
         Ok(n)
@@ -153,6 +155,10 @@ impl TypeMap {
         uid: UniqueTypeId,
         d: TypeDesc,
     ) -> Result<TypeIdx> {
+        let linkage = match &d {
+            TypeDesc::Struct(c) | TypeDesc::Union(c) => c.linkage_name.as_deref(),
+            _ => None,
+        };
         let (kind, name, scope, size, align, decl, opaque) = match &d {
             TypeDesc::Struct(c) => (
                 if c.class {
@@ -200,7 +206,17 @@ impl TypeMap {
         } else {
             name.clone()
         };
-        let n = self.stub(env, uid, kind, &name, scope, size, align, decl, opaque)?;
+        let n = self.stub(
+            env,
+            uid,
+            kind,
+            &name,
+            scope,
+            size,
+            align,
+            decl,
+            (opaque, linkage),
+        )?;
         if opaque || too_deep {
             self.finish_composite(env, n, &[], None, CompositeBody::default())?;
         } else {
@@ -248,6 +264,7 @@ impl TypeMap {
         members: &[Member],
     ) -> Result<()> {
         for m in members {
+            self.not_void(m.ty, &format!("field `{}` of `{owner}`", m.name))?;
             let msize = self.nodes[m.ty.index()].size;
             if let Some(b) = m.bits {
                 let end = b.bit_offset.checked_add(u64::from(b.bit_size));
@@ -310,11 +327,13 @@ impl TypeMap {
         n: TypeIdx,
         c: &CompositeDesc,
     ) -> Result<()> {
+        let nested = self.nested_types(env, source, n, c)?;
         let members = self.members(env, source, &c.fields, 0)?;
         self.check_member_layout(&c.name, c.size, &members)?;
         let mut bases = Vec::with_capacity(c.bases.len());
         for b in &c.bases {
             let ty = self.member_type(env, source, b.ty)?;
+            self.not_void(ty, &format!("a base of `{}`", c.name))?;
             let bsize = self.nodes[ty.index()].size;
             if b.virtual_offset_offset.is_none()
                 && b.offset.checked_add(bsize).is_none_or(|e| e > c.size)
@@ -343,19 +362,27 @@ impl TypeMap {
                 .ret
                 .map(|t| self.member_type(env, source, t))
                 .transpose()?;
+            // Returning `void` itself is returning nothing.
+            let ret = ret.filter(|r| !self.nodes[r.index()].is_void);
             let mut params = Vec::with_capacity(m.params.len());
             for &p in &m.params {
-                params.push(self.member_type(env, source, p)?);
+                let p = self.member_type(env, source, p)?;
+                self.not_void(p, &format!("a parameter of method `{}`", m.name))?;
+                params.push(p);
             }
             let this = m
                 .this
                 .map(|t| self.member_type(env, source, t))
                 .transpose()?;
+            if let Some(t) = this {
+                self.not_void(t, &format!("`this` of method `{}`", m.name))?;
+            }
             methods.push(Method { ret, params, this });
         }
         let mut statics = Vec::with_capacity(c.statics.len());
         for s in &c.statics {
             let ty = self.member_type(env, source, s.ty)?;
+            self.not_void(ty, &format!("static member `{}`", s.name))?;
             let value = s
                 .const_value
                 .map(|v| self.reduce_value(ty, v, &s.name))
@@ -416,9 +443,38 @@ impl TypeMap {
                 statics: &static_infos,
                 template_params: &param_infos,
                 containing_type: containing,
+                nested: &nested,
                 ..CompositeBody::default()
             },
         )
+    }
+
+    /// Resolves the types declared in `c` in their declaration order (the
+    /// backend writes them in that order); each must be nested in `c`.
+    fn nested_types<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        n: TypeIdx,
+        c: &CompositeDesc,
+    ) -> Result<Vec<TypeIdx>> {
+        let mut out = Vec::with_capacity(c.nested.len());
+        for &t in &c.nested {
+            let x = self.member_type(env, source, t)?;
+            out.push(x);
+            if self.nodes[x.index()].parent != Some(n) {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!(
+                        "`{}` lists frontend type #{} (`{}`) in CompositeDesc::nested, but that type is not nested in it: list only types whose scope is TypeScope::Type of this type",
+                        c.name,
+                        t.0,
+                        self.names.get(self.nodes[x.index()].name)
+                    ),
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// Resolves template parameters' types and reduces their values.
