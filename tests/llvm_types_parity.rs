@@ -5,7 +5,8 @@
 //! member, template parameters and a containing type; an `enum class` with
 //! a 128-bit enumerator; niche, tag-less, 128-bit-tagged and
 //! range-discriminated tagged unions; `const volatile int`, references, a
-//! named pointer, 2-D and unknown-bound arrays, a structural `&[u8]`) are
+//! named pointer, 2-D and unknown-bound arrays, a structural `&[u8]`,
+//! `void *`, `const void *`, a typedef of `void`, `decltype(nullptr)`) are
 //! emitted with the gimli and the LLVM backend in DWARF 4 and 5. Each object
 //! passes `llvm-dwarfdump-19 --verify`; the DIE trees of each named type,
 //! rendered by `dwarfsmith::render`, agree after the normalisation of
@@ -388,6 +389,11 @@ const EXPECTED: &[&str] = &[
     "DW_TAG_variable DW_AT_name \"g_matrix\"",
     "DW_TAG_variable DW_AT_name \"g_unbounded\"",
     "DW_TAG_variable DW_AT_name \"g_lref\"",
+    "DW_TAG_const_type <unnamed> ",
+    "DW_TAG_typedef DW_AT_name \"void_t\"",
+    "DW_TAG_unspecified_type DW_AT_name \"decltype(nullptr)\"",
+    "DW_TAG_variable DW_AT_name \"g_vp\"",
+    "DW_TAG_variable DW_AT_name \"g_cvp\"",
 ];
 
 fn compare(version: u16) -> Vec<String> {

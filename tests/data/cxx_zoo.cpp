@@ -29,3 +29,8 @@ int Shape::*pm = &Shape::id;
 enum class Opaque : int;
 Opaque *op;
 _Complex double cd;
+void *vp; const void *cvp; typedef void vtype; vtype *vtp;
+decltype(nullptr) np;
+typedef struct { int quot; int rem; } div_like; div_like dl;
+class Order { public: typedef int a_t; typedef double b_t; a_t a; b_t b; };
+Order::b_t ob; Order order;

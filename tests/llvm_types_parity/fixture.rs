@@ -6,7 +6,8 @@
 //! parameters and a containing type; an `enum class` with a 128-bit
 //! enumerator; tagged unions (niche with a default variant, tag-less,
 //! 128-bit tag, range discriminants); qualifiers, references, a named
-//! pointer, 2-D and unknown-bound arrays, and a structural `&[u8]`.
+//! pointer, 2-D and unknown-bound arrays, a structural `&[u8]`, `void *`,
+//! `const void *`, a typedef of `void` and `decltype(nullptr)`.
 
 use std::path::Path;
 
@@ -15,7 +16,8 @@ use dwarfsmith::{
     Access, ArrayDesc, BaseDesc, BaseEncoding, CompileUnit, CompositeDesc, DebugContext,
     Discriminant, EnumDesc, FieldDesc, FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc,
     Language, MethodDesc, NominalKey, PointerKind, Qualifier, Result, StaticMemberDesc,
-    StructuralDesc, TaggedUnionDesc, TemplateParam, TypeDesc, TypeRef, VariantDesc, Virtuality,
+    StructuralDesc, TaggedUnionDesc, TemplateParam, TypeDesc, TypeRef, TypeScope, TypedefDesc,
+    VariantDesc, Virtuality,
 };
 
 use crate::common::Table;
@@ -45,6 +47,13 @@ pub const NAMED_PTR: u64 = 43;
 pub const MATRIX: u64 = 44;
 pub const UNBOUNDED: u64 = 45;
 pub const SLICE: u64 = 46;
+pub const VOID: u64 = 48;
+pub const VOID_PTR: u64 = 49;
+pub const CONST_VOID: u64 = 50;
+pub const CONST_VOID_PTR: u64 = 51;
+pub const VOID_T: u64 = 52;
+pub const VOID_T_PTR: u64 = 53;
+pub const NULLPTR: u64 = 54;
 
 /// `Big::Far`'s tag value: beyond 64 bits with LLVM 22; LLVM 19 cannot
 /// write such a discriminant (it keeps 64 bits; the backend refuses it, see
@@ -76,6 +85,10 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
     ("g_matrix", MATRIX, 24),
     ("g_unbounded", UNBOUNDED, 4),
     ("g_slice", SLICE, 16),
+    ("g_vp", VOID_PTR, 8),
+    ("g_cvp", CONST_VOID_PTR, 8),
+    ("g_vtp", VOID_T_PTR, 8),
+    ("g_np", NULLPTR, 8),
 ];
 
 fn key(def_id: u64) -> NominalKey {
@@ -307,6 +320,27 @@ pub fn table() -> Table {
             align: 8,
         }),
     );
+    // void *, const void *, typedef void void_t; void_t *, decltype(nullptr).
+    t.add(VOID, TypeDesc::Void);
+    t.add(VOID_PTR, TypeDesc::pointer(FrontendTy(VOID)));
+    t.add(
+        CONST_VOID,
+        TypeDesc::qualified(Qualifier::Const, FrontendTy(VOID)),
+    );
+    t.add(CONST_VOID_PTR, TypeDesc::pointer(FrontendTy(CONST_VOID)));
+    t.add(
+        VOID_T,
+        TypeDesc::Typedef(TypedefDesc {
+            key: key(VOID_T),
+            name: "void_t".into(),
+            scope: TypeScope::Unit,
+            target: FrontendTy(VOID),
+            decl: None,
+            access: Access::Unspecified,
+        }),
+    );
+    t.add(VOID_T_PTR, TypeDesc::pointer(FrontendTy(VOID_T)));
+    t.add(NULLPTR, TypeDesc::unspecified("decltype(nullptr)"));
     t
 }
 
