@@ -7,7 +7,8 @@
 //! enumerator; tagged unions (niche with a default variant, tag-less,
 //! 128-bit tag, range discriminants); qualifiers, references, a named
 //! pointer, 2-D and unknown-bound arrays, a structural `&[u8]`, `void *`,
-//! `const void *`, a typedef of `void` and `decltype(nullptr)`.
+//! `const void *`, a typedef of `void`, `decltype(nullptr)` and a template
+//! type parameter of `void`.
 
 use std::path::Path;
 
@@ -54,6 +55,7 @@ pub const CONST_VOID_PTR: u64 = 51;
 pub const VOID_T: u64 = 52;
 pub const VOID_T_PTR: u64 = 53;
 pub const NULLPTR: u64 = 54;
+pub const VOID_HOLDER: u64 = 55;
 
 /// `Big::Far`'s tag value: beyond 64 bits with LLVM 22; LLVM 19 cannot
 /// write such a discriminant (it keeps 64 bits; the backend refuses it, see
@@ -89,6 +91,7 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
     ("g_cvp", CONST_VOID_PTR, 8),
     ("g_vtp", VOID_T_PTR, 8),
     ("g_np", NULLPTR, 8),
+    ("g_void_holder", VOID_HOLDER, 1),
 ];
 
 fn key(def_id: u64) -> NominalKey {
@@ -341,6 +344,15 @@ pub fn table() -> Table {
     );
     t.add(VOID_T_PTR, TypeDesc::pointer(FrontendTy(VOID_T)));
     t.add(NULLPTR, TypeDesc::unspecified("decltype(nullptr)"));
+    // template <typename T> struct Holder {};  Holder<void>
+    t.add(
+        VOID_HOLDER,
+        TypeDesc::Struct(
+            CompositeDesc::new(key(VOID_HOLDER), "Holder<void>", 1, 1)
+                .template_type("T", FrontendTy(VOID))
+                .generic_args(vec![FrontendTy(VOID)]),
+        ),
+    );
     t
 }
 
