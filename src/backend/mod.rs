@@ -464,19 +464,9 @@ pub trait Backend {
     /// `void`: a type with no DIE. A pointer, qualified type, typedef or
     /// template type parameter naming it is written without a type (the
     /// core hands it over nowhere else).
-    fn void_type(&mut self, t: TypeIdx) -> Result<()> {
-        err(
-            ErrorKind::Unsupported,
-            format!("this backend cannot express void (type {t})"),
-        )
-    }
+    fn void_type(&mut self, t: TypeIdx) -> Result<()>;
     /// A named unspecified type (`DW_TAG_unspecified_type`).
-    fn unspecified_type(&mut self, t: TypeIdx, name: &str) -> Result<()> {
-        err(
-            ErrorKind::Unsupported,
-            format!("this backend cannot express the unspecified type `{name}` (type {t})"),
-        )
-    }
+    fn unspecified_type(&mut self, t: TypeIdx, name: &str) -> Result<()>;
     /// A pointer or reference type, named or not.
     fn pointer_type(
         &mut self,
