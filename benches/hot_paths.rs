@@ -80,6 +80,8 @@ impl TypeSource for Source {
                 methods: Vec::new(),
                 statics: Vec::new(),
                 containing_type: None,
+                linkage_name: None,
+                nested: Vec::new(),
             }));
         }
         if t.0 >= ALIAS_BASE {

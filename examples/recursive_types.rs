@@ -81,6 +81,8 @@ impl Zoo {
             methods: Vec::new(),
             statics: Vec::new(),
             containing_type: None,
+            linkage_name: None,
+            nested: Vec::new(),
         })
     }
 }

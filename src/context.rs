@@ -274,11 +274,14 @@ impl<B: Backend> DebugContext<B> {
         check_line_col("define_function", f.line, 0)?;
         let file = self.check_file(f.file)?;
         let scope = self.parent_of(f.namespace)?;
-        let ret = f.ret.map(|t| self.types.check(t, self.id)).transpose()?;
+        let ret = match f.ret {
+            Some(t) => self.types.check_return(t, self.id)?,
+            None => None,
+        };
         let params = f
             .params
             .iter()
-            .map(|t| self.types.check(*t, self.id))
+            .map(|t| self.types.check_value(*t, self.id, "a function parameter"))
             .collect::<Result<Vec<TypeIdx>>>()?;
         let specification = f
             .method_of
@@ -380,7 +383,9 @@ impl<B: Backend> DebugContext<B> {
         self.live()?;
         check_name("variable name", name)?;
         check_line_col("variable declaration", line, col)?;
-        let ty = self.types.check(ty, self.id)?;
+        let ty = self
+            .types
+            .check_value(ty, self.id, &format!("variable `{name}`"))?;
         let open = self.lines.open_function();
         let v = self.scopes.declare(
             &mut self.backend,
@@ -400,7 +405,9 @@ impl<B: Backend> DebugContext<B> {
         check_name("global name", g.name)?;
         check_name("global linkage name", g.linkage_name)?;
         check_line_col("define_global", g.line, 0)?;
-        let ty = self.types.check(g.ty, self.id)?;
+        let ty = self
+            .types
+            .check_value(g.ty, self.id, &format!("global `{}`", g.name))?;
         let file = self.check_file(g.file)?;
         let scope = self.parent_of(g.namespace)?;
         let info = GlobalInfo {

@@ -177,6 +177,18 @@ pub struct CompositeDesc {
     /// (`DW_AT_containing_type`): a C++ dynamic class names itself or its
     /// primary base; rustc's vtable types name the implementing type.
     pub containing_type: Option<FrontendTy>,
+    /// The symbol name of an unnamed type named for linkage by a typedef
+    /// (g++'s `typedef struct {..} div_t` is `5div_t`), written as
+    /// `DW_AT_linkage_name`; gdb names such a type by it.
+    pub linkage_name: Option<String>,
+    /// The types declared inside this one (each with
+    /// `TypeScope::Type` of this type), in declaration order: resolved in
+    /// this order when this type is completed, before its members' types,
+    /// so they are written in it in this order (gdb lists member typedefs
+    /// in that order). A nested type resolved before this type is
+    /// completed keeps the place it was written in. Listing a type that is
+    /// not nested in this one, or one twice, is an error.
+    pub nested: Vec<FrontendTy>,
 }
 
 /// A C-like enumeration.
@@ -468,4 +480,17 @@ pub enum TypeDesc {
     TaggedUnion(TaggedUnionDesc),
     /// A typedef.
     Typedef(TypedefDesc),
+    /// C's `void`: no DIE of its own. A pointer to it, a qualified `void`
+    /// or a typedef of it is written without `DW_AT_type` (as compilers
+    /// write `void *`, `const void` and `typedef void T`); a function or
+    /// method returning it returns nothing; a template type parameter of
+    /// it has no type. It has no values: a member, element, parameter,
+    /// variable, base, tag or underlying type of `void` is an error.
+    Void,
+    /// A type the language leaves unspecified (`DW_TAG_unspecified_type`,
+    /// C++'s `decltype(nullptr)`), pointer-sized, identified by its name.
+    Unspecified {
+        /// The name, e.g. `decltype(nullptr)`.
+        name: String,
+    },
 }

@@ -257,6 +257,8 @@ impl CompositeDesc {
             methods: Vec::new(),
             statics: Vec::new(),
             containing_type: None,
+            linkage_name: None,
+            nested: Vec::new(),
         }
     }
 
@@ -290,6 +292,19 @@ impl CompositeDesc {
     /// Sets the generic arguments (part of the type's identity).
     pub fn generic_args(mut self, args: Vec<FrontendTy>) -> Self {
         self.generic_args = args;
+        self
+    }
+
+    /// Sets the linkage name of an unnamed type (`DW_AT_linkage_name`).
+    pub fn linkage_name(mut self, name: impl Into<String>) -> Self {
+        self.linkage_name = Some(name.into());
+        self
+    }
+
+    /// Appends a nested type, after the ones listed before (declaration
+    /// order).
+    pub fn nested(mut self, ty: FrontendTy) -> Self {
+        self.nested.push(ty);
         self
     }
 
@@ -491,6 +506,12 @@ impl TypeDesc {
     /// `target` with `qualifier`.
     pub fn qualified(qualifier: Qualifier, target: FrontendTy) -> Self {
         TypeDesc::Qualified { qualifier, target }
+    }
+
+    /// A type the language leaves unspecified, named `name`
+    /// (`decltype(nullptr)`).
+    pub fn unspecified(name: impl Into<String>) -> Self {
+        TypeDesc::Unspecified { name: name.into() }
     }
 }
 

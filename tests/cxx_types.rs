@@ -297,7 +297,76 @@ fn zoo() -> Table {
         46,
         TypeDesc::base("complex double", 16, BaseEncoding::ComplexFloat),
     );
+    misc(&mut t);
     t
+}
+
+/// `void *`, `const void *`, `typedef void vtype`, `decltype(nullptr)`,
+/// an unnamed struct named for linkage by a typedef, and a class whose
+/// member typedefs are declared `a_t`, `b_t` while `b_t` is resolved first
+/// (through the global `ob`).
+fn misc(t: &mut Table) {
+    let void = t.add(47, TypeDesc::Void);
+    t.add(48, TypeDesc::pointer(void));
+    t.add(49, TypeDesc::qualified(Qualifier::Const, void));
+    t.add(50, TypeDesc::pointer(FrontendTy(49)));
+    let vtype = t.add(
+        51,
+        TypeDesc::Typedef(TypedefDesc {
+            key: key(51),
+            name: "vtype".into(),
+            scope: TypeScope::Unit,
+            target: void,
+            decl: None,
+            access: Access::Unspecified,
+        }),
+    );
+    t.add(52, TypeDesc::pointer(vtype));
+    t.add(53, TypeDesc::unspecified("decltype(nullptr)"));
+    t.add(
+        54,
+        TypeDesc::Struct(
+            CompositeDesc::new(key(54), "", 8, 4)
+                .field("quot", FrontendTy(INT), 0)
+                .field("rem", FrontendTy(INT), 4)
+                .linkage_name("8div_like"),
+        ),
+    );
+    t.add(
+        55,
+        TypeDesc::Typedef(TypedefDesc {
+            key: key(55),
+            name: "div_like".into(),
+            scope: TypeScope::Unit,
+            target: FrontendTy(54),
+            decl: None,
+            access: Access::Unspecified,
+        }),
+    );
+    for (id, name, target) in [(57, "a_t", INT), (58, "b_t", DOUBLE)] {
+        t.add(
+            id,
+            TypeDesc::Typedef(TypedefDesc {
+                key: key(id),
+                name: name.into(),
+                scope: TypeScope::Type(FrontendTy(56)),
+                target: FrontendTy(target),
+                decl: None,
+                access: Access::Public,
+            }),
+        );
+    }
+    t.add(
+        56,
+        TypeDesc::Struct(
+            CompositeDesc::new(key(56), "Order", 16, 8)
+                .class()
+                .member(FieldDesc::new("a", FrontendTy(57), 0).access(Access::Public))
+                .member(FieldDesc::new("b", FrontendTy(58), 8).access(Access::Public))
+                .nested(FrontendTy(57))
+                .nested(FrontendTy(58)),
+        ),
+    );
 }
 
 /// Globals of the zoo: (name, type handle, size).
@@ -319,6 +388,13 @@ const GLOBALS: &[(&str, u64, usize)] = &[
     ("pm", 43, 8),
     ("op", 45, 8),
     ("cd", 46, 16),
+    ("vp", 48, 8),
+    ("cvp", 50, 8),
+    ("vtp", 52, 8),
+    ("np", 53, 8),
+    ("dl", 55, 8),
+    ("ob", 58, 8),
+    ("order", 56, 16),
 ];
 
 /// The zoo emitted as a C++ unit with one global per type and the
@@ -381,6 +457,18 @@ const PTYPES: &[&str] = &[
     "ptype pm",
     "ptype op",
     "ptype cd",
+    "ptype vp",
+    "ptype cvp",
+    "whatis cvp",
+    "ptype vtp",
+    "whatis vtp",
+    "whatis vtype",
+    "ptype np",
+    "whatis np",
+    "ptype dl",
+    "ptype div_like",
+    "ptype Order",
+    "whatis ob",
 ];
 
 fn gdb(obj: &std::path::Path, cmds: &[&str]) -> Vec<String> {
@@ -524,6 +612,49 @@ fn lldb_type_lookup_reads_classes_and_bitfields() {
         "enum class Color {",
     ] {
         assert!(text.contains(want), "lldb output lacks `{want}`:\n{text}");
+    }
+}
+
+/// lldb reads `void *`, `const void *`, `typedef void`, `decltype(nullptr)`,
+/// the unnamed struct named for linkage and the member typedefs' order the
+/// same from our object as from g++'s (DWARF 5 and 4).
+#[test]
+fn lldb_reads_void_nullptr_linkage_name_and_typedef_order_as_from_gxx() {
+    let cmds = [
+        "type lookup Order",
+        "type lookup div_like",
+        "type lookup vtype",
+        "target variable vp cvp vtp np dl ob",
+    ];
+    let lldb = |obj: &std::path::Path| {
+        let mut c = Command::new("lldb-19");
+        c.arg("-b");
+        for cmd in cmds {
+            c.args(["-o", cmd]);
+        }
+        let out = c
+            .arg(obj)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run lldb-19 ({e}); install it: {INSTALL}"));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        // From the first command on (the header names the file).
+        let start = text.find("(lldb) type lookup Order").unwrap_or(0);
+        text[start..].to_owned()
+    };
+    let theirs = lldb(&gxx_object());
+    for want in [
+        "(const void *) cvp",
+        "(std::nullptr_t) np",
+        "typedef double b_t;",
+    ] {
+        assert!(
+            theirs.contains(want),
+            "g++'s object: lldb lacks `{want}`:\n{theirs}"
+        );
+    }
+    for version in [5, 4] {
+        let p = save(&format!("cxx_zoo_lldb_misc_v{version}.o"), &emit(version));
+        assert_eq!(lldb(&p), theirs, "DWARF {version}");
     }
 }
 

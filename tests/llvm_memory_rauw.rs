@@ -56,6 +56,7 @@ fn stub(name: &str, scope: ParentScope, id: &str) -> CompositeInfo<'static> {
         }),
         identifier: Some(Box::leak(id.to_owned().into_boxed_str())),
         declaration: false,
+        linkage_name: None,
     }
 }
 

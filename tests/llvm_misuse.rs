@@ -225,6 +225,7 @@ fn double_completion_is_refused() {
         decl: None,
         identifier: Some("s"),
         declaration: false,
+        linkage_name: None,
     };
     b.composite_stub(TypeIdx(0), &info).unwrap();
     b.composite_complete(TypeIdx(0), &Default::default())

@@ -8,8 +8,9 @@
 //! a 128-bit enumerator; niche, tag-less, 128-bit-tagged and
 //! range-discriminated tagged unions, and one whose variant structs have
 //! template parameters and whose method is defined with `method_of`;
-//! `const volatile int`, references, a
-//! named pointer, 2-D and unknown-bound arrays, a structural `&[u8]`) are
+//! `const volatile int`, references, a named pointer, 2-D and unknown-bound
+//! arrays, a structural `&[u8]`, `void *`, `const void *`, a typedef of
+//! `void`, `decltype(nullptr)`, a template type parameter of `void`) are
 //! emitted with the gimli and the LLVM backend in DWARF 4 and 5. Each object
 //! passes `llvm-dwarfdump-19 --verify`; the DIE trees of each named type,
 //! rendered by `dwarfsmith::render`, agree after the normalisation of
@@ -441,6 +442,12 @@ const EXPECTED: &[&str] = &[
     "DW_TAG_variable DW_AT_name \"g_lref\"",
     "DW_TAG_subroutine_type <unnamed> DW_AT_type -> int",
     "DW_TAG_ptr_to_member_type <unnamed> DW_AT_type -> fn(*Widget<int, 4>, int, ...) -> int",
+    "DW_TAG_const_type <unnamed> ",
+    "DW_TAG_typedef DW_AT_name \"void_t\"",
+    "DW_TAG_unspecified_type DW_AT_name \"decltype(nullptr)\"",
+    "DW_TAG_variable DW_AT_name \"g_vp\"",
+    "DW_TAG_variable DW_AT_name \"g_cvp\"",
+    "DW_TAG_structure_type DW_AT_name \"Holder<void>\"",
 ];
 
 fn compare(version: u16) -> Vec<String> {

@@ -273,6 +273,8 @@ fn self_referential_typedef_and_generic_argument() {
             methods: Vec::new(),
             statics: Vec::new(),
             containing_type: None,
+            linkage_name: None,
+            nested: Vec::new(),
         }),
     );
     for h in [3, 4] {
@@ -331,6 +333,8 @@ fn an_unbounded_generic_limit_is_clamped() {
                     methods: Vec::new(),
                     statics: Vec::new(),
                     containing_type: None,
+                    linkage_name: None,
+                    nested: Vec::new(),
                 }),
                 _ => ptr(ty.0 - 1),
             })

@@ -41,6 +41,8 @@ fn generic(def_id: u64, name: &str, args: Vec<FrontendTy>, fields: Vec<FieldDesc
         methods: Vec::new(),
         statics: Vec::new(),
         containing_type: None,
+        linkage_name: None,
+        nested: Vec::new(),
     })
 }
 

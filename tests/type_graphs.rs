@@ -332,6 +332,8 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
                     methods: Vec::new(),
                     statics: Vec::new(),
                     containing_type: None,
+                    linkage_name: None,
+                    nested: Vec::new(),
                 }),
                 // S<arg at depth>
                 1 => TypeDesc::Struct(CompositeDesc {
@@ -362,6 +364,8 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
                     methods: Vec::new(),
                     statics: Vec::new(),
                     containing_type: None,
+                    linkage_name: None,
+                    nested: Vec::new(),
                 }),
                 // *S<arg at depth-1> ... pointer to S at this depth
                 2 => TypeDesc::Pointer {

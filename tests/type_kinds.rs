@@ -48,6 +48,8 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             methods: Vec::new(),
             statics: Vec::new(),
             containing_type: None,
+            linkage_name: None,
+            nested: Vec::new(),
         }),
     );
     t.add(
@@ -103,6 +105,8 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
             methods: Vec::new(),
             statics: Vec::new(),
             containing_type: None,
+            linkage_name: None,
+            nested: Vec::new(),
         }),
     );
     t.add(45, ptr(44));

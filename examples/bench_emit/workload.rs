@@ -311,6 +311,8 @@ impl Types {
                 methods: Vec::new(),
                 statics: Vec::new(),
                 containing_type: None,
+                linkage_name: None,
+                nested: Vec::new(),
             }),
             K_PTR => TypeDesc::Pointer {
                 pointee: ty(g, K_STRUCT, g),
@@ -384,6 +386,8 @@ impl Types {
                 methods: Vec::new(),
                 statics: Vec::new(),
                 containing_type: None,
+                linkage_name: None,
+                nested: Vec::new(),
             }),
         }
     }

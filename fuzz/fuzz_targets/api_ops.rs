@@ -260,6 +260,8 @@ impl TypeSource for Frontend {
                     methods: Vec::new(),
                     statics: Vec::new(),
                     containing_type: None,
+                    linkage_name: None,
+                    nested: Vec::new(),
                 };
                 if is_struct {
                     TypeDesc::Struct(c)

@@ -99,12 +99,17 @@ impl DieSource<'_> {
     /// A struct, class or union DIE; a Rust enum when it holds a variant
     /// part.
     pub fn composite(&mut self, off: u64, d: &Die) -> Result<TypeDesc, String> {
+        // g++'s unnamed struct named by a typedef for linkage (`typedef
+        // struct {..} div_t`) has `DW_AT_linkage_name("5div_t")`, by which
+        // gdb names it.
+        let mut linkage_name = None;
         let name = match (d.name(), d.str(dw::DW_AT_linkage_name)) {
             (Some(n), _) => n.to_string(),
+            (None, Some(l)) if self.linkage_names => {
+                linkage_name = Some(l.to_string());
+                String::new()
+            }
             (None, Some(l)) => match source_name(l) {
-                // g++'s unnamed struct named by a typedef for linkage
-                // (`typedef struct {..} div_t`): gdb names it by its
-                // linkage name, which a description cannot carry.
                 Some(n) => {
                     self.drop_part("linkage name of an unnamed struct (written as its name)");
                     n.to_string()
@@ -129,6 +134,7 @@ impl DieSource<'_> {
         c.opaque = opaque;
         c.class = d.tag == dw::DW_TAG_class_type;
         c.containing_type = d.reference(dw::DW_AT_containing_type).map(FrontendTy);
+        c.linkage_name = linkage_name;
         let mut variant_part = None;
         for &co in &d.children {
             let m = self.die(co)?;
@@ -151,7 +157,17 @@ impl DieSource<'_> {
                     }
                 }
                 dw::DW_TAG_variant_part => variant_part = Some(co),
-                t if crate::emit::is_type(t) => {}
+                // Nested types, in declaration order (those this pass
+                // leaves out, and declarations standing for a definition
+                // elsewhere, are not listed).
+                t if crate::emit::is_type(t) => {
+                    if crate::source::kind_of(t).is_some()
+                        && !self.poisoned.contains(&co)
+                        && self.definition_of(co).is_none()
+                    {
+                        c.nested.push(FrontendTy(co));
+                    }
+                }
                 t => self.drop_part(format!("{} child {t}", d.tag)),
             }
         }

@@ -14,7 +14,7 @@ impl DieSource<'_> {
     /// synthesized base type).
     pub fn describe_die(&mut self, off: u64) -> Result<TypeDesc, String> {
         if off == VOID {
-            return Ok(TypeDesc::base("void", 0, BaseEncoding::Unsigned));
+            return Ok(TypeDesc::Void);
         }
         if off >= SYNTH {
             return Ok(synthesized(off - SYNTH));
@@ -66,10 +66,11 @@ impl DieSource<'_> {
                 })
             }
             dw::DW_TAG_unspecified_type => {
-                self.drop_part("DW_TAG_unspecified_type written as a base type of its name");
                 let name = d.name().ok_or("unnamed DW_TAG_unspecified_type")?;
-                let size = d.udata(dw::DW_AT_byte_size).unwrap_or(8);
-                Ok(TypeDesc::base(name, size, BaseEncoding::Unsigned))
+                if d.udata(dw::DW_AT_byte_size).is_some_and(|s| s != 8) {
+                    self.drop_part("DW_TAG_unspecified_type DW_AT_byte_size other than 8");
+                }
+                Ok(TypeDesc::unspecified(name))
             }
             t => Err(format!("unsupported type DIE {t}")),
         }

@@ -225,8 +225,11 @@ pub fn drive<B: Backend>(
             }
         };
         sum.described += 1;
+        // A type naming `void` (`typedef void _IO_lock_t`) has no values:
+        // no global of it.
         let named = d.name().is_some()
             && !d.flag(dw::DW_AT_declaration)
+            && !src.names_void(off)
             && !matches!(d.tag, dw::DW_TAG_subroutine_type | dw::DW_TAG_array_type);
         if named && globals.insert(t) {
             let symbol = format!("reemit_{}", globals.len());
@@ -244,9 +247,10 @@ pub fn drive<B: Backend>(
 /// whose roots failed leaves the context with unfinished types, so the
 /// next pass skips every type DIE that reaches a refused one (at most six
 /// passes). The summary is the last pass's, with every pass's refusals.
+/// `linkage_names`: the backend writes linkage names of unnamed types.
 pub fn reemit<B: Backend>(
     dies: &Dies,
-    verbose: bool,
+    (verbose, linkage_names): (bool, bool),
     make: &mut dyn FnMut(&CompileUnit) -> Result<DebugContext<B>, Error>,
     storage: &mut Storage<'_, B>,
 ) -> (Result<B::Output, Error>, Summary) {
@@ -265,6 +269,7 @@ pub fn reemit<B: Backend>(
         };
         let mut src = DieSource::new(dies);
         src.verbose = verbose;
+        src.linkage_names = linkage_names;
         src.poisoned = skip.clone();
         let result = make(&unit(dies)).and_then(|mut cx| {
             let failed = drive(&mut cx, &mut src, &skip, &mut sum, storage)?;

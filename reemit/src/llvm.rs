@@ -12,9 +12,10 @@ use crate::emit::{self, Summary};
 /// Re-emits `dies` with the LLVM backend into an object's bytes.
 pub fn run(dies: &Dies, version: u16, verbose: bool) -> (Result<Vec<u8>, String>, Summary) {
     let mut modules: Vec<&'static LlvmModule<'static>> = Vec::new();
+    // LLVM's composite types have no linkage name.
     let (out, sum) = emit::reemit(
         dies,
-        verbose,
+        (verbose, false),
         &mut |cu| {
             // One context per pass, kept for the process's lifetime: the
             // backend borrows the module, which borrows the context.

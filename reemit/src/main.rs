@@ -88,7 +88,7 @@ fn run_gimli(dies: &dies::Dies, version: u16, verbose: bool) -> (Result<Vec<u8>,
     };
     let (dwarf, sum) = emit::reemit(
         dies,
-        verbose,
+        (verbose, true),
         &mut |cu| DebugContext::new(GimliBackend::new(opts)?, cu),
         &mut |_, _, _| Ok(()),
     );

@@ -47,6 +47,9 @@ pub struct DieSource<'a> {
     pub methods_read: std::collections::HashSet<u64>,
     /// Print every refusal to stderr.
     pub verbose: bool,
+    /// The backend writes `CompositeDesc::linkage_name` (the LLVM backend
+    /// does not: an unnamed struct is then given the name it stands for).
+    pub linkage_names: bool,
     /// The last refusal's reason.
     pub last_refusal: Option<String>,
 }
@@ -81,6 +84,7 @@ impl<'a> DieSource<'a> {
             refused: HashMap::new(),
             last_refusal: None,
             verbose: false,
+            linkage_names: true,
             poisoned: std::collections::HashSet::new(),
             methods_read: std::collections::HashSet::new(),
             methods_of: HashMap::new(),
@@ -179,6 +183,29 @@ impl<'a> DieSource<'a> {
         }
         parts.reverse();
         parts.join("::")
+    }
+
+    /// Whether the type at `off` is `void` through typedefs and qualifiers
+    /// (it has no values).
+    pub fn names_void(&self, off: u64) -> bool {
+        let mut cur = off;
+        for _ in 0..64 {
+            let Some(d) = self.dies.map.get(&cur) else {
+                return false;
+            };
+            match d.tag {
+                dw::DW_TAG_typedef
+                | dw::DW_TAG_const_type
+                | dw::DW_TAG_volatile_type
+                | dw::DW_TAG_restrict_type
+                | dw::DW_TAG_atomic_type => match d.reference(dw::DW_AT_type) {
+                    Some(t) => cur = t,
+                    None => return true,
+                },
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Where a type DIE lives.

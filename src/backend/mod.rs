@@ -108,6 +108,8 @@ pub struct CompositeInfo<'a> {
     pub identifier: Option<&'a str>,
     /// Emit a declaration only (the frontend marked the type opaque).
     pub declaration: bool,
+    /// The linkage name of an unnamed type (`DW_AT_linkage_name`).
+    pub linkage_name: Option<&'a str>,
 }
 
 /// One data member.
@@ -271,6 +273,9 @@ pub struct CompositeBody<'a> {
     pub template_params: &'a [TemplateParamInfo<'a>],
     /// `DW_AT_containing_type`.
     pub containing_type: Option<TypeIdx>,
+    /// The types declared in this one, in declaration order (all built):
+    /// a backend that can writes the nested typedefs in this order.
+    pub nested: &'a [TypeIdx],
 }
 
 /// A C-like enumeration.
@@ -464,6 +469,12 @@ pub trait Backend {
         size: u64,
         encoding: BaseEncoding,
     ) -> Result<()>;
+    /// `void`: a type with no DIE. A pointer, qualified type, typedef or
+    /// template type parameter naming it is written without a type (the
+    /// core hands it over nowhere else).
+    fn void_type(&mut self, t: TypeIdx) -> Result<()>;
+    /// A named unspecified type (`DW_TAG_unspecified_type`).
+    fn unspecified_type(&mut self, t: TypeIdx, name: &str) -> Result<()>;
     /// A pointer or reference type, named or not.
     fn pointer_type(
         &mut self,

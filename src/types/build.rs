@@ -43,6 +43,18 @@ impl TypeMap {
                 env.backend.base_type(n, &name, size, encoding)?;
                 Ok(n)
             }
+            TypeDesc::Void => {
+                let n = self.push_node(uid, "void", 0, 1);
+                self.nodes[n.index()].is_void = true;
+                self.nodes[n.index()].valueless = true;
+                env.backend.void_type(n)?;
+                Ok(n)
+            }
+            TypeDesc::Unspecified { name } => {
+                let n = self.push_node(uid, &name, ptr, ptr as u32);
+                env.backend.unspecified_type(n, &name)?;
+                Ok(n)
+            }
             TypeDesc::Pointer { pointee } => {
                 let p = self.node_of(pointee)?;
                 let name = self.synth_name("*", &[p], "");
@@ -73,6 +85,8 @@ impl TypeMap {
                 size,
             } => {
                 let (p, c) = (self.node_of(pointee)?, self.node_of(class)?);
+                self.not_void(p, "a pointer to member")?;
+                self.not_void(c, "the class of a pointer to member")?;
                 let name = self.synth_name("", &[p], "");
                 let name = format!("{name} {}::*", self.synth_name("", &[c], ""));
                 let n = self.push_node(uid, &name, size, ptr as u32);
@@ -88,19 +102,21 @@ impl TypeMap {
                     Qualifier::Atomic => "_Atomic ",
                 };
                 let name = self.synth_name(word, &[t], "");
-                let (size, align, unsigned, integer) = {
+                let (size, align, unsigned, integer, valueless) = {
                     let x = &self.nodes[t.index()];
-                    (x.size, x.align, x.unsigned, x.integer)
+                    (x.size, x.align, x.unsigned, x.integer, x.valueless)
                 };
                 let n = self.push_node(uid, &name, size, align);
                 self.nodes[n.index()].unsigned = unsigned;
                 self.nodes[n.index()].integer = integer;
+                self.nodes[n.index()].valueless = valueless;
                 self.contain(n, [(t, 0)]);
                 env.backend.qualified_type(n, qualifier, t)?;
                 Ok(n)
             }
             TypeDesc::ArrayOf(a) => {
                 let e = self.node_of(a.elem)?;
+                self.not_void(e, "an array's element")?;
                 let mut size = a.elem_size;
                 for d in &a.dims {
                     size = size.checked_mul(d.unwrap_or(0)).ok_or_else(|| {
@@ -136,6 +152,7 @@ impl TypeMap {
                 align,
             } => {
                 let e = self.node_of(elem)?;
+                self.not_void(e, "an array's element")?;
                 let size = elem_size.checked_mul(len).ok_or_else(|| {
                     Error::new(
                         ErrorKind::InvalidLayout,
@@ -160,27 +177,34 @@ impl TypeMap {
                     .iter()
                     .map(|p| self.node_of(*p))
                     .collect::<Result<Vec<TypeIdx>>>()?;
+                for &p in &ps {
+                    self.not_void(p, "a function type's parameter")?;
+                }
                 let r = ret.map(|r| self.node_of(r)).transpose()?;
                 let mut name = self.synth_name("fn(", &ps, ")");
                 if let Some(r) = r {
                     name = format!("{name} -> {}", self.synth_name("", &[r], ""));
                 }
                 let n = self.push_node(uid, &name, 0, 0);
+                // Returning `void` itself is returning nothing.
+                let r = r.filter(|r| !self.nodes[r.index()].is_void);
                 env.backend
                     .subroutine_type(n, &ps, r, variadic, &artificial_params)?;
                 Ok(n)
             }
             TypeDesc::Typedef(t) => {
                 let target = self.node_of(t.target)?;
-                let (size, align, unsigned, integer) = {
+                let (size, align, unsigned, integer, valueless) = {
                     let x = &self.nodes[target.index()];
-                    (x.size, x.align, x.unsigned, x.integer)
+                    (x.size, x.align, x.unsigned, x.integer, x.valueless)
                 };
                 let scope = self.parent_scope(env, t.scope)?;
                 let decl = env.decl(t.decl)?;
                 let n = self.push_node(uid, &t.name, size, align);
                 self.nodes[n.index()].unsigned = unsigned;
                 self.nodes[n.index()].integer = integer;
+                self.nodes[n.index()].valueless = valueless;
+                self.nodes[n.index()].parent = scope_type(scope);
                 self.contain(n, [(target, 0)]);
                 env.backend.typedef(
                     n,
@@ -252,7 +276,7 @@ impl TypeMap {
             size,
             align,
             None,
-            false,
+            (false, None),
         )?;
         self.check_member_layout(&name, size, &members)?;
         self.finish_composite(env, n, &members, None, CompositeBody::default())?;
@@ -266,6 +290,10 @@ impl TypeMap {
         e: &EnumDesc,
     ) -> Result<TypeIdx> {
         let underlying = self.node_of(e.underlying)?;
+        self.not_void(
+            underlying,
+            &format!("the underlying type of enum `{}`", e.name),
+        )?;
         let unsigned = self.nodes[underlying.index()].unsigned;
         let scope = self.parent_scope(env, e.scope)?;
         let decl = env.decl(e.decl)?;
@@ -287,6 +315,7 @@ impl TypeMap {
         self.nodes[n.index()].unsigned = unsigned;
         self.nodes[n.index()].integer = true;
         self.nodes[n.index()].scope_ok = true;
+        self.nodes[n.index()].parent = scope_type(scope);
         let id = self.identifier(env, uid);
         env.backend.enumeration(
             n,
@@ -305,5 +334,13 @@ impl TypeMap {
             },
         )?;
         Ok(n)
+    }
+}
+
+/// The enclosing type of a nested type's parent scope.
+pub(super) fn scope_type(s: ParentScope) -> Option<TypeIdx> {
+    match s {
+        ParentScope::Type(t) => Some(t),
+        ParentScope::Unit | ParentScope::Namespace(_) => None,
     }
 }

@@ -9,11 +9,10 @@ use super::parts::nominal;
 use super::{Pending, TypeEnv, TypeMap};
 use crate::backend::{
     Backend, BaseInfo, CompositeBody, CompositeInfo, CompositeKind, DeclSite, DiscrValue,
-    MemberInfo, MethodInfo, ParentScope, StaticMemberInfo, TemplateParamInfo, TypeIdx,
-    VariantPartInfo,
+    MemberInfo, ParentScope, StaticMemberInfo, TemplateParamInfo, TypeIdx, VariantPartInfo,
 };
 use crate::desc::{
-    Access, BitField, CompositeDesc, FieldDesc, MethodDesc, TemplateParam, TypeDesc, TypeSource,
+    Access, BitField, CompositeDesc, FieldDesc, TemplateParam, TypeDesc, TypeSource,
 };
 use crate::error::{err, ErrorKind, Result};
 use crate::id::UniqueTypeId;
@@ -46,15 +45,6 @@ impl Member {
     }
 }
 
-/// A method with its types and declaration site resolved.
-pub(super) struct Method {
-    ret: Option<TypeIdx>,
-    params: Vec<TypeIdx>,
-    this: Option<TypeIdx>,
-    decl: Option<DeclSite>,
-    template_params: Vec<(TypeIdx, Option<DiscrValue>)>,
-}
-
 impl TypeMap {
     /// The unique ID's stable string, when the backend wants identifiers.
     pub(super) fn identifier<B: Backend>(
@@ -78,11 +68,12 @@ impl TypeMap {
         size: u64,
         align: u32,
         decl: Option<DeclSite>,
-        declaration: bool,
+        (declaration, linkage_name): (bool, Option<&str>),
     ) -> Result<TypeIdx> {
         let n = self.push_node(uid, name, size, align);
         self.nodes[n.index()].complete = false;
         self.nodes[n.index()].scope_ok = true;
+        self.nodes[n.index()].parent = super::build::scope_type(scope);
         let id = self.identifier(env, uid);
         env.backend.composite_stub(
             n,
@@ -95,6 +86,7 @@ impl TypeMap {
                 decl,
                 identifier: id.as_deref(),
                 declaration,
+                linkage_name,
             },
         )?;
         Ok(n)
@@ -155,6 +147,10 @@ impl TypeMap {
         uid: UniqueTypeId,
         d: TypeDesc,
     ) -> Result<TypeIdx> {
+        let linkage = match &d {
+            TypeDesc::Struct(c) | TypeDesc::Union(c) => c.linkage_name.as_deref(),
+            _ => None,
+        };
         let (kind, name, scope, size, align, decl, opaque) = match &d {
             TypeDesc::Struct(c) => (
                 if c.class {
@@ -202,7 +198,17 @@ impl TypeMap {
         } else {
             name.clone()
         };
-        let n = self.stub(env, uid, kind, &name, scope, size, align, decl, opaque)?;
+        let n = self.stub(
+            env,
+            uid,
+            kind,
+            &name,
+            scope,
+            size,
+            align,
+            decl,
+            (opaque, linkage),
+        )?;
         if opaque || too_deep {
             self.finish_composite(env, n, &[], None, CompositeBody::default())?;
         } else {
@@ -250,6 +256,7 @@ impl TypeMap {
         members: &[Member],
     ) -> Result<()> {
         for m in members {
+            self.not_void(m.ty, &format!("field `{}` of `{owner}`", m.name))?;
             let msize = self.nodes[m.ty.index()].size;
             if let Some(b) = m.bits {
                 let end = b.bit_offset.checked_add(u64::from(b.bit_size));
@@ -312,11 +319,13 @@ impl TypeMap {
         n: TypeIdx,
         c: &CompositeDesc,
     ) -> Result<()> {
+        let nested = self.nested_types(env, source, n, c)?;
         let members = self.members(env, source, &c.fields, 0)?;
         self.check_member_layout(&c.name, c.size, &members)?;
         let mut bases = Vec::with_capacity(c.bases.len());
         for b in &c.bases {
             let ty = self.member_type(env, source, b.ty)?;
+            self.not_void(ty, &format!("a base of `{}`", c.name))?;
             let bsize = self.nodes[ty.index()].size;
             if b.virtual_offset_offset.is_none()
                 && b.offset.checked_add(bsize).is_none_or(|e| e > c.size)
@@ -343,6 +352,7 @@ impl TypeMap {
         let mut statics = Vec::with_capacity(c.statics.len());
         for s in &c.statics {
             let ty = self.member_type(env, source, s.ty)?;
+            self.not_void(ty, &format!("static member `{}`", s.name))?;
             let value = s
                 .const_value
                 .map(|v| self.reduce_value(ty, v, &s.name))
@@ -382,91 +392,38 @@ impl TypeMap {
                 statics: &static_infos,
                 template_params: &param_infos,
                 containing_type: containing,
+                nested: &nested,
                 ..CompositeBody::default()
             },
         )
     }
 
-    /// Resolves the types of the methods declared in composite or tagged
-    /// union `n` and their declaration sites; records how many there are,
-    /// so a definition's `method_of` index can be checked.
-    pub(super) fn methods<B: Backend>(
+    /// Resolves the types declared in `c` in their declaration order (the
+    /// backend writes them in that order); each must be nested in `c`.
+    fn nested_types<B: Backend>(
         &mut self,
         env: &mut TypeEnv<'_, B>,
         source: &mut dyn TypeSource,
         n: TypeIdx,
-        ms: &[MethodDesc],
-    ) -> Result<Vec<Method>> {
-        let mut out = Vec::with_capacity(ms.len());
-        for m in ms {
-            let ret = m
-                .ret
-                .map(|t| self.member_type(env, source, t))
-                .transpose()?;
-            let mut params = Vec::with_capacity(m.params.len());
-            for &p in &m.params {
-                params.push(self.member_type(env, source, p)?);
-            }
-            let this = m
-                .this
-                .map(|t| self.member_type(env, source, t))
-                .transpose()?;
-            let decl = env.decl(m.decl)?;
-            let template_params = self.template_params(env, source, &m.template_params)?;
-            out.push(Method {
-                ret,
-                params,
-                this,
-                decl,
-                template_params,
-            });
-        }
-        self.nodes[n.index()].methods = u32::try_from(ms.len()).unwrap_or(u32::MAX);
-        for (i, m) in ms.iter().enumerate() {
-            if m.variadic {
-                self.variadic_methods
-                    .insert((n, u32::try_from(i).unwrap_or(u32::MAX)));
+        c: &CompositeDesc,
+    ) -> Result<Vec<TypeIdx>> {
+        let mut out = Vec::with_capacity(c.nested.len());
+        for &t in &c.nested {
+            let x = self.member_type(env, source, t)?;
+            out.push(x);
+            if self.nodes[x.index()].parent != Some(n) {
+                return err(
+                    ErrorKind::InvalidLayout,
+                    format!(
+                        "`{}` lists frontend type #{} (`{}`) in CompositeDesc::nested, but that type is not nested in it: list only types whose scope is TypeScope::Type of this type",
+                        c.name,
+                        t.0,
+                        self.names.get(self.nodes[x.index()].name)
+                    ),
+                );
             }
         }
         Ok(out)
-    }
-
-    /// The backend's view of resolved methods.
-    pub(super) fn method_infos<'a>(
-        ms: &'a [MethodDesc],
-        resolved: &'a [Method],
-        tparams: &'a [Vec<TemplateParamInfo<'a>>],
-    ) -> Vec<MethodInfo<'a>> {
-        ms.iter()
-            .zip(resolved)
-            .zip(tparams)
-            .map(|((d, m), tparams)| MethodInfo {
-                name: &d.name,
-                linkage_name: d.linkage_name.as_deref(),
-                ret: m.ret,
-                params: &m.params,
-                this: m.this,
-                access: d.access,
-                virtuality: d.virtuality,
-                artificial: d.artificial,
-                decl: m.decl,
-                template_params: tparams,
-                variadic: d.variadic,
-                artificial_params: &d.artificial_params,
-            })
-            .collect()
-    }
-
-    /// The backend's view of each resolved method's template parameters
-    /// (borrowed by [`Self::method_infos`]).
-    pub(super) fn method_template_infos<'a>(
-        ms: &'a [MethodDesc],
-        resolved: &[Method],
-    ) -> Vec<Vec<TemplateParamInfo<'a>>> {
-        ms.iter()
-            .zip(resolved)
-            .map(|(d, m)| Self::template_infos(&d.template_params, &m.template_params))
-            .collect()
     }
 
     /// Resolves template parameters' types and reduces their values.

@@ -16,6 +16,7 @@
 mod build;
 mod composite;
 mod containment;
+mod methods;
 mod names;
 mod parts;
 mod tagged;
@@ -48,6 +49,12 @@ pub(crate) struct Node {
     pub(crate) scope_ok: bool,
     /// Number of declared methods (a composite or tagged union).
     pub(crate) methods: u32,
+    /// `TypeDesc::Void` itself: has no DIE (`DW_AT_type` is left out).
+    pub(crate) is_void: bool,
+    /// Has no values: `void`, or a qualified `void` or typedef of it.
+    pub(crate) valueless: bool,
+    /// The type it is nested in (`TypeScope::Type`).
+    pub(crate) parent: Option<TypeIdx>,
 }
 
 /// A stub waiting for its members.
@@ -244,6 +251,36 @@ impl TypeMap {
         Ok(TypeIdx(t.check(ctx, self.nodes.len())? as u32))
     }
 
+    /// Checks that `t` is a type of context `ctx` that has values (not
+    /// `void`): the type of a variable, parameter or member.
+    pub(crate) fn check_value(&self, t: TypeRef, ctx: u32, what: &str) -> Result<TypeIdx> {
+        let n = self.check(t, ctx)?;
+        self.not_void(n, what)?;
+        Ok(n)
+    }
+
+    /// A function's return type as the backend gets it: `void` itself is
+    /// no return type.
+    pub(crate) fn check_return(&self, t: TypeRef, ctx: u32) -> Result<Option<TypeIdx>> {
+        let n = self.check(t, ctx)?;
+        Ok((!self.node(n)?.is_void).then_some(n))
+    }
+
+    /// Refuses `void` (or a qualified `void`, a typedef of it) where a type
+    /// with values is needed; `what` says where.
+    pub(crate) fn not_void(&self, n: TypeIdx, what: &str) -> Result<()> {
+        match self.nodes.get(n.index()) {
+            Some(x) if x.valueless => err(
+                ErrorKind::InvalidLayout,
+                format!(
+                    "{what} has type `{}`, which has no values (void): only a pointer, a qualifier, a typedef, a return type or a template type parameter may name void",
+                    self.names.get(x.name)
+                ),
+            ),
+            _ => Ok(()),
+        }
+    }
+
     /// A built node (indices come from [`check`](Self::check) or the walk).
     pub(crate) fn node(&self, t: TypeIdx) -> Result<&Node> {
         self.nodes.get(t.index()).ok_or_else(|| {
@@ -354,6 +391,9 @@ impl TypeMap {
             integer: false,
             scope_ok: false,
             methods: 0,
+            is_void: false,
+            valueless: false,
+            parent: None,
         });
         self.by_uid.insert(uid, n);
         n

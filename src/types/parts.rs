@@ -30,7 +30,9 @@ pub(crate) fn nominal(d: &TypeDesc) -> Option<(NominalKey, &[FrontendTy])> {
         | TypeDesc::ArrayOf(_)
         | TypeDesc::Structural(_)
         | TypeDesc::Function { .. }
-        | TypeDesc::Tuple { .. } => None,
+        | TypeDesc::Tuple { .. }
+        | TypeDesc::Void
+        | TypeDesc::Unspecified { .. } => None,
     }
 }
 
@@ -50,7 +52,11 @@ pub(crate) fn identity_parts(d: &TypeDesc) -> &[FrontendTy] {
         TypeDesc::Array { elem, .. } => std::slice::from_ref(elem),
         TypeDesc::ArrayOf(a) => std::slice::from_ref(&a.elem),
         TypeDesc::Function { params, .. } => params,
-        TypeDesc::Base { .. } | TypeDesc::Tuple { .. } | TypeDesc::Structural(_) => &[],
+        TypeDesc::Base { .. }
+        | TypeDesc::Tuple { .. }
+        | TypeDesc::Structural(_)
+        | TypeDesc::Void
+        | TypeDesc::Unspecified { .. } => &[],
         _ => nominal(d).map_or(&[], |(_, args)| args),
     }
 }
@@ -87,7 +93,7 @@ pub(crate) fn build_parts(d: &TypeDesc) -> Vec<FrontendTy> {
         TypeDesc::Structural(s) => s.fields.iter().map(|f| f.ty).collect(),
         TypeDesc::Struct(c) | TypeDesc::Union(c) => scope_part(c.scope).into_iter().collect(),
         TypeDesc::TaggedUnion(t) => scope_part(t.scope).into_iter().collect(),
-        TypeDesc::Base { .. } => Vec::new(),
+        TypeDesc::Base { .. } | TypeDesc::Void | TypeDesc::Unspecified { .. } => Vec::new(),
     }
 }
 
@@ -133,6 +139,7 @@ pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
             method_refs(f, &c.methods);
             c.statics.iter().for_each(|s| f(s.ty));
             c.containing_type.into_iter().for_each(&mut *f);
+            c.nested.iter().for_each(|t| f(*t));
         }
         TypeDesc::TaggedUnion(t) => {
             t.tag.into_iter().for_each(|t| f(t.ty));
@@ -241,6 +248,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
             }
             (c.bases.len(), c.methods.len(), c.statics.len()).hash(&mut h);
             c.containing_type.is_some().hash(&mut h);
+            (&c.linkage_name, c.nested.len()).hash(&mut h);
         }
         TypeDesc::Enum(e) => (
             &e.name,
@@ -285,7 +293,9 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
         TypeDesc::Pointer { .. }
         | TypeDesc::PointerTo(_)
         | TypeDesc::Qualified { .. }
-        | TypeDesc::Function { .. } => {}
+        | TypeDesc::Function { .. }
+        | TypeDesc::Void
+        | TypeDesc::Unspecified { .. } => {}
     }
     h.finish()
 }
@@ -305,5 +315,7 @@ pub(crate) fn desc_name(d: &TypeDesc) -> &str {
         TypeDesc::Array { .. } | TypeDesc::ArrayOf(_) => "array",
         TypeDesc::Function { .. } => "function type",
         TypeDesc::Tuple { .. } => "tuple",
+        TypeDesc::Void => "void",
+        TypeDesc::Unspecified { name } => name,
     }
 }

@@ -227,7 +227,7 @@ impl TypeMap {
                 size,
                 t.align,
                 None,
-                false,
+                (false, None),
             )?;
             let members = self.members(env, source, &v.fields, base)?;
             self.check_member_layout(&v.name, size, &members)?;
@@ -374,7 +374,7 @@ impl TypeMap {
             payload_size,
             t.align,
             None,
-            false,
+            (false, None),
         )?;
         let structs =
             self.variant_structs(env, source, n, uid, t, (payload_start, payload_size))?;

@@ -42,6 +42,21 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
             for s in &c.statics {
                 check_name("static member name", &s.name)?;
             }
+            if let Some(l) = &c.linkage_name {
+                check_name("linkage name", l)?;
+            }
+            let mut nested = FxHashSet::default();
+            for t in &c.nested {
+                if !nested.insert(*t) {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!(
+                            "`{name}` lists nested type #{} twice in CompositeDesc::nested: list each nested type once, in declaration order",
+                            t.0
+                        ),
+                    );
+                }
+            }
         }
         TypeDesc::Enum(e) => {
             check_optional_name("enum name", &e.name)?;
@@ -87,6 +102,7 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
             check_methods(&t.name, &t.methods)?;
         }
         TypeDesc::Typedef(t) => check_name("typedef name", &t.name)?,
+        TypeDesc::Unspecified { name } => check_name("unspecified type name", name)?,
         TypeDesc::Tuple { elems, size, align } => {
             check_fields("tuple", *size, elems, true)?;
             check_align("tuple", *align)?;
@@ -121,7 +137,8 @@ pub(crate) fn validate(d: &TypeDesc) -> Result<()> {
         } => check_artificial("a function type", artificial_params, params.len())?,
         TypeDesc::Pointer { .. }
         | TypeDesc::Qualified { .. }
-        | TypeDesc::PointerToMember { .. } => {}
+        | TypeDesc::PointerToMember { .. }
+        | TypeDesc::Void => {}
     }
     Ok(())
 }

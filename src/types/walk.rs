@@ -216,7 +216,12 @@ impl TypeMap {
             v.iter().map(|t| s.uid_of(*t)).collect()
         };
         let data = match d {
-            TypeDesc::Base { name, .. } => UidData::Primitive(self.names.intern(name)),
+            // `void` and unspecified types are identified by name, as base
+            // types are (a base type of the same name conflicts).
+            TypeDesc::Base { name, .. } | TypeDesc::Unspecified { name } => {
+                UidData::Primitive(self.names.intern(name))
+            }
+            TypeDesc::Void => UidData::Primitive(self.names.intern("void")),
             TypeDesc::Pointer { pointee } => UidData::Pointer(self.uid_of(*pointee)?),
             TypeDesc::PointerTo(p) => {
                 let pointee = self.uid_of(p.pointee)?;

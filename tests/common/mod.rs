@@ -117,6 +117,8 @@ pub fn strukt(
         methods: Vec::new(),
         statics: Vec::new(),
         containing_type: None,
+        linkage_name: None,
+        nested: Vec::new(),
     })
 }
 

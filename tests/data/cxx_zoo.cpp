@@ -42,3 +42,8 @@ struct VD : virtual VB { int d; VD(); ~VD(); };
 VD::VD() : d(1) {}
 VD::~VD() {}
 Tmpl tmpl; Va va; va_pmf vpm = &Va::sum; VD vd;
+void *vp; const void *cvp; typedef void vtype; vtype *vtp;
+decltype(nullptr) np;
+typedef struct { int quot; int rem; } div_like; div_like dl;
+class Order { public: typedef int a_t; typedef double b_t; a_t a; b_t b; };
+Order::b_t ob; Order order;

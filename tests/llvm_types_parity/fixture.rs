@@ -10,8 +10,9 @@
 //! enumerator; tagged unions (niche with a default variant, tag-less,
 //! 128-bit tag, range discriminants, variant structs with template
 //! parameters and a method defined with `method_of`); qualifiers,
-//! references, a named pointer, 2-D and unknown-bound arrays, and a
-//! structural `&[u8]`.
+//! references, a named pointer, 2-D and unknown-bound arrays, a structural
+//! `&[u8]`, `void *`, `const void *`, a typedef of `void`,
+//! `decltype(nullptr)` and a template type parameter of `void`.
 
 use std::path::Path;
 
@@ -20,7 +21,8 @@ use dwarfsmith::{
     Access, ArrayDesc, BaseDesc, BaseEncoding, CompileUnit, CompositeDesc, DebugContext,
     Discriminant, EnumDesc, FieldDesc, FileId, FrontendTy, FunctionDesc, FunctionId, GlobalDesc,
     Language, MethodDesc, NominalKey, PointerKind, Qualifier, Result, StaticMemberDesc,
-    StructuralDesc, TaggedUnionDesc, TemplateParam, TypeDesc, TypeRef, VariantDesc, Virtuality,
+    StructuralDesc, TaggedUnionDesc, TemplateParam, TypeDesc, TypeRef, TypeScope, TypedefDesc,
+    VariantDesc, Virtuality,
 };
 
 use crate::common::Table;
@@ -55,6 +57,14 @@ pub const SHAPE_PTR: u64 = 37;
 pub const PMF_FN: u64 = 48;
 pub const PMF: u64 = 49;
 pub const VTT: u64 = 50;
+pub const VOID: u64 = 58;
+pub const VOID_PTR: u64 = 59;
+pub const CONST_VOID: u64 = 60;
+pub const CONST_VOID_PTR: u64 = 61;
+pub const VOID_T: u64 = 62;
+pub const VOID_T_PTR: u64 = 63;
+pub const NULLPTR: u64 = 64;
+pub const VOID_HOLDER: u64 = 65;
 
 /// `Big::Far`'s tag value: beyond 64 bits with LLVM 22; LLVM 19 cannot
 /// write such a discriminant (it keeps 64 bits; the backend refuses it, see
@@ -94,6 +104,11 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
     ("g_slice", SLICE, 16),
     ("g_shape", SHAPE, 8),
     ("g_pmf", PMF, 16),
+    ("g_vp", VOID_PTR, 8),
+    ("g_cvp", CONST_VOID_PTR, 8),
+    ("g_vtp", VOID_T_PTR, 8),
+    ("g_np", NULLPTR, 8),
+    ("g_void_holder", VOID_HOLDER, 1),
 ];
 
 fn key(def_id: u64) -> NominalKey {
@@ -396,6 +411,36 @@ pub fn table() -> Table {
             size: 16,
             align: 8,
         }),
+    );
+    // void *, const void *, typedef void void_t; void_t *, decltype(nullptr).
+    t.add(VOID, TypeDesc::Void);
+    t.add(VOID_PTR, TypeDesc::pointer(FrontendTy(VOID)));
+    t.add(
+        CONST_VOID,
+        TypeDesc::qualified(Qualifier::Const, FrontendTy(VOID)),
+    );
+    t.add(CONST_VOID_PTR, TypeDesc::pointer(FrontendTy(CONST_VOID)));
+    t.add(
+        VOID_T,
+        TypeDesc::Typedef(TypedefDesc {
+            key: key(VOID_T),
+            name: "void_t".into(),
+            scope: TypeScope::Unit,
+            target: FrontendTy(VOID),
+            decl: None,
+            access: Access::Unspecified,
+        }),
+    );
+    t.add(VOID_T_PTR, TypeDesc::pointer(FrontendTy(VOID_T)));
+    t.add(NULLPTR, TypeDesc::unspecified("decltype(nullptr)"));
+    // template <typename T> struct Holder {};  Holder<void>
+    t.add(
+        VOID_HOLDER,
+        TypeDesc::Struct(
+            CompositeDesc::new(key(VOID_HOLDER), "Holder<void>", 1, 1)
+                .template_type("T", FrontendTy(VOID))
+                .generic_args(vec![FrontendTy(VOID)]),
+        ),
     );
     t
 }

@@ -187,6 +187,12 @@ pub fn agreement(
         total += 1;
         if new.get(&(c.clone(), name.clone())) == Some(text) {
             same += 1;
+        } else if std::env::var_os("REEMIT_SHOW_DIFFS").is_some() {
+            let ours = new.get(&(c.clone(), name.clone()));
+            eprintln!(
+                "DIFF {cmd} {name}:\n--- original\n{text}\n--- re-emitted\n{}",
+                ours.map_or("(none)", String::as_str)
+            );
         }
     }
     (same, total)

@@ -23,6 +23,8 @@ impl GimliBackend {
         body: &CompositeBody<'_>,
     ) -> Result<()> {
         let die = get(&self.types, "type", t)?;
+        self.incomplete.remove(&t);
+        self.place_deferred_typedefs(t, die, body.nested)?;
         if let Some(c) = body.containing_type {
             let c = self.type_ref(c)?;
             self.set(die, constants::DW_AT_containing_type, c);
@@ -319,8 +321,7 @@ impl GimliBackend {
         };
         let d = self.add(die, tag);
         self.set_name(d, name);
-        let t = self.type_ref(ty)?;
-        self.set(d, constants::DW_AT_type, t);
+        self.set_type(d, ty)?;
         if let Some(v) = value {
             let c = self.constant(v);
             self.set(d, constants::DW_AT_const_value, c);

@@ -93,6 +93,8 @@ pub struct GimliBackend {
     files: Vec<gimli::write::FileId>,
     namespaces: Vec<UnitEntryId>,
     types: Vec<UnitEntryId>,
+    /// The `void` type: its slot in `types` holds the root, never written.
+    void: Option<TypeIdx>,
     functions: Vec<FuncState>,
     blocks: Vec<(UnitEntryId, FunctionIdx)>,
     vars: Vec<UnitEntryId>,
@@ -107,6 +109,11 @@ pub struct GimliBackend {
     abstracts: rustc_hash::FxHashMap<FunctionIdx, inline::Abstract>,
     /// Method declaration DIEs per class (for `DW_AT_specification`).
     methods: rustc_hash::FxHashMap<TypeIdx, Vec<UnitEntryId>>,
+    /// Composites whose stub is written and completion is not.
+    incomplete: rustc_hash::FxHashSet<TypeIdx>,
+    /// Typedefs nested in an incomplete composite, by composite: written
+    /// at its completion, in its declared order (see `types.rs`).
+    deferred: rustc_hash::FxHashMap<TypeIdx, Vec<types::DeferredTypedef>>,
     /// Symbols whose function got its code (one function each: two would
     /// give overlapping address ranges).
     code_symbols: rustc_hash::FxHashSet<usize>,
@@ -137,6 +144,7 @@ impl GimliBackend {
             files: Vec::new(),
             namespaces: Vec::new(),
             types: Vec::new(),
+            void: None,
             functions: Vec::new(),
             blocks: Vec::new(),
             vars: Vec::new(),
@@ -146,6 +154,8 @@ impl GimliBackend {
             fde_symbols: Default::default(),
             code_symbols: Default::default(),
             methods: Default::default(),
+            incomplete: Default::default(),
+            deferred: Default::default(),
             block_inlined: Vec::new(),
             abstracts: Default::default(),
             array_index_type: None,
@@ -326,6 +336,14 @@ impl Backend for GimliBackend {
 
     fn base_type(&mut self, t: TypeIdx, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {
         self.add_base_type(t, name, size, enc)
+    }
+
+    fn void_type(&mut self, t: TypeIdx) -> Result<()> {
+        self.add_void_type(t)
+    }
+
+    fn unspecified_type(&mut self, t: TypeIdx, name: &str) -> Result<()> {
+        self.add_unspecified_type(t, name)
     }
 
     fn pointer_type(

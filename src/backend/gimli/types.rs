@@ -9,7 +9,9 @@ use gimli::write::{AttributeValue, UnitEntryId};
 use gimli::{constants, DwTag};
 
 use super::{get, GimliBackend};
-use crate::backend::{CompositeInfo, CompositeKind, DiscrValue, EnumInfo, TypeIdx, TypedefInfo};
+use crate::backend::{
+    CompositeInfo, CompositeKind, DiscrValue, EnumInfo, ParentScope, TypeIdx, TypedefInfo,
+};
 use crate::desc::{BaseEncoding, PointerKind, Qualifier};
 use crate::error::{err, ErrorKind, Result};
 
@@ -33,6 +35,37 @@ impl GimliBackend {
         Ok(())
     }
 
+    /// `void` has no DIE: its slot holds the unit's root, and
+    /// [`set_type`](Self::set_type) leaves `DW_AT_type` out for it.
+    pub(super) fn add_void_type(&mut self, t: TypeIdx) -> Result<()> {
+        if t.index() != self.types.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("gimli backend: type {t} announced out of order"),
+            );
+        }
+        self.types.push(self.dwarf.unit.root());
+        self.void = Some(t);
+        Ok(())
+    }
+
+    pub(super) fn add_unspecified_type(&mut self, t: TypeIdx, name: &str) -> Result<()> {
+        let root = self.dwarf.unit.root();
+        let die = self.new_type(t, root, constants::DW_TAG_unspecified_type)?;
+        self.set_name(die, name);
+        Ok(())
+    }
+
+    /// `DW_AT_type` naming `t`, left out for `void` (`void *`, `const
+    /// void`, `typedef void T`).
+    pub(super) fn set_type(&mut self, die: UnitEntryId, t: TypeIdx) -> Result<()> {
+        if self.void != Some(t) {
+            let r = self.type_ref(t)?;
+            self.set(die, constants::DW_AT_type, r);
+        }
+        Ok(())
+    }
+
     pub(super) fn add_pointer_type(
         &mut self,
         t: TypeIdx,
@@ -51,8 +84,7 @@ impl GimliBackend {
         if let Some(n) = name {
             self.set_name(die, n);
         }
-        let p = self.type_ref(pointee)?;
-        self.set(die, constants::DW_AT_type, p);
+        self.set_type(die, pointee)?;
         self.set(die, constants::DW_AT_byte_size, AttributeValue::Udata(size));
         Ok(())
     }
@@ -86,8 +118,7 @@ impl GimliBackend {
             Qualifier::Atomic => constants::DW_TAG_atomic_type,
         };
         let die = self.new_type(t, root, tag)?;
-        let ty = self.type_ref(target)?;
-        self.set(die, constants::DW_AT_type, ty);
+        self.set_type(die, target)?;
         Ok(())
     }
 
@@ -156,14 +187,83 @@ impl GimliBackend {
         Ok(())
     }
 
+    /// A typedef. One nested in a composite whose completion is still to
+    /// come gets its DIE id now (others may refer to it) but is written
+    /// into the composite at its completion, in the composite's declared
+    /// order of nested types: gdb lists member typedefs in DIE order, and
+    /// a nested typedef is often resolved (through another type's member)
+    /// before its siblings.
     pub(super) fn add_typedef(&mut self, t: TypeIdx, info: &TypedefInfo<'_>) -> Result<()> {
-        let p = self.parent_die(info.scope)?;
-        let die = self.new_type(t, p, constants::DW_TAG_typedef)?;
-        self.set_name(die, info.name);
-        let ty = self.type_ref(info.target)?;
-        self.set(die, constants::DW_AT_type, ty);
-        self.access(die, info.access);
-        self.set_decl(die, info.decl)
+        let parent = match info.scope {
+            ParentScope::Type(p) if self.incomplete.contains(&p) => Some(p),
+            _ => None,
+        };
+        let Some(p) = parent else {
+            let p = self.parent_die(info.scope)?;
+            let die = self.new_type(t, p, constants::DW_TAG_typedef)?;
+            self.set_name(die, info.name);
+            self.set_type(die, info.target)?;
+            self.access(die, info.access);
+            return self.set_decl(die, info.decl);
+        };
+        if t.index() != self.types.len() {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("gimli backend: type {t} announced out of order"),
+            );
+        }
+        let target = if self.void == Some(info.target) {
+            None
+        } else {
+            Some(self.type_ref(info.target)?)
+        };
+        if let Some(d) = info.decl {
+            self.files
+                .get(d.file.index())
+                .ok_or_else(|| super::missing("file", d.file))?;
+        }
+        let id = self.dwarf.unit.reserve();
+        self.types.push(id);
+        self.deferred.entry(p).or_default().push(DeferredTypedef {
+            t,
+            id,
+            name: self.dwarf.strings.add(info.name),
+            target,
+            access: info.access,
+            decl: info.decl,
+        });
+        Ok(())
+    }
+
+    /// Writes the typedefs deferred for composite `t` into its DIE: those
+    /// in `nested` in that order, then the others as they came.
+    pub(super) fn place_deferred_typedefs(
+        &mut self,
+        t: TypeIdx,
+        die: UnitEntryId,
+        nested: &[TypeIdx],
+    ) -> Result<()> {
+        let Some(mut list) = self.deferred.remove(&t) else {
+            return Ok(());
+        };
+        // A stable sort: listed ones by their position, the rest after.
+        list.sort_by_key(|d| nested.iter().position(|n| *n == d.t).unwrap_or(usize::MAX));
+        for d in list {
+            self.dwarf
+                .unit
+                .add_reserved(d.id, die, constants::DW_TAG_typedef);
+            self.set(
+                d.id,
+                constants::DW_AT_name,
+                AttributeValue::StringRef(d.name),
+            );
+            if let Some(r) = d.target {
+                self.set(d.id, constants::DW_AT_type, r);
+            }
+            self.access(d.id, d.access);
+            self.set_decl(d.id, d.decl)?;
+        }
+        Ok(())
     }
 
     pub(super) fn add_composite_stub(
@@ -178,8 +278,17 @@ impl GimliBackend {
             CompositeKind::Union => constants::DW_TAG_union_type,
         };
         let die = self.new_type(t, p, tag)?;
+        self.incomplete.insert(t);
         if !info.name.is_empty() {
             self.set_name(die, info.name);
+        }
+        if let Some(l) = info.linkage_name {
+            let s = self.dwarf.strings.add(l);
+            self.set(
+                die,
+                constants::DW_AT_linkage_name,
+                AttributeValue::StringRef(s),
+            );
         }
         if info.declaration {
             self.set(
@@ -281,6 +390,12 @@ impl GimliBackend {
     }
 
     pub(super) fn type_ref(&self, t: TypeIdx) -> Result<AttributeValue> {
+        if self.void == Some(t) {
+            return err(
+                ErrorKind::InvalidCode,
+                format!("gimli backend: type {t} is void, which has no DIE"),
+            );
+        }
         Ok(AttributeValue::UnitRef(get(&self.types, "type", t)?))
     }
 
@@ -301,6 +416,17 @@ impl GimliBackend {
         self.array_index_type = Some(die);
         die
     }
+}
+
+/// A typedef nested in a composite not yet complete (see
+/// [`GimliBackend::add_typedef`]): its reserved DIE id and attributes.
+pub(super) struct DeferredTypedef {
+    t: TypeIdx,
+    id: UnitEntryId,
+    name: gimli::write::StringId,
+    target: Option<AttributeValue>,
+    access: crate::desc::Access,
+    decl: Option<crate::backend::DeclSite>,
 }
 
 fn encoding(e: BaseEncoding) -> constants::DwAte {

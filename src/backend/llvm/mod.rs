@@ -313,6 +313,16 @@ impl Backend for LlvmBackend<'_> {
         self.base(t, name, size, encoding)
     }
 
+    fn void_type(&mut self, t: TypeIdx) -> Result<()> {
+        // LLVM's void is the null type: a pointer, qualifier, typedef or
+        // template parameter naming it has no base type.
+        self.push_type(t, std::ptr::null_mut())
+    }
+
+    fn unspecified_type(&mut self, t: TypeIdx, name: &str) -> Result<()> {
+        self.unspecified(t, name)
+    }
+
     fn pointer_type(
         &mut self,
         t: TypeIdx,

@@ -207,10 +207,12 @@ extern "C" LLVMMetadataRef dwarfsmith_di_static_member(
 extern "C" LLVMMetadataRef
 dwarfsmith_di_template_type(LLVMDIBuilderRef builder, const char *name,
                             size_t name_len, LLVMMetadataRef ty) {
-  if (!builder || !ty)
+  if (!builder)
     return nullptr;
+  // A null `ty` is void: the parameter is written without a type.
   return wrap(unwrap(builder)->createTemplateTypeParameter(
-      nullptr, StringRef(name, name_len), md<DIType>(ty), false));
+      nullptr, StringRef(name, name_len), ty ? md<DIType>(ty) : nullptr,
+      false));
 }
 
 // A template value parameter; `value` a ConstantInt.
@@ -246,10 +248,11 @@ dwarfsmith_di_typedef(LLVMDIBuilderRef builder, LLVMMetadataRef ty,
                       const char *name, size_t name_len, LLVMMetadataRef file,
                       unsigned line, LLVMMetadataRef scope,
                       LLVMDIFlags flags) {
-  if (!builder || !ty)
+  if (!builder)
     return nullptr;
+  // A null `ty` is void (`typedef void T`): written without a type.
   return wrap(unwrap(builder)->createTypedef(
-      md<DIType>(ty), StringRef(name, name_len),
+      ty ? md<DIType>(ty) : nullptr, StringRef(name, name_len),
       file ? md<DIFile>(file) : nullptr, line,
       scope ? md<DIScope>(scope) : nullptr, 0,
       static_cast<DINode::DIFlags>(flags)));

@@ -82,6 +82,13 @@ impl LlvmBackend<'_> {
         self.push_type(t, md)
     }
 
+    pub(super) fn unspecified(&mut self, t: TypeIdx, name: &str) -> Result<()> {
+        let (n, nl) = ptr(name);
+        // SAFETY: live DIBuilder; name as pointer + length.
+        let md = unsafe { LLVMDIBuilderCreateUnspecifiedType(self.dib, n, nl) };
+        self.push_type(t, md)
+    }
+
     pub(super) fn pointer(
         &mut self,
         t: TypeIdx,
@@ -135,6 +142,10 @@ impl LlvmBackend<'_> {
             return Ok(w);
         }
         let md = self.type_md(t)?;
+        if md.is_null() {
+            // void
+            return Ok(0);
+        }
         // SAFETY: `md` is a live type node of this backend.
         Ok(unsafe { LLVMDITypeGetSizeInBits(md) })
     }
@@ -375,6 +386,14 @@ impl LlvmBackend<'_> {
             0
         };
         let (size, align) = (bits(info.size)?, align_bits(info.align)?);
+        if let Some(l) = info.linkage_name {
+            return err(
+                ErrorKind::Unsupported,
+                format!(
+                    "the LLVM backend cannot write the linkage name `{l}` of a type: LLVM's composite types have none (the gimli backend writes it)"
+                ),
+            );
+        }
         let identifier = info.identifier.unwrap_or("").to_owned();
         let (n, nl) = ptr(info.name);
         let (id, idl) = ptr(&identifier);

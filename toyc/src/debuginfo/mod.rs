@@ -253,6 +253,8 @@ impl TypeSource for HirTypes<'_> {
                     methods: Vec::new(),
                     statics: Vec::new(),
                     containing_type: None,
+                    linkage_name: None,
+                    nested: Vec::new(),
                 })
             }
             TypeKind::Enum(eid) => {
