@@ -1,9 +1,16 @@
-//! Optimized emission: LLVM's new-pass-manager pipeline (`default<O2>`)
-//! run on the clone that [`LlvmModule::emit_object_with`] compiles, with the
-//! same x86-64 target machine. Debug info is kept: LLVM's passes rewrite the
-//! declare records into value records (SROA, mem2reg, instcombine) and mark
-//! the copies the inliner makes with `inlinedAt` locations, from which its
-//! DWARF writer produces location lists and `DW_TAG_inlined_subroutine`s.
+//! Optimized emission: LLVM's new-pass-manager pipeline
+//! (`function(declare-to-assign),default<O2>`) run on the clone that
+//! [`LlvmModule::emit_object_with`] compiles, with the same x86-64 target
+//! machine. Debug info is kept: `declare-to-assign` (LLVM's assignment
+//! tracking, which also sets the module flag
+//! `debug-info-assignment-tracking` that code generation reads) first links
+//! each variable's declare record to the stores to its stack slot, so a
+//! store a later pass deletes or moves leaves the stored value (or an
+//! optimized-out range) instead of the slot's stale contents
+//! (toyc/tests/llvm_opt.rs); `default<O2>` then promotes variables to
+//! registers (SROA, mem2reg, instcombine) and marks the copies the inliner
+//! makes with `inlinedAt` locations, from which LLVM's DWARF writer produces
+//! location lists and `DW_TAG_inlined_subroutine`s.
 
 use llvm_sys::prelude::LLVMModuleRef;
 use llvm_sys::target_machine::{LLVMCodeGenOptLevel, LLVMTargetMachineRef};
@@ -21,8 +28,9 @@ pub enum OptLevel {
     /// stack slots for their whole scope).
     #[default]
     O0,
-    /// The `default<O2>` pipeline, then code generation at `-O2`: variables
-    /// get location lists (or are optimized out), calls may be inlined.
+    /// Assignment tracking and the `default<O2>` pipeline, then code
+    /// generation at `-O2`: variables get location lists (or are optimized
+    /// out), calls may be inlined.
     O2,
 }
 
@@ -53,7 +61,7 @@ pub(super) fn run_pipeline(
 ) -> Result<()> {
     let passes = match level {
         OptLevel::O0 => return Ok(()),
-        OptLevel::O2 => c"default<O2>",
+        OptLevel::O2 => c"function(declare-to-assign),default<O2>",
     };
     // SAFETY: the options are created, used and disposed here; module and
     // machine are live (owned by the caller for the whole call); the pass

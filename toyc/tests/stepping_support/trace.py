@@ -29,11 +29,14 @@ def fmt(v, depth):
     `null` or `->` plus its target (followed one level; deeper `ptr`), a function
     pointer as the function's name, a Toy enum's payload as the member its tag
     names, another union as `union`, a variant part as its active variant
-    (without the artificial discriminant; unresolved: unavailable)."""
-    if v.is_optimized_out:
-        raise ValueError("optimized out")
+    (without the artificial discriminant; unresolved: unavailable).
+    gdb marks an aggregate optimized out when any of its bits are (padding
+    between fields without a location, too), so only the shown parts are
+    checked: an aggregate is unavailable if a field or element is."""
     t = v.type.strip_typedefs()
     code = t.code
+    if v.is_optimized_out and code not in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_ARRAY):
+        raise ValueError("optimized out")
     if code == gdb.TYPE_CODE_PTR:
         target = t.target().strip_typedefs()
         if int(v) == 0:
@@ -76,7 +79,13 @@ def fmt(v, depth):
     if code == gdb.TYPE_CODE_ARRAY:
         lo, hi = t.range()
         return "[" + ",".join(fmt(v[i], depth) for i in range(lo, hi + 1)) + "]"
-    return str(v)
+    s = str(v)
+    if s == "<synthetic pointer>":
+        # gdb's text for the bits of a composite location (DW_OP_piece)
+        # past its last piece: undescribed, i.e. optimized out (neither
+        # backend emits DW_OP_implicit_pointer).
+        raise ValueError("optimized out")
+    return s
 
 
 def ft_scalar(t):
