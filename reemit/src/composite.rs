@@ -145,8 +145,10 @@ impl DieSource<'_> {
                     self.drop_part("method code instance inside a class (not a declaration)")
                 }
                 dw::DW_TAG_subprogram => {}
-                dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                    if let Some(p) = self.template_param(m) {
+                dw::DW_TAG_template_type_parameter
+                | dw::DW_TAG_template_value_parameter
+                | dw::DW_TAG_GNU_template_parameter_pack => {
+                    if let Some(p) = self.template_param(m)? {
                         c.template_params.push(p);
                     }
                 }
@@ -384,28 +386,54 @@ impl DieSource<'_> {
         })
     }
 
-    fn template_param(&mut self, m: &Die) -> Option<TemplateParam> {
+    /// A template parameter DIE: a type or value parameter (defaulted with
+    /// `DW_AT_default_value`) or a GNU parameter pack of them.
+    pub(crate) fn template_param(&mut self, m: &Die) -> Result<Option<TemplateParam>, String> {
         let name = m.name().unwrap_or("").to_string();
+        if m.tag == dw::DW_TAG_GNU_template_parameter_pack {
+            let mut args = Vec::with_capacity(m.children.len());
+            for &a in &m.children {
+                let a = self.die(a)?;
+                match a.tag {
+                    dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
+                        match self.template_param(a)? {
+                            Some(p) => args.push(p),
+                            // An argument that cannot be described: the
+                            // pack would name another instance.
+                            None => return Ok(None),
+                        }
+                    }
+                    t => self.drop_part(format!("template parameter pack child {t}")),
+                }
+            }
+            return Ok(Some(TemplateParam::Pack { name, args }));
+        }
         let ty = self.type_or_void(m);
         if self.poisoned.contains(&ty.0) {
             self.drop_part("template parameter whose argument is a refused type");
-            return None;
+            return Ok(None);
         }
-        if m.tag == dw::DW_TAG_template_type_parameter {
-            return Some(TemplateParam::Type { name, ty });
-        }
-        let size = self.size_of(ty.0).unwrap_or(8);
-        let signed = self.signed(ty.0);
-        match m
-            .attr(dw::DW_AT_const_value)
-            .and_then(|v| DieSource::bits(v, signed, size))
-        {
-            Some(value) => Some(TemplateParam::Value { name, ty, value }),
-            None => {
-                self.drop_part("template value parameter without DW_AT_const_value");
-                None
+        let p = if m.tag == dw::DW_TAG_template_type_parameter {
+            TemplateParam::Type { name, ty }
+        } else {
+            let size = self.size_of(ty.0).unwrap_or(8);
+            let signed = self.signed(ty.0);
+            match m
+                .attr(dw::DW_AT_const_value)
+                .and_then(|v| DieSource::bits(v, signed, size))
+            {
+                Some(value) => TemplateParam::Value { name, ty, value },
+                None => {
+                    self.drop_part("template value parameter without DW_AT_const_value");
+                    return Ok(None);
+                }
             }
-        }
+        };
+        Ok(Some(if m.flag(dw::DW_AT_default_value) {
+            p.defaulted()
+        } else {
+            p
+        }))
     }
 
     /// A Rust enum: `c`'s identity, the variants of the variant part `vp`.
@@ -463,7 +491,7 @@ impl DieSource<'_> {
                     // rustc repeats the enum's parameters on each variant
                     // struct.
                     dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                        template_params.extend(self.template_param(f))
+                        template_params.extend(self.template_param(f)?)
                     }
                     t => self.drop_part(format!("variant struct child {t}")),
                 }

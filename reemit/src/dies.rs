@@ -154,6 +154,7 @@ const KEPT: &[dw::DwAt] = &[
     dw::DW_AT_comp_dir,
     dw::DW_AT_object_pointer,
     dw::DW_AT_abstract_origin,
+    dw::DW_AT_default_value,
 ];
 
 type R<'a> = EndianSlice<'a, RunTimeEndian>;

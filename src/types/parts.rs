@@ -116,9 +116,7 @@ fn scope_key(s: TypeScope) -> Option<crate::handles::NamespaceId> {
 pub(crate) fn visit_refs(d: &TypeDesc, f: &mut dyn FnMut(FrontendTy)) {
     let params = |f: &mut dyn FnMut(FrontendTy), ps: &[TemplateParam]| {
         for p in ps {
-            match p {
-                TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
-            }
+            p.visit_types(f);
         }
     };
     let scope = match d {
@@ -182,6 +180,35 @@ fn hash_methods(h: &mut FxHasher, ms: &[MethodDesc]) {
     }
 }
 
+/// What the fingerprint sees of a template parameter: its kind, name,
+/// value, default mark and a pack's arguments (types are compared by
+/// [`visit_refs`]).
+fn hash_param(h: &mut FxHasher, p: &TemplateParam) {
+    match p {
+        TemplateParam::Type { name, .. } => (0u8, name).hash(h),
+        TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
+        TemplateParam::Pack { name, args } => {
+            (2u8, name, args.len()).hash(h);
+            args.iter().for_each(|a| hash_param(h, a));
+        }
+        TemplateParam::Defaulted(inner) => {
+            3u8.hash(h);
+            hash_param(h, inner);
+        }
+    }
+}
+
+impl TemplateParam {
+    /// Calls `f` on the types this parameter refers to, in order.
+    fn visit_types(&self, f: &mut dyn FnMut(FrontendTy)) {
+        match self {
+            TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
+            TemplateParam::Pack { args, .. } => args.iter().for_each(|a| a.visit_types(f)),
+            TemplateParam::Defaulted(inner) => inner.visit_types(f),
+        }
+    }
+}
+
 pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
     let mut h = FxHasher::default();
     std::mem::discriminant(d).hash(&mut h);
@@ -205,10 +232,7 @@ pub(crate) fn fingerprint(d: &TypeDesc) -> u64 {
     let params = |h: &mut FxHasher, ps: &[TemplateParam]| {
         ps.len().hash(h);
         for p in ps {
-            match p {
-                TemplateParam::Type { name, .. } => (0u8, name).hash(h),
-                TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
-            }
+            hash_param(h, p);
         }
     };
     match d {
