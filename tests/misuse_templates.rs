@@ -1,8 +1,8 @@
-//! Misuse of template parameter packs and defaulted template arguments
-//! (cases 130-134): a defaulted pack, nested packs, a defaulted argument in
-//! a pack, a pack value that does not fit its type, and second descriptions
-//! of one unique ID that differ only in a default mark or a pack's
-//! arguments. Each test names the operation, the failure it guards against
+//! Misuse of template parameter packs, defaulted template arguments and
+//! inline namespaces (cases 130-134): a defaulted pack, nested packs, a
+//! defaulted argument in a pack, a pack value that does not fit its type,
+//! second descriptions of one unique ID that differ only in a default mark
+//! or a pack's arguments, and a namespace registered inline and not. Each test names the operation, the failure it guards against
 //! and the expected result.
 
 mod common;
@@ -149,12 +149,15 @@ fn case_132_bad_pack_values_and_unnamed_parameter() {
 }
 
 /// Case 133: two handles describe one type (same key) whose parameter `U`
-/// is marked defaulted in one and not in the other. Guards against: the
-/// second description accepted because names and types match, so lldb
-/// names the type by whichever came first. Expected:
-/// `ConflictingDescription`; the same marks under two handles are one type.
+/// is marked defaulted in one and not in the other, or whose pack differs
+/// in one argument's type, one argument's value, or the number of
+/// arguments. Guards against: the second description accepted because
+/// names and types match, so lldb names the type by whichever came first.
+/// Expected: `ConflictingDescription` for each (a pack argument's type
+/// through the compared references, the rest through the fingerprint); the
+/// same description under two handles is one type.
 #[test]
-fn case_133_conflicting_default_mark() {
+fn case_133_conflicting_default_mark_or_pack_arguments() {
     let mut t = prim_table();
     t.add(10, with_params(vec![ty("T", 1), ty("U", 2).defaulted()]));
     t.add(11, with_params(vec![ty("T", 1), ty("U", 2)]));
@@ -165,29 +168,47 @@ fn case_133_conflicting_default_mark() {
         "same unique type ID",
     );
     resolve(&mut t, &[10, 12]).unwrap();
-}
-
-/// Case 134: two handles describe one type whose pack differs in one
-/// argument's type, one argument's value, or the number of arguments.
-/// Guards against: a pack's arguments escaping the deep conflict check.
-/// Expected: `ConflictingDescription` for each (the type through the
-/// compared references, the others through the fingerprint).
-#[test]
-fn case_134_conflicting_pack_arguments() {
-    let mut t = prim_table();
     let v = |value| TemplateParam::value("", FrontendTy(1), value);
     let pack = |args| with_params(vec![TemplateParam::pack("Ts", args)]);
-    t.add(10, pack(vec![ty("", 1), v(7)]));
-    t.add(11, pack(vec![ty("", 2), v(7)]));
-    t.add(12, pack(vec![ty("", 1), v(8)]));
-    t.add(13, pack(vec![ty("", 1), v(7), v(7)]));
-    for other in [11, 12, 13] {
+    t.add(20, pack(vec![ty("", 1), v(7)]));
+    t.add(21, pack(vec![ty("", 2), v(7)]));
+    t.add(22, pack(vec![ty("", 1), v(8)]));
+    t.add(23, pack(vec![ty("", 1), v(7), v(7)]));
+    for other in [21, 22, 23] {
         assert_kind(
-            resolve(&mut t, &[10, other]),
+            resolve(&mut t, &[20, other]),
             ErrorKind::ConflictingDescription,
             "same unique type ID",
         );
     }
-    t.add(14, pack(vec![ty("", 1), v(7)]));
-    resolve(&mut t, &[10, 14]).unwrap();
+    t.add(24, pack(vec![ty("", 1), v(7)]));
+    resolve(&mut t, &[20, 24]).unwrap();
+}
+
+/// Case 134: one namespace registered with `inline_namespace` and then
+/// with `namespace` (or the other way round). Guards against: the second
+/// registration silently returning the first's handle, so the types of a
+/// frontend that believes the namespace plain are named without it by lldb
+/// (or the other way round). Expected: `ConflictingDescription` naming both
+/// calls; registering it the same way again gives the same handle.
+#[test]
+fn case_134_namespace_registered_inline_and_not() {
+    let mut cx = context(5);
+    let std = cx.namespace(None, "std").unwrap();
+    let inline = cx.inline_namespace(Some(std), "__cxx11").unwrap();
+    let e = cx
+        .namespace(Some(std), "__cxx11")
+        .expect_err("plain after inline");
+    assert_eq!(e.kind(), ErrorKind::ConflictingDescription, "{e}");
+    assert!(
+        e.message()
+            .contains("`inline_namespace` and now with `namespace`"),
+        "{e}"
+    );
+    let e = cx
+        .inline_namespace(None, "std")
+        .expect_err("inline after plain");
+    assert_eq!(e.kind(), ErrorKind::ConflictingDescription, "{e}");
+    assert_eq!(cx.inline_namespace(Some(std), "__cxx11").unwrap(), inline);
+    cx.finish().unwrap();
 }

@@ -155,6 +155,7 @@ const KEPT: &[dw::DwAt] = &[
     dw::DW_AT_object_pointer,
     dw::DW_AT_abstract_origin,
     dw::DW_AT_default_value,
+    dw::DW_AT_export_symbols,
 ];
 
 type R<'a> = EndianSlice<'a, RunTimeEndian>;

@@ -458,8 +458,15 @@ pub trait Backend {
     /// A source file.
     fn file(&mut self, file: FileIdx, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>)
         -> Result<()>;
-    /// A namespace.
-    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()>;
+    /// A namespace; `inline` (a C++ inline namespace) writes
+    /// `DW_AT_export_symbols`.
+    fn namespace(
+        &mut self,
+        ns: NamespaceIdx,
+        parent: ParentScope,
+        name: &str,
+        inline: bool,
+    ) -> Result<()>;
     /// A base type.
     fn base_type(
         &mut self,
