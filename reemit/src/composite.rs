@@ -153,6 +153,10 @@ impl DieSource<'_> {
                     }
                 }
                 dw::DW_TAG_variant_part => variant_part = Some(co),
+                // `using Base::f;`: neither gdb nor lldb reads it (REEMIT.md).
+                dw::DW_TAG_imported_declaration => {
+                    self.drop_part("using-declaration in a class (read by no debugger)")
+                }
                 t if crate::emit::is_type(t) => {}
                 t => self.drop_part(format!("{} child {t}", d.tag)),
             }
