@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod namespaces;
 mod optimized;
 mod variables;
 
@@ -189,16 +190,7 @@ impl<B: Backend> DebugContext<B> {
     /// The namespace `name` inside `parent` (the compile unit when `None`);
     /// the same pair always gives the same handle.
     pub fn namespace(&mut self, parent: Option<NamespaceId>, name: &str) -> Result<NamespaceId> {
-        self.live()?;
-        check_name("namespace name", name)?;
-        let parent = match parent {
-            Some(p) => Some(NamespaceIdx(
-                p.check(self.id, self.scopes.namespace_count())? as u32,
-            )),
-            None => None,
-        };
-        let ns = self.scopes.namespace(&mut self.backend, parent, name)?;
-        Ok(NamespaceId::new(self.id, ns.index()))
+        self.namespace_with(parent, name, false)
     }
 
     /// Resolves a frontend type to its debug-info metadata, describing it

@@ -534,6 +534,38 @@ impl From<u128> for Discriminant {
     }
 }
 
+impl TemplateParam {
+    /// A type parameter `name = ty`.
+    pub fn ty(name: impl Into<String>, ty: FrontendTy) -> Self {
+        TemplateParam::Type {
+            name: name.into(),
+            ty,
+        }
+    }
+
+    /// A constant parameter `name = value` of type `ty`.
+    pub fn value(name: impl Into<String>, ty: FrontendTy, value: i128) -> Self {
+        TemplateParam::Value {
+            name: name.into(),
+            ty,
+            value,
+        }
+    }
+
+    /// A parameter pack `name...` of the arguments `args`.
+    pub fn pack(name: impl Into<String>, args: Vec<TemplateParam>) -> Self {
+        TemplateParam::Pack {
+            name: name.into(),
+            args,
+        }
+    }
+
+    /// This parameter, marked as having its default argument.
+    pub fn defaulted(self) -> Self {
+        TemplateParam::Defaulted(Box::new(self))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

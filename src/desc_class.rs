@@ -142,6 +142,23 @@ pub enum TemplateParam {
         /// The value, a bit pattern of the type's size.
         value: i128,
     },
+    /// A variadic template's parameter pack (`class... Ts`), written as
+    /// `DW_TAG_GNU_template_parameter_pack` holding one type or value
+    /// parameter per argument (g++ and clang write this for `std::tuple`,
+    /// `std::variant`). The arguments are `Type` or `Value` parameters whose
+    /// names may be empty (compilers write none); a pack may be empty
+    /// (`std::tuple<>`).
+    Pack {
+        /// Parameter name (`Ts`); may be empty (g++ writes unnamed packs).
+        name: String,
+        /// The arguments, in order.
+        args: Vec<TemplateParam>,
+    },
+    /// A `Type` or `Value` parameter whose argument is the parameter's
+    /// default (`template<class T, class A = allocator<T>>`), written with
+    /// `DW_AT_default_value`; lldb leaves such trailing arguments out of the
+    /// type's name, as clang prints it (`std::vector<int>`).
+    Defaulted(Box<TemplateParam>),
 }
 
 impl MethodDesc {

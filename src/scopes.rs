@@ -110,6 +110,8 @@ pub(crate) struct Scopes {
     namespaces: IndexSet<(Option<NamespaceIdx>, Sym), FxBuildHasher>,
     /// Nesting depth of each namespace (1 for a top-level one).
     namespace_depth: Vec<u32>,
+    /// Per namespace: a C++ inline namespace.
+    namespace_inline: Vec<bool>,
     functions: Vec<FunctionEntry>,
     scopes: Vec<ScopeEntry>,
     block_count: u32,
@@ -128,6 +130,7 @@ impl Scopes {
             max_depth,
             namespaces: IndexSet::default(),
             namespace_depth: Vec::new(),
+            namespace_inline: Vec::new(),
             functions: Vec::new(),
             scopes: Vec::new(),
             block_count: 0,
@@ -212,15 +215,27 @@ impl Scopes {
     }
 
     /// The namespace `name` inside `parent`; the same pair always gives the
-    /// same namespace.
+    /// same namespace, which must be inline every time or never.
     pub(crate) fn namespace<B: Backend>(
         &mut self,
         backend: &mut B,
         parent: Option<NamespaceIdx>,
         name: &str,
+        inline: bool,
     ) -> Result<NamespaceIdx> {
         let sym = self.names.intern(name);
         if let Some(i) = self.namespaces.get_index_of(&(parent, sym)) {
+            if self.namespace_inline.get(i) != Some(&inline) {
+                let (was, now) = if inline {
+                    ("`namespace`", "`inline_namespace`")
+                } else {
+                    ("`inline_namespace`", "`namespace`")
+                };
+                return err(
+                    ErrorKind::ConflictingDescription,
+                    format!("namespace `{name}` was registered with {was} and now with {now}: a C++ namespace is inline in every declaration or in none; register it the same way every time"),
+                );
+            }
             return Ok(NamespaceIdx(i as u32));
         }
         let depth = parent.map_or(0, |p| self.namespace_depth[p.index()]) + 1;
@@ -235,9 +250,10 @@ impl Scopes {
         }
         let ns = NamespaceIdx(self.namespaces.len() as u32);
         let p = parent.map_or(ParentScope::Unit, ParentScope::Namespace);
-        backend.namespace(ns, p, name)?;
+        backend.namespace(ns, p, name, inline)?;
         self.namespaces.insert((parent, sym));
         self.namespace_depth.push(depth);
+        self.namespace_inline.push(inline);
         Ok(ns)
     }
 

@@ -151,8 +151,10 @@ impl DieSource<'_> {
                     self.drop_part("method code instance inside a class (not a declaration)")
                 }
                 dw::DW_TAG_subprogram => {}
-                dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                    if let Some(p) = self.template_param(m, true) {
+                dw::DW_TAG_template_type_parameter
+                | dw::DW_TAG_template_value_parameter
+                | dw::DW_TAG_GNU_template_parameter_pack => {
+                    if let Some(p) = self.template_param(m, true)? {
                         c.template_params.push(p);
                     }
                 }
@@ -160,6 +162,10 @@ impl DieSource<'_> {
                 // Nested types, in declaration order (those this pass
                 // leaves out, and declarations standing for a definition
                 // elsewhere, are not listed).
+                // `using Base::f;`: neither gdb nor lldb reads it (REEMIT.md).
+                dw::DW_TAG_imported_declaration => {
+                    self.drop_part("using-declaration in a class (read by no debugger)")
+                }
                 t if crate::emit::is_type(t) => {
                     if crate::source::kind_of(t).is_some()
                         && !self.poisoned.contains(&co)
@@ -363,8 +369,10 @@ impl DieSource<'_> {
                     params.push(self.type_of(pd, "parameter")?)
                 }
                 dw::DW_TAG_unspecified_parameters => variadic = true,
-                dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                    template_params.extend(self.template_param(pd, first))
+                dw::DW_TAG_template_type_parameter
+                | dw::DW_TAG_template_value_parameter
+                | dw::DW_TAG_GNU_template_parameter_pack => {
+                    template_params.extend(self.template_param(pd, first)?)
                 }
                 t if crate::emit::is_type(t) => {}
                 t => self.drop_part_if(first, format!("method child {t}")),
@@ -403,30 +411,60 @@ impl DieSource<'_> {
         })
     }
 
-    /// A template parameter; what it cannot express is counted when
-    /// `first` (a method's parameters are read once per copy of its type).
-    fn template_param(&mut self, m: &Die, first: bool) -> Option<TemplateParam> {
+    /// A template parameter DIE: a type or value parameter (defaulted with
+    /// `DW_AT_default_value`) or a GNU parameter pack of them; what it
+    /// cannot express is counted when `first` (a method's parameters are
+    /// read once per copy of its type).
+    pub(crate) fn template_param(
+        &mut self,
+        m: &Die,
+        first: bool,
+    ) -> Result<Option<TemplateParam>, String> {
         let name = m.name().unwrap_or("").to_string();
+        if m.tag == dw::DW_TAG_GNU_template_parameter_pack {
+            let mut args = Vec::with_capacity(m.children.len());
+            for &a in &m.children {
+                let a = self.die(a)?;
+                match a.tag {
+                    dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
+                        match self.template_param(a, first)? {
+                            Some(p) => args.push(p),
+                            // An argument that cannot be described: the
+                            // pack would name another instance.
+                            None => return Ok(None),
+                        }
+                    }
+                    t => self.drop_part_if(first, format!("template parameter pack child {t}")),
+                }
+            }
+            return Ok(Some(TemplateParam::Pack { name, args }));
+        }
         let ty = self.type_or_void(m);
         if self.poisoned.contains(&ty.0) {
             self.drop_part_if(first, "template parameter whose argument is a refused type");
-            return None;
+            return Ok(None);
         }
-        if m.tag == dw::DW_TAG_template_type_parameter {
-            return Some(TemplateParam::Type { name, ty });
-        }
-        let size = self.size_of(ty.0).unwrap_or(8);
-        let signed = self.signed(ty.0);
-        match m
-            .attr(dw::DW_AT_const_value)
-            .and_then(|v| DieSource::bits(v, signed, size))
-        {
-            Some(value) => Some(TemplateParam::Value { name, ty, value }),
-            None => {
-                self.drop_part_if(first, "template value parameter without DW_AT_const_value");
-                None
+        let p = if m.tag == dw::DW_TAG_template_type_parameter {
+            TemplateParam::Type { name, ty }
+        } else {
+            let size = self.size_of(ty.0).unwrap_or(8);
+            let signed = self.signed(ty.0);
+            match m
+                .attr(dw::DW_AT_const_value)
+                .and_then(|v| DieSource::bits(v, signed, size))
+            {
+                Some(value) => TemplateParam::Value { name, ty, value },
+                None => {
+                    self.drop_part_if(first, "template value parameter without DW_AT_const_value");
+                    return Ok(None);
+                }
             }
-        }
+        };
+        Ok(Some(if m.flag(dw::DW_AT_default_value) {
+            p.defaulted()
+        } else {
+            p
+        }))
     }
 
     /// A Rust enum: `c`'s identity, the variants of the variant part `vp`.
@@ -484,7 +522,7 @@ impl DieSource<'_> {
                     // rustc repeats the enum's parameters on each variant
                     // struct.
                     dw::DW_TAG_template_type_parameter | dw::DW_TAG_template_value_parameter => {
-                        template_params.extend(self.template_param(f, true))
+                        template_params.extend(self.template_param(f, true)?)
                     }
                     t => self.drop_part(format!("variant struct child {t}")),
                 }

@@ -154,6 +154,8 @@ const KEPT: &[dw::DwAt] = &[
     dw::DW_AT_comp_dir,
     dw::DW_AT_object_pointer,
     dw::DW_AT_abstract_origin,
+    dw::DW_AT_default_value,
+    dw::DW_AT_export_symbols,
 ];
 
 type R<'a> = EndianSlice<'a, RunTimeEndian>;

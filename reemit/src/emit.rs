@@ -152,6 +152,20 @@ fn reason(e: &Error, src: &DieSource<'_>, off: u64) -> String {
     }
 }
 
+/// Namespace `name` in `parent`, inline (`DW_AT_export_symbols`) or not.
+fn register_namespace<B: Backend>(
+    cx: &mut DebugContext<B>,
+    parent: Option<dwarfsmith::NamespaceId>,
+    name: &str,
+    inline: bool,
+) -> dwarfsmith::Result<dwarfsmith::NamespaceId> {
+    if inline {
+        cx.inline_namespace(parent, name)
+    } else {
+        cx.namespace(parent, name)
+    }
+}
+
 /// Registers the namespaces, resolves every type DIE not in `skip`, and
 /// defines a global for each named one; `storage` gives each global its
 /// symbol in the backend. Returns the roots that failed.
@@ -171,7 +185,18 @@ pub fn drive<B: Backend>(
             continue;
         }
         let parent = d.parent.and_then(|p| src.namespaces.get(&p).copied());
-        let ns = cx.namespace(parent, d.name().unwrap_or("(anonymous namespace)"))?;
+        let name = d.name().unwrap_or("(anonymous namespace)");
+        // g++ marks an inline namespace (`std::__cxx11`) with
+        // DW_AT_export_symbols; one unit's copy without the mark is the
+        // namespace registered first, counted.
+        let inline = d.flag(dw::DW_AT_export_symbols);
+        let ns = match register_namespace(cx, parent, name, inline) {
+            Err(e) if e.kind() == dwarfsmith::ErrorKind::ConflictingDescription => {
+                src.drop_part("DW_AT_export_symbols on one copy of a namespace only");
+                register_namespace(cx, parent, name, !inline)?
+            }
+            r => r?,
+        };
         src.namespaces.insert(off, ns);
     }
     let file = cx.file(Path::new(&unit(dies).name))?;

@@ -235,23 +235,35 @@ pub struct StaticMemberInfo<'a> {
 }
 
 /// A template parameter.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum TemplateParamInfo<'a> {
     /// A type parameter.
     Type {
-        /// Name.
+        /// Name (empty inside a pack: no `DW_AT_name`).
         name: &'a str,
         /// Argument.
         ty: TypeIdx,
+        /// The argument is the parameter's default (`DW_AT_default_value`).
+        default: bool,
     },
     /// A value parameter.
     Value {
-        /// Name.
+        /// Name (empty inside a pack: no `DW_AT_name`).
         name: &'a str,
         /// Type.
         ty: TypeIdx,
         /// Value.
         value: DiscrValue,
+        /// The argument is the parameter's default (`DW_AT_default_value`).
+        default: bool,
+    },
+    /// A parameter pack (`DW_TAG_GNU_template_parameter_pack`) holding its
+    /// arguments, each a `Type` or `Value` parameter.
+    Pack {
+        /// Name.
+        name: &'a str,
+        /// The arguments.
+        args: Vec<TemplateParamInfo<'a>>,
     },
 }
 
@@ -459,8 +471,15 @@ pub trait Backend {
     /// A source file.
     fn file(&mut self, file: FileIdx, dir: &[u8], name: &[u8], md5: Option<[u8; 16]>)
         -> Result<()>;
-    /// A namespace.
-    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()>;
+    /// A namespace; `inline` (a C++ inline namespace) writes
+    /// `DW_AT_export_symbols`.
+    fn namespace(
+        &mut self,
+        ns: NamespaceIdx,
+        parent: ParentScope,
+        name: &str,
+        inline: bool,
+    ) -> Result<()>;
     /// A base type.
     fn base_type(
         &mut self,

@@ -426,7 +426,9 @@ impl TypeMap {
         Ok(out)
     }
 
-    /// Resolves template parameters' types and reduces their values.
+    /// Resolves template parameters' types and reduces their values: one
+    /// entry per type or value parameter, a pack's arguments in its place
+    /// (a pack itself has none).
     pub(super) fn template_params<B: Backend>(
         &mut self,
         env: &mut TypeEnv<'_, B>,
@@ -435,35 +437,79 @@ impl TypeMap {
     ) -> Result<Vec<(TypeIdx, Option<DiscrValue>)>> {
         let mut out = Vec::with_capacity(ps.len());
         for p in ps {
-            out.push(match p {
-                TemplateParam::Type { ty, .. } => (self.member_type(env, source, *ty)?, None),
-                TemplateParam::Value { ty, value, name } => {
-                    let t = self.member_type(env, source, *ty)?;
-                    (t, Some(self.reduce_value(t, *value, name)?))
-                }
-            });
+            self.template_param(env, source, p, &mut out)?;
         }
         Ok(out)
     }
 
-    /// The backend's view of resolved template parameters.
+    fn template_param<B: Backend>(
+        &mut self,
+        env: &mut TypeEnv<'_, B>,
+        source: &mut dyn TypeSource,
+        p: &TemplateParam,
+        out: &mut Vec<(TypeIdx, Option<DiscrValue>)>,
+    ) -> Result<()> {
+        match p {
+            TemplateParam::Type { ty, .. } => out.push((self.member_type(env, source, *ty)?, None)),
+            TemplateParam::Value { ty, value, name } => {
+                let t = self.member_type(env, source, *ty)?;
+                out.push((t, Some(self.reduce_value(t, *value, name)?)));
+            }
+            TemplateParam::Pack { args, .. } => {
+                for a in args {
+                    self.template_param(env, source, a, out)?;
+                }
+            }
+            TemplateParam::Defaulted(inner) => self.template_param(env, source, inner, out)?,
+        }
+        Ok(())
+    }
+
+    /// The backend's view of resolved template parameters (`resolved` from
+    /// [`Self::template_params`] of the same `ps`).
     pub(super) fn template_infos<'a>(
         ps: &'a [TemplateParam],
         resolved: &[(TypeIdx, Option<DiscrValue>)],
     ) -> Vec<TemplateParamInfo<'a>> {
+        let mut next = resolved.iter();
         ps.iter()
-            .zip(resolved)
-            .map(|(p, (ty, v))| match (p, v) {
-                (TemplateParam::Value { name, .. }, Some(value)) => TemplateParamInfo::Value {
+            .filter_map(|p| Self::template_info(p, false, &mut next))
+            .collect()
+    }
+
+    fn template_info<'a>(
+        p: &'a TemplateParam,
+        default: bool,
+        next: &mut std::slice::Iter<'_, (TypeIdx, Option<DiscrValue>)>,
+    ) -> Option<TemplateParamInfo<'a>> {
+        Some(match p {
+            TemplateParam::Defaulted(inner) => return Self::template_info(inner, true, next),
+            TemplateParam::Pack { name, args } => TemplateParamInfo::Pack {
+                name,
+                args: args
+                    .iter()
+                    .filter_map(|a| Self::template_info(a, false, next))
+                    .collect(),
+            },
+            TemplateParam::Value { name, .. } => match next.next()? {
+                (ty, Some(value)) => TemplateParamInfo::Value {
                     name,
                     ty: *ty,
                     value: *value,
+                    default,
                 },
-                (TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. }, _) => {
-                    TemplateParamInfo::Type { name, ty: *ty }
-                }
-            })
-            .collect()
+                (ty, None) => TemplateParamInfo::Type {
+                    name,
+                    ty: *ty,
+                    default,
+                },
+            },
+            TemplateParam::Type { name, .. } => TemplateParamInfo::Type {
+                name,
+                ty: next.next()?.0,
+                default,
+            },
+        })
     }
 
     /// `v` as a value of integer type `ty`: its bit pattern must fit the

@@ -171,9 +171,7 @@ fn method_refs(f: &mut dyn FnMut(FrontendTy), ms: &[MethodDesc]) {
 /// The types template parameters refer to.
 fn param_refs(f: &mut dyn FnMut(FrontendTy), ps: &[TemplateParam]) {
     for p in ps {
-        match p {
-            TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
-        }
+        p.visit_types(f);
     }
 }
 
@@ -182,10 +180,7 @@ fn param_refs(f: &mut dyn FnMut(FrontendTy), ps: &[TemplateParam]) {
 fn hash_params(h: &mut FxHasher, ps: &[TemplateParam]) {
     ps.len().hash(h);
     for p in ps {
-        match p {
-            TemplateParam::Type { name, .. } => (0u8, name).hash(h),
-            TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
-        }
+        hash_param(h, p);
     }
 }
 
@@ -204,6 +199,35 @@ fn hash_methods(h: &mut FxHasher, ms: &[MethodDesc]) {
         (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(h);
         (m.variadic, &m.artificial_params).hash(h);
         hash_params(h, &m.template_params);
+    }
+}
+
+/// What the fingerprint sees of a template parameter: its kind, name,
+/// value, default mark and a pack's arguments (types are compared by
+/// [`visit_refs`]).
+fn hash_param(h: &mut FxHasher, p: &TemplateParam) {
+    match p {
+        TemplateParam::Type { name, .. } => (0u8, name).hash(h),
+        TemplateParam::Value { name, value, .. } => (1u8, name, value).hash(h),
+        TemplateParam::Pack { name, args } => {
+            (2u8, name, args.len()).hash(h);
+            args.iter().for_each(|a| hash_param(h, a));
+        }
+        TemplateParam::Defaulted(inner) => {
+            3u8.hash(h);
+            hash_param(h, inner);
+        }
+    }
+}
+
+impl TemplateParam {
+    /// Calls `f` on the types this parameter refers to, in order.
+    fn visit_types(&self, f: &mut dyn FnMut(FrontendTy)) {
+        match self {
+            TemplateParam::Type { ty, .. } | TemplateParam::Value { ty, .. } => f(*ty),
+            TemplateParam::Pack { args, .. } => args.iter().for_each(|a| a.visit_types(f)),
+            TemplateParam::Defaulted(inner) => inner.visit_types(f),
+        }
     }
 }
 

@@ -158,9 +158,45 @@ fn check_params(ps: &[TemplateParam]) -> Result<()> {
             TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. } => {
                 check_name("template parameter name", name)?
             }
+            TemplateParam::Defaulted(inner) => match &**inner {
+                TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. } => {
+                    check_name("template parameter name", name)?
+                }
+                TemplateParam::Pack { .. } | TemplateParam::Defaulted(_) => {
+                    return err(
+                        ErrorKind::InvalidLayout,
+                        format!("template parameter {} is marked `Defaulted` but is not a type or value parameter; only a `Type` or `Value` parameter can have a default argument (a pack cannot)", param_name(inner)),
+                    )
+                }
+            },
+            TemplateParam::Pack { name, args } => {
+                check_optional_name("template parameter pack name", name)?;
+                for a in args {
+                    match a {
+                        TemplateParam::Type { name: n, .. } | TemplateParam::Value { name: n, .. } => {
+                            check_optional_name("template parameter name", n)?
+                        }
+                        TemplateParam::Pack { .. } | TemplateParam::Defaulted(_) => {
+                            return err(
+                                ErrorKind::InvalidLayout,
+                                format!("template parameter pack `{name}` holds {}; a pack's arguments are `Type` or `Value` parameters (packs do not nest and have no default arguments)", param_name(a)),
+                            )
+                        }
+                    }
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// How a message names a template parameter.
+fn param_name(p: &TemplateParam) -> String {
+    match p {
+        TemplateParam::Type { name, .. } | TemplateParam::Value { name, .. } => format!("`{name}`"),
+        TemplateParam::Pack { name, .. } => format!("the pack `{name}`"),
+        TemplateParam::Defaulted(inner) => format!("a defaulted {}", param_name(inner)),
+    }
 }
 
 /// Names, template parameters, artificial parameters and vtable slots of

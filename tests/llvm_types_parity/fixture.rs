@@ -5,8 +5,8 @@
 //! `method_of` and an artificial `this`, a member template's instance, a
 //! variadic method, a virtual destructor without a vtable slot and with
 //! artificial parameters), a pointer to member function (artificial `this`
-//! in its subroutine type), a static const member, template
-//! parameters and a containing type; an `enum class` with a 128-bit
+//! in its subroutine type), a static const member, template parameters
+//! (one defaulted, a pack) and a containing type; an `enum class` with a 128-bit
 //! enumerator; tagged unions (niche with a default variant, tag-less,
 //! 128-bit tag, range discriminants, variant structs with template
 //! parameters and a method defined with `method_of`); qualifiers,
@@ -139,7 +139,7 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
 /// ```c++
 /// struct Base { int b; };
 /// struct VBase { int v; };
-/// template <typename T, int N>
+/// template <typename T, int N = 4, class... Ts>  // Widget<int, 4, unsigned, int>
 /// class Widget : public Base, protected virtual VBase {
 ///   // _vptr at 0, Base at 8
 ///  public:    int pub;        // 12
@@ -167,11 +167,21 @@ fn widget() -> CompositeDesc {
         .member(FieldDesc::new("priv", FrontendTy(INT), 20).access(Access::Private))
         .member(bf("lo", 192, 3))
         .member(bf("hi", 195, 5));
-    w.template_params.push(TemplateParam::Value {
-        name: "N".into(),
-        ty: FrontendTy(INT),
-        value: 4,
-    });
+    w.template_params.push(
+        TemplateParam::Value {
+            name: "N".into(),
+            ty: FrontendTy(INT),
+            value: 4,
+        }
+        .defaulted(),
+    );
+    w.template_params.push(TemplateParam::pack(
+        "Ts",
+        vec![
+            TemplateParam::ty("", FrontendTy(UINT)),
+            TemplateParam::ty("", FrontendTy(INT)),
+        ],
+    ));
     w.bases = vec![
         BaseDesc {
             ty: FrontendTy(BASE),

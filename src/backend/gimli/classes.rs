@@ -307,21 +307,54 @@ impl GimliBackend {
         Ok(d)
     }
 
+    /// A template parameter under `die`: `DW_TAG_template_type_parameter`,
+    /// `DW_TAG_template_value_parameter` (with `DW_AT_default_value` when
+    /// the argument is the default) or a `DW_TAG_GNU_template_parameter_pack`
+    /// holding its arguments.
     fn template_param(&mut self, die: UnitEntryId, p: &TemplateParamInfo<'_>) -> Result<()> {
-        let (tag, name, ty, value) = match *p {
-            TemplateParamInfo::Type { name, ty } => {
-                (constants::DW_TAG_template_type_parameter, name, ty, None)
-            }
-            TemplateParamInfo::Value { name, ty, value } => (
+        let (tag, name, ty, value, default) = match *p {
+            TemplateParamInfo::Type { name, ty, default } => (
+                constants::DW_TAG_template_type_parameter,
+                name,
+                ty,
+                None,
+                default,
+            ),
+            TemplateParamInfo::Value {
+                name,
+                ty,
+                value,
+                default,
+            } => (
                 constants::DW_TAG_template_value_parameter,
                 name,
                 ty,
                 Some(value),
+                default,
             ),
+            TemplateParamInfo::Pack { name, ref args } => {
+                let d = self.add(die, constants::DW_TAG_GNU_template_parameter_pack);
+                if !name.is_empty() {
+                    self.set_name(d, name);
+                }
+                for a in args {
+                    self.template_param(d, a)?;
+                }
+                return Ok(());
+            }
         };
         let d = self.add(die, tag);
-        self.set_name(d, name);
+        if !name.is_empty() {
+            self.set_name(d, name);
+        }
         self.set_type(d, ty)?;
+        if default {
+            self.set(
+                d,
+                constants::DW_AT_default_value,
+                AttributeValue::Flag(true),
+            );
+        }
         if let Some(v) = value {
             let c = self.constant(v);
             self.set(d, constants::DW_AT_const_value, c);

@@ -330,8 +330,14 @@ impl Backend for GimliBackend {
         self.add_file(file, dir, name, md5)
     }
 
-    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()> {
-        self.add_namespace(ns, parent, name)
+    fn namespace(
+        &mut self,
+        ns: NamespaceIdx,
+        parent: ParentScope,
+        name: &str,
+        inline: bool,
+    ) -> Result<()> {
+        self.add_namespace(ns, parent, name, inline)
     }
 
     fn base_type(&mut self, t: TypeIdx, name: &str, size: u64, enc: BaseEncoding) -> Result<()> {

@@ -40,6 +40,7 @@ impl GimliBackend {
         ns: NamespaceIdx,
         parent: ParentScope,
         name: &str,
+        inline: bool,
     ) -> Result<()> {
         if ns.index() != self.namespaces.len() {
             return err(
@@ -50,6 +51,13 @@ impl GimliBackend {
         let p = self.parent_die(parent)?;
         let die = self.add(p, constants::DW_TAG_namespace);
         self.set_name(die, name);
+        if inline {
+            self.set(
+                die,
+                constants::DW_AT_export_symbols,
+                AttributeValue::Flag(true),
+            );
+        }
         self.namespaces.push(die);
         Ok(())
     }

@@ -256,18 +256,43 @@ impl LlvmBackend<'_> {
 
     fn template_param(&self, p: &TemplateParamInfo<'_>) -> Result<LLVMMetadataRef> {
         let md = match *p {
-            TemplateParamInfo::Type { name, ty } => {
+            TemplateParamInfo::Type { name, ty, default } => {
                 let ty = self.type_md(ty)?;
                 let (n, nl) = ptr(name);
                 // SAFETY: live DIBuilder and type node.
-                unsafe { shim::dwarfsmith_di_template_type(self.dib, n, nl, ty) }
+                unsafe { shim::dwarfsmith_di_template_type(self.dib, n, nl, ty, default.into()) }
             }
-            TemplateParamInfo::Value { name, ty, value } => {
+            TemplateParamInfo::Value {
+                name,
+                ty,
+                value,
+                default,
+            } => {
                 let c = self.const_int(self.value_width(ty)?, value, name)?;
                 let ty = self.type_md(ty)?;
                 let (n, nl) = ptr(name);
                 // SAFETY: live DIBuilder, type node and constant.
-                unsafe { shim::dwarfsmith_di_template_value(self.dib, n, nl, ty, c) }
+                unsafe {
+                    shim::dwarfsmith_di_template_value(self.dib, n, nl, ty, c, default.into())
+                }
+            }
+            TemplateParamInfo::Pack { name, ref args } => {
+                let mut elems = args
+                    .iter()
+                    .map(|a| self.template_param(a))
+                    .collect::<Result<Vec<_>>>()?;
+                let (n, nl) = ptr(name);
+                // SAFETY: live DIBuilder; `elems` holds `elems.len()` live
+                // parameter nodes and outlives the call.
+                unsafe {
+                    shim::dwarfsmith_di_template_pack(
+                        self.dib,
+                        n,
+                        nl,
+                        elems.as_mut_ptr(),
+                        elems.len(),
+                    )
+                }
             }
         };
         non_null(md, "a template parameter")

@@ -297,9 +297,15 @@ impl Backend for LlvmBackend<'_> {
         self.add_file(file, dir, name)
     }
 
-    fn namespace(&mut self, ns: NamespaceIdx, parent: ParentScope, name: &str) -> Result<()> {
+    fn namespace(
+        &mut self,
+        ns: NamespaceIdx,
+        parent: ParentScope,
+        name: &str,
+        inline: bool,
+    ) -> Result<()> {
         self.live()?;
-        self.namespace_node(ns, parent, name)
+        self.namespace_node(ns, parent, name, inline)
     }
 
     fn base_type(

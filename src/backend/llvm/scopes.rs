@@ -170,18 +170,19 @@ impl LlvmBackend<'_> {
         }
     }
 
-    /// A `DINamespace`.
+    /// A `DINamespace`; `inline` sets its `ExportSymbols`.
     pub(super) fn namespace_node(
         &mut self,
         ns: NamespaceIdx,
         parent: ParentScope,
         name: &str,
+        inline: bool,
     ) -> Result<()> {
         Self::next("namespace", ns, self.namespaces.len())?;
         let scope = self.scope_md(parent)?;
         let (n, nl) = ptr(name);
         // SAFETY: live DIBuilder and scope node.
-        let md = unsafe { LLVMDIBuilderCreateNameSpace(self.dib, scope, n, nl, 0) };
+        let md = unsafe { LLVMDIBuilderCreateNameSpace(self.dib, scope, n, nl, i32::from(inline)) };
         self.namespaces.push(md);
         Ok(())
     }

@@ -203,30 +203,47 @@ extern "C" LLVMMetadataRef dwarfsmith_di_static_member(
       static_cast<DINode::DIFlags>(flags), c, tag));
 }
 
-// A template type parameter.
+// A template type parameter; `is_default` sets DW_AT_default_value; an
+// empty name (a pack's argument) writes none.
 extern "C" LLVMMetadataRef
 dwarfsmith_di_template_type(LLVMDIBuilderRef builder, const char *name,
-                            size_t name_len, LLVMMetadataRef ty) {
+                            size_t name_len, LLVMMetadataRef ty,
+                            int is_default) {
   if (!builder)
     return nullptr;
   // A null `ty` is void: the parameter is written without a type.
   return wrap(unwrap(builder)->createTemplateTypeParameter(
       nullptr, StringRef(name, name_len), ty ? md<DIType>(ty) : nullptr,
-      false));
+      is_default != 0));
 }
 
 // A template value parameter; `value` a ConstantInt.
 extern "C" LLVMMetadataRef
 dwarfsmith_di_template_value(LLVMDIBuilderRef builder, const char *name,
                              size_t name_len, LLVMMetadataRef ty,
-                             LLVMValueRef value) {
+                             LLVMValueRef value, int is_default) {
   if (!builder || !ty || !value)
     return nullptr;
   auto *c = dyn_cast<Constant>(unwrap(value));
   if (!c)
     return nullptr;
   return wrap(unwrap(builder)->createTemplateValueParameter(
-      nullptr, StringRef(name, name_len), md<DIType>(ty), false, c));
+      nullptr, StringRef(name, name_len), md<DIType>(ty), is_default != 0, c));
+}
+
+// A template parameter pack (DW_TAG_GNU_template_parameter_pack) holding
+// the `n` template parameters `args`.
+extern "C" LLVMMetadataRef
+dwarfsmith_di_template_pack(LLVMDIBuilderRef builder, const char *name,
+                            size_t name_len, LLVMMetadataRef *args, size_t n) {
+  if (!builder || (n != 0 && !args))
+    return nullptr;
+  SmallVector<Metadata *, 8> elems;
+  for (size_t i = 0; i < n; i++)
+    elems.push_back(unwrap(args[i]));
+  auto *b = unwrap(builder);
+  return wrap(b->createTemplateParameterPack(
+      nullptr, StringRef(name, name_len), nullptr, b->getOrCreateArray(elems)));
 }
 
 // An enumerator of up to 128 bits: `lo` and `hi` are the value's low and

@@ -2,7 +2,7 @@
 //! calls LLVM-C lacks. Each takes the same kinds of arguments as the LLVM-C
 //! function of the same shape; strings are pointer + length.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int};
 
 use llvm_sys::debuginfo::LLVMDIFlags;
 use llvm_sys::prelude::{LLVMDIBuilderRef, LLVMMetadataRef, LLVMValueRef};
@@ -148,21 +148,35 @@ extern "C" {
         tag: u32,
     ) -> LLVMMetadataRef;
 
-    /// `DIBuilder::createTemplateTypeParameter`.
+    /// `DIBuilder::createTemplateTypeParameter`; `is_default` non-zero
+    /// writes `DW_AT_default_value`.
     pub(super) fn dwarfsmith_di_template_type(
         builder: LLVMDIBuilderRef,
         name: *const c_char,
         name_len: usize,
         ty: LLVMMetadataRef,
+        is_default: c_int,
     ) -> LLVMMetadataRef;
 
-    /// `DIBuilder::createTemplateValueParameter`; `value` a `ConstantInt`.
+    /// `DIBuilder::createTemplateValueParameter`; `value` a `ConstantInt`;
+    /// `is_default` non-zero writes `DW_AT_default_value`.
     pub(super) fn dwarfsmith_di_template_value(
         builder: LLVMDIBuilderRef,
         name: *const c_char,
         name_len: usize,
         ty: LLVMMetadataRef,
         value: LLVMValueRef,
+        is_default: c_int,
+    ) -> LLVMMetadataRef;
+
+    /// `DIBuilder::createTemplateParameterPack` of the `n` parameters
+    /// `args` (`DW_TAG_GNU_template_parameter_pack`).
+    pub(super) fn dwarfsmith_di_template_pack(
+        builder: LLVMDIBuilderRef,
+        name: *const c_char,
+        name_len: usize,
+        args: *mut LLVMMetadataRef,
+        n: usize,
     ) -> LLVMMetadataRef;
 
     /// `DIBuilder::createEnumerator(Name, APSInt)`: a value of `bits` (1 to
