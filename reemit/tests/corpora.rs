@@ -76,17 +76,17 @@ fn c_corpus_from_dwarf4_input_reemits_and_agrees() {
 #[test]
 fn cpp_corpus_from_dwarf4_input_reemits_and_agrees() {
     let exe = build_with("cpp_corpus.cpp", &["-gdwarf-4"]);
-    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 99.8, 82.7);
+    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 100.0, 89.5);
 }
 
 #[test]
 fn rust_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("rust_corpus.rs", "rust", 100.0, 74.8);
+    check("rust_corpus.rs", "rust", 100.0, 91.5);
 }
 
 #[test]
 fn cpp_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("cpp_corpus.cpp", "c++", 99.8, 82.7);
+    check("cpp_corpus.cpp", "c++", 100.0, 89.5);
 }
 
 /// Same input, byte-identical object (C++ exercises namespaces, merged
@@ -102,40 +102,48 @@ fn reemitting_twice_gives_byte_identical_objects() {
     assert_eq!(first, second);
 }
 
-/// The method parts of issue 10 are all expressed: no reason the summary
-/// counts as not expressed names a method's template parameter, its
-/// `...`, an artificial parameter (g++'s `__in_chrg`/`__vtt_parm`, the
-/// `this` of a pointer to member function's subroutine type) or a
-/// virtual method without a vtable slot. Before they had a place in the
-/// descriptions the C++ corpus counted 68, 2, 73 + 1 and 4 of them, the
-/// Rust corpus 837 method template parameters.
+/// What the summary counts as not expressed is only what is left out on
+/// purpose: in the C++ corpus g++'s using-declarations inside classes
+/// (read by no debugger, REEMIT.md) and the out-of-line code of a
+/// function-local class's constructor and destructor that g++ nests in the
+/// class; nothing in the C and Rust corpora. Every other reason (method
+/// template parameters and packs, variadic methods, artificial parameters,
+/// slotless virtual methods, `void`, unspecified types, unnamed structs'
+/// linkage names, Rust enums' methods and variant-struct template
+/// parameters, all counted here once) would fail this test.
 #[test]
-fn method_parts_are_all_expressed() {
-    for src in ["cpp_corpus.cpp", "rust_corpus.rs"] {
+fn only_deliberate_omissions_are_counted() {
+    let allowed = [
+        "using-declaration in a class (read by no debugger)",
+        "method code instance inside a class (not a declaration)",
+    ];
+    for (src, allowed) in [
+        ("c_corpus.c", &[][..]),
+        ("rust_corpus.rs", &[][..]),
+        ("cpp_corpus.cpp", &allowed[..]),
+    ] {
         let r = reemit(&build(src), 5, "gimli");
-        let reasons = r
+        let reasons: Vec<&str> = r
             .summary
             .lines()
             .skip_while(|l| !l.starts_with("not expressed"))
-            .skip(1);
-        for line in reasons {
-            for word in [
-                "template_type_parameter",
-                "template_value_parameter",
-                "method template",
-                "unspecified_parameters",
-                "variadic",
-                "artificial",
-                "formal_parameter",
-                "vtable",
-                "virtual",
-            ] {
-                assert!(
-                    !line.contains(word),
-                    "{src}: `{line}` is not expressed:\n{}",
-                    r.summary
-                );
-            }
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .collect();
+        for line in &reasons {
+            assert!(
+                allowed.iter().any(|a| line.trim_end().ends_with(a)),
+                "{src}: `{}` is counted as not expressed:\n{}",
+                line.trim(),
+                r.summary
+            );
         }
+        let counted = r
+            .summary
+            .lines()
+            .find_map(|l| l.strip_prefix("not expressed (parts of accepted types), by reason: "))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .expect("the summary counts what is not expressed");
+        assert_eq!(counted == 0, reasons.is_empty(), "{}", r.summary);
     }
 }
