@@ -11,7 +11,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{check_object, object_with, save, Table, INSTALL};
+use common::{check_object, object_with, render_types, save, snapshot_dir, Table, INSTALL};
 use dwarfsmith::*;
 
 /// Globals: (name, type handle).
@@ -115,4 +115,14 @@ fn gdb_and_lldb_read_void_types_as_from_gcc() {
         }
         assert_eq!(lldb(&p), lldb_theirs, "DWARF {version}: lldb");
     }
+}
+
+/// `void *`, `const void *` and `typedef void` as the renderer prints them
+/// (DWARF 5): no `DW_AT_type`.
+#[test]
+fn snapshot_c_void() {
+    let text = render_types(&emit(5));
+    insta::with_settings!({ snapshot_path => snapshot_dir(), prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("c_void_dwarf5_render", text);
+    });
 }

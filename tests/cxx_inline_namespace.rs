@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{check_object, object_with, save, Table, INSTALL};
+use common::{check_object, object_with, render_types, save, snapshot_dir, Table, INSTALL};
 use dwarfsmith::*;
 
 /// `Widget` (in `lib::v1`) and `Holder`; `inline` says how `v1` is
@@ -153,4 +153,14 @@ fn llvm_inline_namespace_reads_as_from_gxx() {
         common::verify(&name, &bytes);
         assert_eq!(lldb(&save(&name, &bytes)), theirs, "LLVM, DWARF {version}");
     }
+}
+
+/// An inline namespace (`DW_AT_export_symbols`) as the renderer prints it
+/// (DWARF 5).
+#[test]
+fn snapshot_inline_namespace() {
+    let text = render_types(&gimli_object(5, true));
+    insta::with_settings!({ snapshot_path => snapshot_dir(), prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("cxx_inline_namespace_dwarf5_render", text);
+    });
 }

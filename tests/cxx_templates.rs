@@ -14,7 +14,7 @@ mod common;
 #[path = "cxx_templates/shared.rs"]
 mod shared;
 
-use common::{check_object, object_with, save};
+use common::{check_object, object_with, render_types, save, snapshot_dir};
 use dwarfsmith::*;
 use shared::{gxx_object, lldb, lldb_types, ty, types, GLOBALS};
 
@@ -92,4 +92,14 @@ fn lldb_reads_defaults_and_packs_as_from_gxx() {
             "DWARF {version}: lldb reads our types differently"
         );
     }
+}
+
+/// Defaulted template parameters and parameter packs as the renderer
+/// prints them (DWARF 5).
+#[test]
+fn snapshot_cxx_templates() {
+    let text = render_types(&emit(5));
+    insta::with_settings!({ snapshot_path => snapshot_dir(), prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("cxx_templates_dwarf5_render", text);
+    });
 }

@@ -16,7 +16,7 @@ mod methods;
 
 use std::process::Command;
 
-use common::{check_object, object_with, save, snapshot_dir, Table, INSTALL};
+use common::{check_object, object_with, render_types, save, snapshot_dir, Table, INSTALL};
 use dwarfsmith::*;
 
 const INT: u64 = 1;
@@ -673,5 +673,17 @@ fn snapshot_cxx_zoo() {
     .unwrap();
     insta::with_settings!({ snapshot_path => snapshot_dir(), prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("cxx_zoo_dwarf5_render", text);
+    });
+}
+
+/// The method classes (member template instance, variadic method,
+/// slotless virtual destructor, artificial `__in_chrg`/`__vtt_parm`, a
+/// pointer to a variadic member function) as the renderer prints them
+/// (DWARF 5).
+#[test]
+fn snapshot_cxx_methods() {
+    let text = render_types(&methods::emit(5));
+    insta::with_settings!({ snapshot_path => snapshot_dir(), prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("cxx_methods_dwarf5_render", text);
     });
 }

@@ -308,6 +308,20 @@ pub fn snapshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")
 }
 
+/// An object's debug info as the library's stable renderer prints it
+/// (no line table, no call frames), for an insta snapshot.
+pub fn render_types(object: &[u8]) -> String {
+    dwarfsmith::render::render_object(
+        object,
+        &dwarfsmith::render::RenderOptions {
+            line_table: false,
+            call_frames: false,
+            path_prefix: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("cannot render the object: {e}"))
+}
+
 /// The zoo of the issue: List, Tree, three mutually recursive structs, a
 /// struct with an array of pointers to itself, a function-pointer member
 /// taking its own struct. Pointers are `1000 + pointee`.
