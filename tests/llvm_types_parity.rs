@@ -1,8 +1,8 @@
 //! Parity of the two backends on every type construct of issue 10: the
 //! types of `llvm_types_parity/fixture.rs` (a C++ class with accessibility,
 //! bitfields, a virtual and a non-virtual base, virtual and static methods,
-//! a member template's instance, a variadic method, a slotless virtual
-//! destructor with artificial parameters, a pointer to member function
+//! a member template's instance, a variadic method, an `explicit`
+//! constructor, a slotless virtual destructor with artificial parameters, a pointer to member function
 //! and a `method_of` definition with an artificial `this`, a static const
 //! member, template parameters and a containing type; an `enum class` with
 //! a 128-bit enumerator; niche, tag-less, 128-bit-tagged and
@@ -502,6 +502,35 @@ fn backends_write_the_same_types() {
     let mut diffs = compare(5);
     diffs.extend(compare(4));
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// The `explicit` constructor is marked `DW_AT_explicit` by both backends
+/// (the tree comparison would also pass if both left it out), and only it.
+#[test]
+fn both_backends_mark_the_explicit_constructor() {
+    for version in [5, 4] {
+        for (backend, bytes) in [
+            ("gimli", gimli_object(version)),
+            ("llvm", llvm_object(version)),
+        ] {
+            let text = render(&bytes);
+            let marked: Vec<&str> = text
+                .split("DW_TAG_subprogram")
+                .filter(|die| die.contains("DW_AT_explicit"))
+                .filter_map(|die| die.lines().find(|l| l.contains("DW_AT_name")))
+                .map(str::trim)
+                .collect();
+            assert_eq!(
+                marked.len(),
+                1,
+                "{backend}, DWARF {version}: explicit methods {marked:?}"
+            );
+            assert!(
+                marked[0].contains("\"Widget\""),
+                "{backend}, DWARF {version}: {marked:?}"
+            );
+        }
+    }
 }
 
 /// Links `object` with a C `main` into an executable.
