@@ -21,6 +21,8 @@
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
+#[path = "llvm_types_parity/explicit.rs"]
+mod explicit;
 #[path = "llvm_types_parity/fixture.rs"]
 mod fixture;
 
@@ -502,35 +504,6 @@ fn backends_write_the_same_types() {
     let mut diffs = compare(5);
     diffs.extend(compare(4));
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
-}
-
-/// The `explicit` constructor is marked `DW_AT_explicit` by both backends
-/// (the tree comparison would also pass if both left it out), and only it.
-#[test]
-fn both_backends_mark_the_explicit_constructor() {
-    for version in [5, 4] {
-        for (backend, bytes) in [
-            ("gimli", gimli_object(version)),
-            ("llvm", llvm_object(version)),
-        ] {
-            let text = render(&bytes);
-            let marked: Vec<&str> = text
-                .split("DW_TAG_subprogram")
-                .filter(|die| die.contains("DW_AT_explicit"))
-                .filter_map(|die| die.lines().find(|l| l.contains("DW_AT_name")))
-                .map(str::trim)
-                .collect();
-            assert_eq!(
-                marked.len(),
-                1,
-                "{backend}, DWARF {version}: explicit methods {marked:?}"
-            );
-            assert!(
-                marked[0].contains("\"Widget\""),
-                "{backend}, DWARF {version}: {marked:?}"
-            );
-        }
-    }
 }
 
 /// Links `object` with a C `main` into an executable.
