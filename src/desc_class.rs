@@ -103,6 +103,9 @@ pub struct MethodDesc {
     /// and destructors of a class with virtual bases); written with
     /// `DW_AT_artificial`, which debuggers leave out of the signature.
     pub artificial_params: Vec<usize>,
+    /// Declared `explicit` (a C++ constructor or conversion operator):
+    /// `DW_AT_explicit`, which lldb shows (`explicit S(int)`).
+    pub explicit: bool,
 }
 
 /// A static data member (declared in the class, defined outside it).
@@ -179,6 +182,7 @@ impl MethodDesc {
             template_params: Vec::new(),
             variadic: false,
             artificial_params: Vec::new(),
+            explicit: false,
         }
     }
 
@@ -210,6 +214,12 @@ impl MethodDesc {
     /// Makes the method C variadic (`...`).
     pub fn variadic(mut self) -> Self {
         self.variadic = true;
+        self
+    }
+
+    /// Marks the method `explicit` (`DW_AT_explicit`).
+    pub fn explicit(mut self) -> Self {
+        self.explicit = true;
         self
     }
 

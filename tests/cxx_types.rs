@@ -43,6 +43,7 @@ fn method(name: &str, linkage: &str, ret: u64, this: u64) -> MethodDesc {
         template_params: Vec::new(),
         variadic: false,
         artificial_params: Vec::new(),
+        explicit: false,
     }
 }
 
@@ -531,7 +532,8 @@ fn gdb_ptype_matches_gxx_for_method_classes_dwarf5_and_4() {
 /// lldb's `type lookup` of the method classes reads as g++'s: the virtual
 /// destructors are `virtual`, the constructors show no artificial
 /// parameter, the member template's instance is hidden as lldb hides g++'s
-/// and the pointer to member function has no `this` parameter.
+/// and the pointer to member function has no `this` parameter, and the
+/// `explicit` constructor and conversion operator are `explicit`.
 #[test]
 fn lldb_type_lookup_matches_gxx_for_method_classes() {
     let theirs = lldb(&gxx_object(), methods::LOOKUPS);
@@ -540,6 +542,8 @@ fn lldb_type_lookup_matches_gxx_for_method_classes() {
         "VD();",
         "int sum(int, ...);",
         "int (struct Va::*)(int, ...)",
+        "explicit Ex(int);",
+        "explicit operator bool() const;",
     ] {
         assert!(
             theirs.contains(want),

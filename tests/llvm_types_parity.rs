@@ -1,8 +1,8 @@
 //! Parity of the two backends on every type construct of issue 10: the
 //! types of `llvm_types_parity/fixture.rs` (a C++ class with accessibility,
 //! bitfields, a virtual and a non-virtual base, virtual and static methods,
-//! a member template's instance, a variadic method, a slotless virtual
-//! destructor with artificial parameters, a pointer to member function
+//! a member template's instance, a variadic method, an `explicit`
+//! constructor, a slotless virtual destructor with artificial parameters, a pointer to member function
 //! and a `method_of` definition with an artificial `this`, a static const
 //! member, template parameters and a containing type; an `enum class` with
 //! a 128-bit enumerator; niche, tag-less, 128-bit-tagged and
@@ -21,6 +21,8 @@
 #![cfg(any(feature = "llvm19", feature = "llvm22"))]
 
 mod common;
+#[path = "llvm_types_parity/explicit.rs"]
+mod explicit;
 #[path = "llvm_types_parity/fixture.rs"]
 mod fixture;
 

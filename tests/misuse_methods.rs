@@ -188,7 +188,8 @@ fn bad_method_template_parameters() {
 
 /// Case 109: a second description of class `C` (same key) whose method
 /// differs only in a template parameter's value or type, the variadic
-/// flag, which parameters are artificial, or a vtable slot against none.
+/// flag, which parameters are artificial, a vtable slot against none, or
+/// `explicit`.
 /// Guards against: the second copy (another unit's) being taken for the
 /// first, so the debugger shows one signature for code built with the
 /// other. Expected: `ConflictingDescription` naming both handles; the same
@@ -215,6 +216,7 @@ fn conflicting_method_descriptions() {
             f().virtuality(Virtuality::Virtual(2)),
             f().virtuality(Virtuality::VirtualWithoutSlot),
         ),
+        (f(), f().explicit()),
     ];
     for (a, b) in pairs {
         let mut t = prims();

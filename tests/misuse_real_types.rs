@@ -475,6 +475,7 @@ fn method_of_an_undeclared_method() {
         template_params: Vec::new(),
         variadic: false,
         artificial_params: Vec::new(),
+        explicit: false,
     }];
     t.add(10, TypeDesc::Struct(c));
     let mut cx = context(5);

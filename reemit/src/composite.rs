@@ -408,6 +408,7 @@ impl DieSource<'_> {
             template_params,
             variadic,
             artificial_params,
+            explicit: m.flag(dw::DW_AT_explicit),
         })
     }
 

@@ -156,6 +156,7 @@ const KEPT: &[dw::DwAt] = &[
     dw::DW_AT_abstract_origin,
     dw::DW_AT_default_value,
     dw::DW_AT_export_symbols,
+    dw::DW_AT_explicit,
 ];
 
 type R<'a> = EndianSlice<'a, RunTimeEndian>;

@@ -76,7 +76,7 @@ fn c_corpus_from_dwarf4_input_reemits_and_agrees() {
 #[test]
 fn cpp_corpus_from_dwarf4_input_reemits_and_agrees() {
     let exe = build_with("cpp_corpus.cpp", &["-gdwarf-4"]);
-    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 100.0, 89.5);
+    check_built(&exe, "cpp_corpus.cpp (g++ -gdwarf-4)", "c++", 100.0, 95.5);
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn rust_corpus_reemits_and_agrees_in_gdb_and_lldb() {
 
 #[test]
 fn cpp_corpus_reemits_and_agrees_in_gdb_and_lldb() {
-    check("cpp_corpus.cpp", "c++", 100.0, 89.5);
+    check("cpp_corpus.cpp", "c++", 100.0, 95.5);
 }
 
 /// Same input, byte-identical object (C++ exercises namespaces, merged

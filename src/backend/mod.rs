@@ -216,6 +216,8 @@ pub struct MethodInfo<'a> {
     pub variadic: bool,
     /// Indices into `params` of artificial parameters (increasing).
     pub artificial_params: &'a [usize],
+    /// Declared `explicit` (`DW_AT_explicit`).
+    pub explicit: bool,
 }
 
 /// A static data member.

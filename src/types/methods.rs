@@ -92,6 +92,7 @@ impl TypeMap {
                 template_params: tparams,
                 variadic: d.variadic,
                 artificial_params: &d.artificial_params,
+                explicit: d.explicit,
             })
             .collect()
     }

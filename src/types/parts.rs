@@ -197,7 +197,7 @@ fn hash_methods(h: &mut FxHasher, ms: &[MethodDesc]) {
         )
             .hash(h);
         (m.params.len(), m.ret.is_some(), m.this.is_some()).hash(h);
-        (m.variadic, &m.artificial_params).hash(h);
+        (m.variadic, &m.artificial_params, m.explicit).hash(h);
         hash_params(h, &m.template_params);
     }
 }

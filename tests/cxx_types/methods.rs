@@ -3,7 +3,8 @@
 //! the pointer to it (whose subroutine type has an artificial `this`), a
 //! virtual destructor without a vtable slot, and a virtual-base class whose
 //! constructor and destructor take g++'s artificial `__in_chrg` and
-//! `__vtt_parm`. Emitted as an object of their own, so the zoo's snapshot
+//! `__vtt_parm`, and a class with an `explicit` constructor and conversion
+//! operator. Emitted as an object of their own, so the zoo's snapshot
 //! stays what it was.
 
 use dwarfsmith::*;
@@ -116,6 +117,23 @@ fn add(t: &mut Table) {
     ];
     vd.containing_type = Some(FrontendTy(75));
     t.add(75, TypeDesc::Struct(vd));
+    // struct Ex { int v; explicit Ex(int x); explicit operator bool() const; };
+    t.add(78, TypeDesc::pointer(FrontendTy(77)));
+    t.add(79, TypeDesc::qualified(Qualifier::Const, FrontendTy(77)));
+    t.add(80, TypeDesc::pointer(FrontendTy(79)));
+    t.add(81, TypeDesc::base("bool", 1, BaseEncoding::Boolean));
+    let mut ex = CompositeDesc::new(key(77), "Ex", 4, 4).field("v", FrontendTy(INT), 0);
+    ex.methods = vec![
+        MethodDesc::new("Ex", Some(FrontendTy(78)))
+            .linkage_name("_ZN2ExC4Ei")
+            .param(FrontendTy(INT))
+            .explicit(),
+        MethodDesc::new("operator bool", Some(FrontendTy(80)))
+            .linkage_name("_ZNK2ExcvbEv")
+            .returns(FrontendTy(81))
+            .explicit(),
+    ];
+    t.add(77, TypeDesc::Struct(ex));
 }
 
 /// Globals of the method classes: (name, type handle, size).
@@ -124,6 +142,7 @@ const GLOBALS: &[(&str, u64, usize)] = &[
     ("va", 64, 4),
     ("vpm", 68, 16),
     ("vd", 75, 32),
+    ("ex", 77, 4),
 ];
 
 /// The method classes emitted as a C++ unit with one global each.
@@ -172,6 +191,7 @@ pub(super) const PTYPES: &[&str] = &[
     "ptype VB",
     "ptype VD",
     "ptype Va::sum",
+    "ptype Ex",
 ];
 
 /// The lldb commands both objects are read with.
@@ -181,4 +201,5 @@ pub(super) const LOOKUPS: &[&str] = &[
     "type lookup va_pmf",
     "type lookup VB",
     "type lookup VD",
+    "type lookup Ex",
 ];

@@ -47,3 +47,8 @@ decltype(nullptr) np;
 typedef struct { int quot; int rem; } div_like; div_like dl;
 class Order { public: typedef int a_t; typedef double b_t; a_t a; b_t b; };
 Order::b_t ob; Order order;
+// An explicit constructor and an explicit conversion operator (DW_AT_explicit).
+struct Ex { int v; explicit Ex(int x); explicit operator bool() const; };
+Ex::Ex(int x) : v(x) {}
+Ex::operator bool() const { return v != 0; }
+Ex ex(1);

@@ -133,6 +133,7 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
         template_params: Vec::new(),
         variadic: false,
         artificial_params: Vec::new(),
+        explicit: false,
     }
 }
 
@@ -151,6 +152,7 @@ fn method(name: &str, linkage: Option<&str>, this: Option<u64>, virt: Virtuality
 ///  static int count();
 ///  template <typename U, int M> int get(U) const;  // get<long, 2>
 ///  int sum(int, ...);
+///  explicit Widget(long);
 ///  virtual ~Widget();         // no slot; (int __in_chrg, int **__vtt_parm)
 /// };                          // VBase at 32 (virtual), size 40
 /// ```
@@ -216,6 +218,10 @@ fn widget() -> CompositeDesc {
             .returns(FrontendTy(INT))
             .param(FrontendTy(INT))
             .variadic(),
+        MethodDesc::new("Widget", Some(FrontendTy(WIDGET_PTR)))
+            .linkage_name("_ZN6WidgetC4El")
+            .param(FrontendTy(LONG))
+            .explicit(),
         MethodDesc::new("~Widget", Some(FrontendTy(WIDGET_PTR)))
             .linkage_name("_ZN6WidgetD4Ev")
             .artificial_param(FrontendTy(INT))

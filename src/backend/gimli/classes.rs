@@ -288,6 +288,9 @@ impl GimliBackend {
         if m.artificial {
             self.set(d, constants::DW_AT_artificial, AttributeValue::Flag(true));
         }
+        if m.explicit {
+            self.set(d, constants::DW_AT_explicit, AttributeValue::Flag(true));
+        }
         // g++'s order: template parameters, `this`, the parameters.
         for p in m.template_params {
             self.template_param(d, p)?;

@@ -172,6 +172,9 @@ impl LlvmBackend<'_> {
         if m.artificial {
             flags |= LLVMDIFlagArtificial;
         }
+        if m.explicit {
+            flags |= LLVMDIFlagExplicit;
+        }
         // LLVM writes no `DW_AT_vtable_elem_location` for index `u32::MAX`
         // (the core refuses it as a slot).
         let (sp_flags, index, holder) = match m.virtuality {
