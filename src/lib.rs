@@ -38,6 +38,7 @@ mod context;
 pub mod cranelift;
 mod desc;
 mod desc_builders;
+mod desc_builders_enums;
 mod desc_class;
 mod error;
 mod files;

@@ -12,6 +12,7 @@ mod emit;
 mod list;
 #[cfg(any(feature = "llvm19", feature = "llvm22"))]
 mod llvm;
+mod methods;
 mod poison;
 mod source;
 
