@@ -13,6 +13,8 @@
 mod common;
 #[path = "cxx_types/methods.rs"]
 mod methods;
+#[path = "cxx_types/misc.rs"]
+mod misc;
 
 use std::process::Command;
 
@@ -298,76 +300,8 @@ fn zoo() -> Table {
         46,
         TypeDesc::base("complex double", 16, BaseEncoding::ComplexFloat),
     );
-    misc(&mut t);
+    misc::add(&mut t);
     t
-}
-
-/// `void *`, `const void *`, `typedef void vtype`, `decltype(nullptr)`,
-/// an unnamed struct named for linkage by a typedef, and a class whose
-/// member typedefs are declared `a_t`, `b_t` while `b_t` is resolved first
-/// (through the global `ob`).
-fn misc(t: &mut Table) {
-    let void = t.add(47, TypeDesc::Void);
-    t.add(48, TypeDesc::pointer(void));
-    t.add(49, TypeDesc::qualified(Qualifier::Const, void));
-    t.add(50, TypeDesc::pointer(FrontendTy(49)));
-    let vtype = t.add(
-        51,
-        TypeDesc::Typedef(TypedefDesc {
-            key: key(51),
-            name: "vtype".into(),
-            scope: TypeScope::Unit,
-            target: void,
-            decl: None,
-            access: Access::Unspecified,
-        }),
-    );
-    t.add(52, TypeDesc::pointer(vtype));
-    t.add(53, TypeDesc::unspecified("decltype(nullptr)"));
-    t.add(
-        54,
-        TypeDesc::Struct(
-            CompositeDesc::new(key(54), "", 8, 4)
-                .field("quot", FrontendTy(INT), 0)
-                .field("rem", FrontendTy(INT), 4)
-                .linkage_name("8div_like"),
-        ),
-    );
-    t.add(
-        55,
-        TypeDesc::Typedef(TypedefDesc {
-            key: key(55),
-            name: "div_like".into(),
-            scope: TypeScope::Unit,
-            target: FrontendTy(54),
-            decl: None,
-            access: Access::Unspecified,
-        }),
-    );
-    for (id, name, target) in [(57, "a_t", INT), (58, "b_t", DOUBLE)] {
-        t.add(
-            id,
-            TypeDesc::Typedef(TypedefDesc {
-                key: key(id),
-                name: name.into(),
-                scope: TypeScope::Type(FrontendTy(56)),
-                target: FrontendTy(target),
-                decl: None,
-                access: Access::Public,
-            }),
-        );
-    }
-    t.add(
-        56,
-        TypeDesc::Struct(
-            CompositeDesc::new(key(56), "Order", 16, 8)
-                .class()
-                .member(FieldDesc::new("a", FrontendTy(57), 0).access(Access::Public))
-                .member(FieldDesc::new("b", FrontendTy(58), 8).access(Access::Public))
-                .nested(FrontendTy(57))
-                .nested(FrontendTy(58)),
-        ),
-    );
 }
 
 /// Globals of the zoo: (name, type handle, size).
@@ -507,54 +441,6 @@ fn gdb_ptype_matches_gxx_for_every_type_dwarf5_and_4() {
             assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from g++'s");
         }
     }
-}
-
-/// Member templates, a variadic method and a pointer to it, virtual
-/// destructors without a vtable slot and constructors with artificial
-/// parameters read in gdb as g++'s do (`~VB(void)` without `virtual`, no
-/// `__in_chrg`, `Va * const` for the pointer's artificial `this`).
-#[test]
-fn gdb_ptype_matches_gxx_for_method_classes_dwarf5_and_4() {
-    let theirs = gdb(&gxx_object(), methods::PTYPES);
-    assert!(theirs[2].contains("Va * const, int, ...)"), "{theirs:?}");
-    for version in [5, 4] {
-        let bytes = methods::emit(version);
-        let name = format!("cxx_zoo_methods_v{version}.o");
-        check_object(&name, &bytes);
-        let ours = gdb(&save(&name, &bytes), methods::PTYPES);
-        for ((cmd, a), b) in methods::PTYPES.iter().zip(&ours).zip(&theirs) {
-            assert!(b.starts_with("type = "), "g++'s object: `{cmd}` gave {b}");
-            assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from g++'s");
-        }
-    }
-}
-
-/// lldb's `type lookup` of the method classes reads as g++'s: the virtual
-/// destructors are `virtual`, the constructors show no artificial
-/// parameter, the member template's instance is hidden as lldb hides g++'s
-/// and the pointer to member function has no `this` parameter, and the
-/// `explicit` constructor and conversion operator are `explicit`.
-#[test]
-fn lldb_type_lookup_matches_gxx_for_method_classes() {
-    let theirs = lldb(&gxx_object(), methods::LOOKUPS);
-    for want in [
-        "virtual ~VB();",
-        "VD();",
-        "int sum(int, ...);",
-        "int (struct Va::*)(int, ...)",
-        "explicit Ex(int);",
-        "explicit operator bool() const;",
-    ] {
-        assert!(
-            theirs.contains(want),
-            "g++'s object in lldb lacks `{want}`:\n{theirs}"
-        );
-    }
-    let ours = lldb(
-        &save("cxx_zoo_methods_lldb.o", &methods::emit(5)),
-        methods::LOOKUPS,
-    );
-    assert_eq!(ours, theirs);
 }
 
 /// lldb-19's answers to `cmds`, without the lines naming the file.

@@ -9,8 +9,8 @@
 
 use dwarfsmith::*;
 
-use super::{key, zoo, INT};
-use crate::common::{object_with, Table};
+use super::{gdb, gxx_object, key, lldb, zoo, INT};
+use crate::common::{check_object, object_with, save, Table};
 
 const LONG: u64 = 60;
 /// The symbol of `Va::sum`.
@@ -203,3 +203,48 @@ pub(super) const LOOKUPS: &[&str] = &[
     "type lookup VD",
     "type lookup Ex",
 ];
+
+/// Member templates, a variadic method and a pointer to it, virtual
+/// destructors without a vtable slot and constructors with artificial
+/// parameters read in gdb as g++'s do (`~VB(void)` without `virtual`, no
+/// `__in_chrg`, `Va * const` for the pointer's artificial `this`).
+#[test]
+fn gdb_ptype_matches_gxx_for_method_classes_dwarf5_and_4() {
+    let theirs = gdb(&gxx_object(), PTYPES);
+    assert!(theirs[2].contains("Va * const, int, ...)"), "{theirs:?}");
+    for version in [5, 4] {
+        let bytes = emit(version);
+        let name = format!("cxx_zoo_methods_v{version}.o");
+        check_object(&name, &bytes);
+        let ours = gdb(&save(&name, &bytes), PTYPES);
+        for ((cmd, a), b) in PTYPES.iter().zip(&ours).zip(&theirs) {
+            assert!(b.starts_with("type = "), "g++'s object: `{cmd}` gave {b}");
+            assert_eq!(a, b, "DWARF {version}: `{cmd}` differs from g++'s");
+        }
+    }
+}
+
+/// lldb's `type lookup` of the method classes reads as g++'s: the virtual
+/// destructors are `virtual`, the constructors show no artificial
+/// parameter, the member template's instance is hidden as lldb hides g++'s
+/// and the pointer to member function has no `this` parameter, and the
+/// `explicit` constructor and conversion operator are `explicit`.
+#[test]
+fn lldb_type_lookup_matches_gxx_for_method_classes() {
+    let theirs = lldb(&gxx_object(), LOOKUPS);
+    for want in [
+        "virtual ~VB();",
+        "VD();",
+        "int sum(int, ...);",
+        "int (struct Va::*)(int, ...)",
+        "explicit Ex(int);",
+        "explicit operator bool() const;",
+    ] {
+        assert!(
+            theirs.contains(want),
+            "g++'s object in lldb lacks `{want}`:\n{theirs}"
+        );
+    }
+    let ours = lldb(&save("cxx_zoo_methods_lldb.o", &emit(5)), LOOKUPS);
+    assert_eq!(ours, theirs);
+}
