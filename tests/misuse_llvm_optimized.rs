@@ -14,14 +14,6 @@ use dwarfsmith::{
     TypeRef,
 };
 
-fn expect<T: std::fmt::Debug>(r: Result<T, Error>, kind: ErrorKind, says: &[&str]) {
-    let e = r.expect_err("this misuse must be refused");
-    assert_eq!(e.kind(), kind, "{e}");
-    for s in says {
-        assert!(e.message().contains(s), "`{s}` not in: {e}");
-    }
-}
-
 fn int(cx: &mut DebugContext<LlvmBackend<'_>>) -> TypeRef {
     let mut types = |_: FrontendTy| Ok::<_, String>(TypeDesc::base("int", 4, BaseEncoding::Signed));
     cx.resolve_type(&mut types, FrontendTy(1)).unwrap()
@@ -77,7 +69,7 @@ fn case_96_inlined_call_of_a_function_of_another_context() {
         .unwrap();
     cx.enter_function(main).unwrap();
     cx.start_emitting_source_locations().unwrap();
-    expect(
+    common::assert_refused(
         cx.inlined_call(body, foreign, file, 2, 3),
         ErrorKind::ForeignHandle,
         &["another"],
@@ -189,7 +181,7 @@ fn scenario(misuse: Misuse) -> (Result<(), Error>, Result<Vec<u8>, Error>) {
 #[test]
 fn case_97_inlined_variable_declared_in_the_callees_function() {
     let (misused, object) = scenario(Misuse::DeclareInCallee);
-    expect(
+    common::assert_refused(
         misused,
         ErrorKind::WrongFunction,
         &["another LLVM function"],
@@ -206,7 +198,7 @@ fn case_97_inlined_variable_declared_in_the_callees_function() {
 #[test]
 fn case_98_optimized_emission_before_finish() {
     let (misused, object) = scenario(Misuse::EmitBeforeFinish);
-    expect(misused, ErrorKind::Backend, &["finish()"]);
+    common::assert_refused(misused, ErrorKind::Backend, &["finish()"]);
     common::verify("misuse98.o", &object.unwrap());
 }
 
@@ -219,7 +211,7 @@ fn case_98_optimized_emission_before_finish() {
 fn case_99_call_without_a_debug_location() {
     let (misused, object) = scenario(Misuse::CallWithoutLocation);
     misused.unwrap();
-    expect(
+    common::assert_refused(
         object,
         ErrorKind::Backend,
         &["!dbg location", "did the DebugContext finish"],

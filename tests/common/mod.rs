@@ -140,6 +140,29 @@ pub fn context(version: u16) -> DebugContext<GimliBackend> {
     DebugContext::new(b, &unit()).expect("context")
 }
 
+/// Resolves the handles `hs` of `t`, in order, in a fresh DWARF 5 context.
+pub fn resolve_all(t: &mut Table, hs: &[u64]) -> dwarfsmith::Result<()> {
+    let mut cx = context(5);
+    for h in hs {
+        cx.resolve_type(t, FrontendTy(*h))?;
+    }
+    Ok(())
+}
+
+/// Asserts that `r` is refused with `kind` and that its message names each
+/// of `says` (a misuse case's typed error).
+pub fn assert_refused<T: std::fmt::Debug>(
+    r: dwarfsmith::Result<T>,
+    kind: dwarfsmith::ErrorKind,
+    says: &[&str],
+) {
+    let e = r.expect_err("this misuse must be refused");
+    assert_eq!(e.kind(), kind, "{e}");
+    for s in says {
+        assert!(e.message().contains(s), "`{s}` not in: {e}");
+    }
+}
+
 /// x86-64: push rbp; mov rbp,rsp; mov dword [rbp-4],0; mov eax,[rbp-4]; pop rbp; ret
 pub const CODE: [u8; 16] = [
     0x55, 0x48, 0x89, 0xe5, 0xc7, 0x45, 0xfc, 0, 0, 0, 0, 0x8b, 0x45, 0xfc, 0x5d, 0xc3,
