@@ -335,20 +335,8 @@ const GLOBALS: &[(&str, u64, usize)] = &[
 /// The zoo emitted as a C++ unit with one global per type and the
 /// definition of `Circle::area` (with its `this`).
 fn emit(version: u16) -> Vec<u8> {
-    let b = GimliBackend::new(GimliOptions {
-        dwarf_version: version,
-        ..Default::default()
-    })
-    .unwrap();
-    let cu = CompileUnit::new("cxx_zoo.cpp", "/work").language(Language::CPlusPlus14);
-    let mut cx = DebugContext::new(b, &cu).unwrap();
-    let file = cx.file("cxx_zoo.cpp".as_ref()).unwrap();
     let mut t = zoo();
-    for (name, ty, _) in GLOBALS {
-        let r = cx.resolve_type(&mut t, FrontendTy(*ty)).unwrap();
-        cx.define_global(&GlobalDesc::new(name, name, r, file, 30))
-            .unwrap();
-    }
+    let (mut cx, file) = zoo_unit(version, &mut t, GLOBALS, 30);
     let circle = cx.resolve_type(&mut t, FrontendTy(26)).unwrap();
     let this = cx.resolve_type(&mut t, FrontendTy(25)).unwrap();
     let double = cx.resolve_type(&mut t, FrontendTy(DOUBLE)).unwrap();
@@ -365,9 +353,44 @@ fn emit(version: u16) -> Vec<u8> {
     cx.set_variable_location(scale, VarLocation::FrameOffset(-24))
         .unwrap();
     cx.define_function_code(f, 16, &[]).unwrap();
+    zoo_object(cx, GLOBALS, &["_ZN6Circle4areaEv"])
+}
+
+/// A C++ unit of `cxx_zoo.cpp` (gimli backend, DWARF `version`) with a
+/// global, declared at `line`, of each of `globals` (name, type handle,
+/// size) described by `t`; and the unit's file.
+fn zoo_unit(
+    version: u16,
+    t: &mut Table,
+    globals: &[(&str, u64, usize)],
+    line: u32,
+) -> (DebugContext<GimliBackend>, FileId) {
+    let b = GimliBackend::new(GimliOptions {
+        dwarf_version: version,
+        ..Default::default()
+    })
+    .unwrap();
+    let cu = CompileUnit::new("cxx_zoo.cpp", "/work").language(Language::CPlusPlus14);
+    let mut cx = DebugContext::new(b, &cu).unwrap();
+    let file = cx.file("cxx_zoo.cpp".as_ref()).unwrap();
+    for (name, ty, _) in globals {
+        let r = cx.resolve_type(t, FrontendTy(*ty)).unwrap();
+        cx.define_global(&GlobalDesc::new(name, name, r, file, line))
+            .unwrap();
+    }
+    (cx, file)
+}
+
+/// The relocatable object of a finished zoo unit: the code symbols `code`
+/// and the storage of `globals`.
+fn zoo_object(
+    cx: DebugContext<GimliBackend>,
+    globals: &[(&str, u64, usize)],
+    code: &[&str],
+) -> Vec<u8> {
     let dwarf = cx.finish().unwrap();
-    let data: Vec<(&str, usize)> = GLOBALS.iter().map(|(n, _, s)| (*n, *s)).collect();
-    object_with(&dwarf, &["_ZN6Circle4areaEv"], &data)
+    let data: Vec<(&str, usize)> = globals.iter().map(|(n, _, s)| (*n, *s)).collect();
+    object_with(&dwarf, code, &data)
 }
 
 /// The gdb commands both objects are read with.

@@ -9,8 +9,8 @@
 
 use dwarfsmith::*;
 
-use super::{gdb, gxx_object, key, lldb, zoo, INT};
-use crate::common::{check_object, object_with, save, Table};
+use super::{gdb, gxx_object, key, lldb, zoo, zoo_object, zoo_unit, INT};
+use crate::common::{check_object, save, Table};
 
 const LONG: u64 = 60;
 /// The symbol of `Va::sum`.
@@ -147,21 +147,9 @@ const GLOBALS: &[(&str, u64, usize)] = &[
 
 /// The method classes emitted as a C++ unit with one global each.
 pub(super) fn emit(version: u16) -> Vec<u8> {
-    let b = GimliBackend::new(GimliOptions {
-        dwarf_version: version,
-        ..Default::default()
-    })
-    .unwrap();
-    let cu = CompileUnit::new("cxx_zoo.cpp", "/work").language(Language::CPlusPlus14);
-    let mut cx = DebugContext::new(b, &cu).unwrap();
-    let file = cx.file("cxx_zoo.cpp".as_ref()).unwrap();
     let mut t = zoo();
     add(&mut t);
-    for (name, ty, _) in GLOBALS {
-        let r = cx.resolve_type(&mut t, FrontendTy(*ty)).unwrap();
-        cx.define_global(&GlobalDesc::new(name, name, r, file, 40))
-            .unwrap();
-    }
+    let (mut cx, file) = zoo_unit(version, &mut t, GLOBALS, 40);
     // int Va::sum(int n, ...) { return n; }: the definition of a variadic
     // method is variadic too.
     let va = cx.resolve_type(&mut t, FrontendTy(64)).unwrap();
@@ -177,9 +165,7 @@ pub(super) fn emit(version: u16) -> Vec<u8> {
     cx.declare_this_parameter(f, this, 6).unwrap();
     cx.declare_parameter(f, "n", 2, int, 6, 1).unwrap();
     cx.define_function_code(f, 16, &[]).unwrap();
-    let dwarf = cx.finish().unwrap();
-    let data: Vec<(&str, usize)> = GLOBALS.iter().map(|(n, _, s)| (*n, *s)).collect();
-    object_with(&dwarf, &[SUM], &data)
+    zoo_object(cx, GLOBALS, &[SUM])
 }
 
 /// The gdb commands both objects are read with.
