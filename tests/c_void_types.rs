@@ -55,17 +55,9 @@ fn emit(version: u16) -> Vec<u8> {
     object_with(&dwarf, &[], &data)
 }
 
+/// gcc's object for `tests/data/c_void.c`.
 fn gcc_object() -> std::path::PathBuf {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/c_void.c");
-    let out = save("c_void_gcc.o", b"");
-    let st = Command::new("gcc")
-        .args(["-g", "-c", "-o"])
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .expect("gcc is needed for this test (apt-get install gcc)");
-    assert!(st.success(), "gcc failed on {}", src.display());
-    out
+    common::compile_data("gcc", "c_void.c", "c_void_gcc.o")
 }
 
 const GDB: &[&str] = &[

@@ -64,20 +64,11 @@ fn gimli_object(version: u16, inline: bool) -> Vec<u8> {
 
 /// g++'s object for `tests/data/cxx_inline_namespace.cpp`.
 fn gxx_object() -> PathBuf {
-    static OBJ: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    OBJ.get_or_init(|| {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cxx_inline_namespace.cpp");
-        let out = save("cxx_inline_namespace_gxx.o", b"");
-        let st = Command::new("g++")
-            .args(["-g", "-c", "-o"])
-            .arg(&out)
-            .arg(&src)
-            .status()
-            .expect("g++ is needed for this test (apt-get install g++)");
-        assert!(st.success(), "g++ failed on {}", src.display());
-        out
-    })
-    .clone()
+    common::compile_data(
+        "g++",
+        "cxx_inline_namespace.cpp",
+        "cxx_inline_namespace_gxx.o",
+    )
 }
 
 /// lldb's `type lookup` of `Holder` and of `lib::v1::Widget`.

@@ -435,21 +435,7 @@ fn gdb(obj: &std::path::Path, cmds: &[&str]) -> Vec<String> {
 
 /// g++'s object for `tests/data/cxx_zoo.cpp` (compiled once per run).
 fn gxx_object() -> std::path::PathBuf {
-    static OBJ: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    OBJ.get_or_init(compile_gxx).clone()
-}
-
-fn compile_gxx() -> std::path::PathBuf {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cxx_zoo.cpp");
-    let out = save("cxx_zoo_gxx.o", b"");
-    let st = Command::new("g++")
-        .args(["-g", "-c", "-o"])
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .expect("g++ is needed for this test (apt-get install g++)");
-    assert!(st.success(), "g++ failed on {}", src.display());
-    out
+    common::compile_data("g++", "cxx_zoo.cpp", "cxx_zoo_gxx.o")
 }
 
 #[test]

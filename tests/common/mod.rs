@@ -233,6 +233,33 @@ pub fn save(name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// `COMPILER -g -c tests/data/SRC` into the tests' output directory as
+/// `out` (g++'s or gcc's object to compare ours with). Compiled once per
+/// test process; a missing compiler or a failed compile fails the test
+/// saying so.
+pub fn compile_data(compiler: &str, src: &str, out: &str) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = built.iter().find(|(o, _)| o == out) {
+        return p.clone();
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(src);
+    let obj = save(out, b"");
+    let st = Command::new(compiler)
+        .args(["-g", "-c", "-o"])
+        .arg(&obj)
+        .arg(&src)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!("{compiler} is needed for this test (apt-get install {compiler}): {e}")
+        });
+    assert!(st.success(), "{compiler} failed on {}", src.display());
+    built.push((out.to_string(), obj.clone()));
+    obj
+}
+
 pub const INSTALL: &str =
     "apt-get install -y llvm-19-tools lldb-19 gdb (scripts/test does this when run as root)";
 

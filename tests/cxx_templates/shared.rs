@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use super::common::{save, Table, INSTALL};
+use super::common::{Table, INSTALL};
 use dwarfsmith::*;
 
 const CHAR: u64 = 1;
@@ -99,21 +99,7 @@ pub const GLOBALS: &[(&str, u64, usize)] = &[
 
 /// g++'s object for `tests/data/cxx_templates.cpp` (compiled once per run).
 pub fn gxx_object() -> std::path::PathBuf {
-    static OBJ: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    OBJ.get_or_init(|| {
-        let src =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cxx_templates.cpp");
-        let out = save("cxx_templates_gxx.o", b"");
-        let st = Command::new("g++")
-            .args(["-g", "-c", "-o"])
-            .arg(&out)
-            .arg(&src)
-            .status()
-            .expect("g++ is needed for this test (apt-get install g++)");
-        assert!(st.success(), "g++ failed on {}", src.display());
-        out
-    })
-    .clone()
+    super::common::compile_data("g++", "cxx_templates.cpp", "cxx_templates_gxx.o")
 }
 
 /// lldb's commands and what it printed, one block per command.
