@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 
 use super::{require_tool, DWARFDUMP};
 
-fn run(args: &[&str], file: &Path) -> Result<String, String> {
+/// `llvm-dwarfdump-19 ARGS FILE`: its output (stdout and stderr), or why it
+/// could not run or failed.
+pub fn run(args: &[&str], file: &Path) -> Result<String, String> {
     require_tool(DWARFDUMP)?;
     let output = Command::new(DWARFDUMP)
         .args(args)
@@ -44,7 +46,7 @@ pub fn verify_object(obj: &Path) -> Result<(), String> {
 }
 
 /// The integer value of `"key": N` in the statistics JSON.
-fn stat(json: &str, key: &str) -> Result<u64, String> {
+pub fn stat(json: &str, key: &str) -> Result<u64, String> {
     let pat = format!("\"{key}\":");
     let at = json
         .find(&pat)

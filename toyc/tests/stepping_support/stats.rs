@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::debugger::dwarf::{run, stat};
+
 /// The statistics of one object that the coverage table shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Coverage {
@@ -41,22 +43,6 @@ impl Coverage {
     }
 }
 
-/// The integer value of `"key": N` in LLVM 19's statistics JSON.
-pub fn stat(json: &str, key: &str) -> Result<u64, String> {
-    let pat = format!("\"{key}\":");
-    let at = json
-        .find(&pat)
-        .ok_or_else(|| format!("the statistics lack `{key}`"))?;
-    let digits: String = json[at + pat.len()..]
-        .trim_start()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits
-        .parse()
-        .map_err(|_| format!("the statistics value of `{key}` is not a number"))
-}
-
 /// Reads the coverage fields out of a statistics JSON.
 pub fn parse_coverage(json: &str) -> Result<Coverage, String> {
     Ok(Coverage {
@@ -72,22 +58,7 @@ pub fn parse_coverage(json: &str) -> Result<Coverage, String> {
 
 /// `llvm-dwarfdump-19 --statistics OBJ`, parsed.
 pub fn coverage(object: &Path) -> Result<Coverage, String> {
-    let out = Command::new("llvm-dwarfdump-19")
-        .arg("--statistics")
-        .arg(object)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
-            format!("cannot run llvm-dwarfdump-19: {e} (apt-get install -y llvm-19-tools)")
-        })?;
-    if !out.status.success() {
-        return Err(format!(
-            "llvm-dwarfdump-19 --statistics {} failed: {}",
-            object.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    parse_coverage(&String::from_utf8_lossy(&out.stdout))
+    parse_coverage(&run(&["--statistics"], object)?)
         .map_err(|e| format!("{}: {e}", object.display()))
 }
 
