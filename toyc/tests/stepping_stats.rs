@@ -14,7 +14,8 @@ mod stepping_support;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use stepping_support::stats::{c_compiler, compile_c, coverage, parse_coverage, Coverage};
+use debugger::dwarf::{coverage, parse_coverage, Coverage};
+use stepping_support::stats::{c_compiler, compile_c};
 
 /// The programs with a C translation in tests/c/.
 const PROGRAMS: &[&str] = &["geometry", "linked_list", "matrix"];

@@ -61,20 +61,49 @@ pub fn stat(json: &str, key: &str) -> Result<u64, String> {
         .map_err(|_| format!("statistics value of `{key}` is not a number"))
 }
 
+/// The variable-location statistics of one file (`llvm-dwarfdump-19
+/// --statistics`) that the gates and the coverage table read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// `#source variables` (parameters and locals, inlined copies included).
+    pub variables: u64,
+    /// `#source variables with location`.
+    pub with_location: u64,
+    /// `sum_all_variables(#bytes in parent scope)`.
+    pub scope_bytes: u64,
+    /// `sum_all_variables(#bytes in parent scope covered by DW_AT_location)`.
+    pub covered_bytes: u64,
+}
+
+/// Reads the coverage fields out of a statistics JSON.
+pub fn parse_coverage(json: &str) -> Result<Coverage, String> {
+    Ok(Coverage {
+        variables: stat(json, "#source variables")?,
+        with_location: stat(json, "#source variables with location")?,
+        scope_bytes: stat(json, "sum_all_variables(#bytes in parent scope)")?,
+        covered_bytes: stat(
+            json,
+            "sum_all_variables(#bytes in parent scope covered by DW_AT_location)",
+        )?,
+    })
+}
+
+/// `llvm-dwarfdump-19 --statistics FILE`, parsed.
+pub fn coverage(file: &Path) -> Result<Coverage, String> {
+    parse_coverage(&run(&["--statistics"], file)?).map_err(|e| format!("{}: {e}", file.display()))
+}
+
 /// Every source variable has a location, covering all of its parent scope.
 pub fn full_coverage(exe: &Path) -> Result<(), String> {
-    let json = run(&["--statistics"], exe)?;
-    let vars = stat(&json, "#source variables")?;
-    let located = stat(&json, "#source variables with location")?;
-    let scope = stat(&json, "sum_all_variables(#bytes in parent scope)")?;
-    let covered = stat(
-        &json,
-        "sum_all_variables(#bytes in parent scope covered by DW_AT_location)",
-    )?;
-    if vars == 0 || vars != located || scope != covered {
+    let c = coverage(exe)?;
+    if c.variables == 0 || c.variables != c.with_location || c.scope_bytes != c.covered_bytes {
         return Err(format!(
-            "{}: {located} of {vars} source variables have a location, covering {covered} of {scope} bytes of their scopes (want all, 100%)",
-            exe.display()
+            "{}: {} of {} source variables have a location, covering {} of {} bytes of their scopes (want all, 100%)",
+            exe.display(),
+            c.with_location,
+            c.variables,
+            c.covered_bytes,
+            c.scope_bytes
         ));
     }
     Ok(())

@@ -1,24 +1,12 @@
 //! Variable-location coverage from `llvm-dwarfdump-19 --statistics`
-//! (DEBUGGING.md, "Location coverage"), and the C compiler the toyc objects
+//! (DEBUGGING.md, "Location coverage"; read by `debugger::dwarf`), its
+//! table cells, and the C compiler the toyc objects
 //! are compared with.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::debugger::dwarf::{run, stat};
-
-/// The statistics of one object that the coverage table shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Coverage {
-    /// `#source variables` (parameters and locals, inlined copies included).
-    pub variables: u64,
-    /// `#source variables with location`.
-    pub with_location: u64,
-    /// `sum_all_variables(#bytes in parent scope)`.
-    pub scope_bytes: u64,
-    /// `sum_all_variables(#bytes in parent scope covered by DW_AT_location)`.
-    pub covered_bytes: u64,
-}
+use crate::debugger::dwarf::Coverage;
 
 impl Coverage {
     /// Covered scope bytes in percent.
@@ -41,25 +29,6 @@ impl Coverage {
             self.percent()
         )
     }
-}
-
-/// Reads the coverage fields out of a statistics JSON.
-pub fn parse_coverage(json: &str) -> Result<Coverage, String> {
-    Ok(Coverage {
-        variables: stat(json, "#source variables")?,
-        with_location: stat(json, "#source variables with location")?,
-        scope_bytes: stat(json, "sum_all_variables(#bytes in parent scope)")?,
-        covered_bytes: stat(
-            json,
-            "sum_all_variables(#bytes in parent scope covered by DW_AT_location)",
-        )?,
-    })
-}
-
-/// `llvm-dwarfdump-19 --statistics OBJ`, parsed.
-pub fn coverage(object: &Path) -> Result<Coverage, String> {
-    parse_coverage(&run(&["--statistics"], object)?)
-        .map_err(|e| format!("{}: {e}", object.display()))
 }
 
 /// The C compiler of the comparison: `clang-19` (scripts/test installs it),
