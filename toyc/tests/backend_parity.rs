@@ -91,19 +91,11 @@ const PRIMITIVES: [&str; 10] = [
     "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64",
 ];
 
-/// The niche and single-variant enums of the sample programs: the gimli
-/// backend writes them as variant parts (which the model reads as a struct
-/// without members), the LLVM backend in the C++-like encoding (toyc's
-/// debuginfo/llvm.rs says why), so they legitimately differ.
-const ENCODED_DIFFERENTLY: [&str; 4] = ["Link", "Link::Tag", "Wrap", "Pair"];
-
 fn differences(g: &Model, l: &Model) -> Vec<String> {
     let mut out = Vec::new();
     let named = |m: &Model| {
         let mut t = m.types.clone();
-        t.retain(|k, _| {
-            !PRIMITIVES.contains(&k.as_str()) && !ENCODED_DIFFERENTLY.contains(&k.as_str())
-        });
+        t.retain(|k, _| !PRIMITIVES.contains(&k.as_str()));
         t
     };
     diff_maps("type", &named(g), &named(l), &mut out);

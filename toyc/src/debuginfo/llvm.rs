@@ -16,10 +16,7 @@ use crate::front::hir::Program;
 
 impl<'p, 'm> DebugInfo<'p, LlvmBackend<'m>> {
     /// Starts the compile unit in `module`; `builder` is the one toyc emits
-    /// function bodies with (the backend drives its debug location). Niche
-    /// and single-variant enums get the C++-like encoding: dwarfsmith's
-    /// LLVM backend cannot write their variant parts yet (a default
-    /// discriminant or no tag).
+    /// function bodies with (the backend drives its debug location).
     pub fn new_llvm(
         prog: &'p Program,
         src: &Path,
