@@ -161,7 +161,9 @@ const CODE: [u8; 16] = [
     0x55, 0x48, 0x89, 0xe5, 0xc7, 0x45, 0xfc, 0, 0, 0, 0, 0x8b, 0x45, 0xfc, 0x5d, 0xc3,
 ];
 
-fn build() -> dwarfsmith::Result<Vec<u8>> {
+/// The example's object: the recursive types, `main` with its code, line
+/// rows and locals, and its call-frame information.
+pub fn build() -> dwarfsmith::Result<Vec<u8>> {
     let backend = GimliBackend::new(GimliOptions::default())?;
     let cu = CompileUnit {
         producer: "dwarfsmith recursive_types example".into(),
