@@ -1,6 +1,7 @@
 //! toyc's command line as a user meets it: diagnostics in
 //! `FILE:LINE:COL: error: MESSAGE` form with exit code 1 and no output file,
-//! and hostile input that must never make it panic or crash.
+//! hostile input that must never make it panic or crash, and the quick
+//! start script.
 
 #[allow(dead_code)] // only toyc_path is used here
 mod debugger;
@@ -178,4 +179,47 @@ fn a_20000_deep_by_value_struct_chain_compiles_and_debugs() {
         "{text}"
     );
     assert!(text.contains("= 8"), "{text}");
+}
+
+/// README's quick start: `scripts/quickstart` (given this toyc through
+/// `TOYC`, so it builds nothing) compiles linked_list.toy, runs it, and
+/// shows in gdb the breakpoint in `util::sum` with its arguments and
+/// locals, `util::Node` followed through `next`, `ptype` and a backtrace.
+#[test]
+fn quickstart_script_shows_the_list_in_gdb() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = Command::new(root.join("scripts/quickstart"))
+        .env("TOYC", toyc())
+        .env("TMPDIR", scratch("quickstart"))
+        .output()
+        .expect("run scripts/quickstart");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "scripts/quickstart failed:\n{text}");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut from = 0;
+    for want in [
+        "sum = 100",
+        "Breakpoint 1, util::sum (list=0x",
+        "list = 0x",
+        "cur = 0x0",
+        "total = 100",
+        "$1 = {value = 40, next = 0x",
+        "$2 = 20",
+        "type = struct util::Node {",
+        "i64 value;",
+        "util::Node *next;",
+        "} *",
+        "#0  util::sum (list=0x",
+        "#1  0x",
+    ] {
+        match lines[from..].iter().position(|l| l.starts_with(want)) {
+            Some(i) => from += i + 1,
+            None => panic!("`{want}` not found (in order) in the quick start's output:\n{text}"),
+        }
+    }
+    assert!(
+        lines[from - 1].ends_with("in main () at examples/programs/linked_list.toy:34"),
+        "the backtrace does not reach main:\n{text}"
+    );
 }
