@@ -1,4 +1,5 @@
 //! Unit tests of the Cranelift glue on functions compiled by Cranelift.
+#![forbid(unsafe_code)]
 
 use std::sync::Arc;
 
