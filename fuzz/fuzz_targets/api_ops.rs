@@ -193,16 +193,7 @@ impl TypeSource for Frontend {
         let at = |r: Ref| FrontendTy(((depth + u64::from(r.0)) << 8) | u64::from(r.1));
         let fs = |v: &[(&str, Ref, u64)]| -> Vec<FieldDesc> {
             v.iter()
-                .map(|(n, r, o)| FieldDesc {
-                    name: (*n).into(),
-                    ty: at(*r),
-                    offset: *o,
-                    bits: None,
-                    access: dwarfsmith::Access::Unspecified,
-                    artificial: false,
-                    zero_sized: false,
-                    align: 0,
-                })
+                .map(|(n, r, o)| FieldDesc::new(*n, at(*r), *o))
                 .collect()
         };
         let decl = self.file.map(|file| DeclLoc { file, line: 3 });
@@ -229,40 +220,18 @@ impl TypeSource for Frontend {
             Template::Tuple(es, size, align) => TypeDesc::Tuple {
                 elems: es
                     .into_iter()
-                    .map(|(r, o)| FieldDesc {
-                        name: "_".into(),
-                        ty: at(r),
-                        offset: o,
-                        bits: None,
-                        access: dwarfsmith::Access::Unspecified,
-                        artificial: false,
-                        zero_sized: false,
-                        align: 0,
-                    })
+                    .map(|(r, o)| FieldDesc::new("_", at(r), o))
                     .collect(),
                 size,
                 align,
             },
             Template::Struct(is_struct, def, args, name, size, align, f, opaque) => {
-                let c = CompositeDesc {
-                    key: Self::key(def),
-                    generic_args: args.into_iter().map(at).collect(),
-                    name: name.into(),
-                    scope,
-                    size,
-                    align,
-                    decl,
-                    fields: fs(&f),
-                    opaque,
-                    class: false,
-                    template_params: Vec::new(),
-                    bases: Vec::new(),
-                    methods: Vec::new(),
-                    statics: Vec::new(),
-                    containing_type: None,
-                    linkage_name: None,
-                    nested: Vec::new(),
-                };
+                let c = CompositeDesc::new(Self::key(def), name, size, align)
+                    .generic_args(args.into_iter().map(at).collect())
+                    .scope(scope)
+                    .decl(decl)
+                    .members(fs(&f));
+                let c = if opaque { c.opaque() } else { c };
                 if is_struct {
                     TypeDesc::Struct(c)
                 } else {
