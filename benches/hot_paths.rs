@@ -23,8 +23,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use dwarfsmith::{
-    CodeRow, CompositeDesc, DebugContext, FieldDesc, FrontendTy, FunctionDesc, GimliBackend,
-    NominalKey, TypeDesc, TypeScope, TypeSource, VarLocation,
+    CodeRow, CompositeDesc, DebugContext, FrontendTy, FunctionDesc, GimliBackend, NominalKey,
+    TypeDesc, TypeSource, VarLocation,
 };
 
 const SCALE: u64 = 1000;
@@ -48,41 +48,11 @@ impl TypeSource for Source {
                     pointee: FrontendTy(FRESH_BASE + 2 * k),
                 });
             }
-            let field = |name: &str, ty, offset| FieldDesc {
-                name: name.into(),
-                ty,
-                offset,
-                bits: None,
-                access: dwarfsmith::Access::Unspecified,
-                artificial: false,
-                zero_sized: false,
-                align: 0,
-            };
-            return Ok(TypeDesc::Struct(CompositeDesc {
-                key: NominalKey {
-                    crate_hash: 7,
-                    def_id: k,
-                },
-                generic_args: vec![],
-                name: format!("Fresh{k}"),
-                scope: TypeScope::Unit,
-                size: 16,
-                align: 8,
-                decl: None,
-                fields: vec![
-                    field("value", workload::base(workload::B_I64, k), 0),
-                    field("next", FrontendTy(t.0 + 1), 8),
-                ],
-                opaque: false,
-                class: false,
-                template_params: Vec::new(),
-                bases: Vec::new(),
-                methods: Vec::new(),
-                statics: Vec::new(),
-                containing_type: None,
-                linkage_name: None,
-                nested: Vec::new(),
-            }));
+            return Ok(TypeDesc::Struct(
+                CompositeDesc::new(NominalKey::new(7, k), format!("Fresh{k}"), 16, 8)
+                    .field("value", workload::base(workload::B_I64, k), 0)
+                    .field("next", FrontendTy(t.0 + 1), 8),
+            ));
         }
         if t.0 >= ALIAS_BASE {
             let k = (t.0 - ALIAS_BASE) % SPAN;

@@ -10,9 +10,9 @@
 use std::path::Path;
 
 use dwarfsmith::{
-    BaseEncoding, CodeRow, CompileUnit, CompositeDesc, DebugContext, DeclLoc, DwarfObject,
-    FieldDesc, FileId, FrontendTy, FunctionDesc, GimliBackend, GimliOptions, Language, NominalKey,
-    TypeDesc, TypeScope, TypeSource, VarLocation,
+    BaseEncoding, CodeRow, CompileUnit, CompositeDesc, DebugContext, DwarfObject, FieldDesc,
+    FileId, FrontendTy, FunctionDesc, GimliBackend, GimliOptions, Language, NominalKey, TypeDesc,
+    TypeSource, VarLocation,
 };
 use gimli::write::{CallFrameInstruction, CommonInformationEntry, FrameDescriptionEntry};
 use object::write::{Symbol, SymbolSection};
@@ -59,31 +59,11 @@ impl Zoo {
         size: u64,
         fields: Vec<FieldDesc>,
     ) -> TypeDesc {
-        TypeDesc::Struct(CompositeDesc {
-            key: NominalKey {
-                crate_hash: 0x5eed,
-                def_id: id,
-            },
-            generic_args: vec![],
-            name: name.into(),
-            scope: TypeScope::Unit,
-            size,
-            align: 8,
-            decl: Some(DeclLoc {
-                file: self.file,
-                line,
-            }),
-            fields,
-            opaque: false,
-            class: false,
-            template_params: Vec::new(),
-            bases: Vec::new(),
-            methods: Vec::new(),
-            statics: Vec::new(),
-            containing_type: None,
-            linkage_name: None,
-            nested: Vec::new(),
-        })
+        TypeDesc::Struct(
+            CompositeDesc::new(NominalKey::new(0x5eed, id), name, size, 8)
+                .declared_at(self.file, line)
+                .members(fields),
+        )
     }
 }
 

@@ -267,6 +267,20 @@ impl CompositeDesc {
         self
     }
 
+    /// Appends fields described in full, in order (a frontend's own member
+    /// list mapped to [`FieldDesc`]s).
+    pub fn members(mut self, fields: impl IntoIterator<Item = FieldDesc>) -> Self {
+        self.fields.extend(fields);
+        self
+    }
+
+    /// Sets where the type is declared, `None` when the frontend does not
+    /// know; [`declared_at`](Self::declared_at) for a place always known.
+    pub fn decl(mut self, decl: Option<DeclLoc>) -> Self {
+        self.decl = decl;
+        self
+    }
+
     /// Makes the type a C++ `class`.
     pub fn class(mut self) -> Self {
         self.class = true;
@@ -416,6 +430,11 @@ mod tests {
         let d = CompositeDesc::new(NominalKey::new(1, 2), "S", 8, 4)
             .field("a", FrontendTy(3), 4)
             .generic_args(vec![FrontendTy(9)])
+            .members([FieldDesc::new("b", FrontendTy(4), 6)])
+            .decl(Some(DeclLoc {
+                file: FileId::new(1, 7),
+                line: 3,
+            }))
             .opaque();
         assert_eq!(
             d.key,
@@ -425,7 +444,21 @@ mod tests {
             }
         );
         assert_eq!((d.size, d.align, d.opaque), (8, 4, true));
-        assert_eq!(d.fields, [FieldDesc::new("a", FrontendTy(3), 4)]);
+        assert_eq!(
+            d.fields,
+            [
+                FieldDesc::new("a", FrontendTy(3), 4),
+                FieldDesc::new("b", FrontendTy(4), 6)
+            ]
+        );
+        assert_eq!(
+            d.decl,
+            Some(DeclLoc {
+                file: FileId::new(1, 7),
+                line: 3
+            })
+        );
+        assert_eq!(d.clone().decl(None).decl, None);
         assert_eq!(d.generic_args, [FrontendTy(9)]);
         let cu = CompileUnit::new("a.c", "/d")
             .language(Language::Rust)

@@ -257,25 +257,7 @@ fn self_referential_typedef_and_generic_argument() {
     );
     t.add(
         4,
-        TypeDesc::Struct(CompositeDesc {
-            key: key(4),
-            generic_args: vec![FrontendTy(4)],
-            name: "S".into(),
-            scope: TypeScope::Unit,
-            size: 0,
-            align: 1,
-            decl: None,
-            fields: vec![],
-            opaque: false,
-            class: false,
-            template_params: Vec::new(),
-            bases: Vec::new(),
-            methods: Vec::new(),
-            statics: Vec::new(),
-            containing_type: None,
-            linkage_name: None,
-            nested: Vec::new(),
-        }),
+        TypeDesc::Struct(CompositeDesc::new(key(4), "S", 0, 1).generic_args(vec![FrontendTy(4)])),
     );
     for h in [3, 4] {
         assert_eq!(resolve_err(&mut t, h).kind(), ErrorKind::CyclicType);
@@ -317,25 +299,11 @@ fn an_unbounded_generic_limit_is_clamped() {
             Ok(match ty.0 % 4 {
                 0 if d == 0 => base("i8", 1, BaseEncoding::Signed),
                 0 => ptr(ty.0 - 4),
-                1 => TypeDesc::Struct(CompositeDesc {
-                    key: key(60),
-                    generic_args: vec![FrontendTy(4 * d)],
-                    name: format!("S{d}"),
-                    scope: TypeScope::Unit,
-                    size: 8,
-                    align: 8,
-                    decl: None,
-                    fields: vec![field("next", 4 * (d + 1) + 2, 0)],
-                    opaque: false,
-                    class: false,
-                    template_params: Vec::new(),
-                    bases: Vec::new(),
-                    methods: Vec::new(),
-                    statics: Vec::new(),
-                    containing_type: None,
-                    linkage_name: None,
-                    nested: Vec::new(),
-                }),
+                1 => TypeDesc::Struct(
+                    CompositeDesc::new(key(60), format!("S{d}"), 8, 8)
+                        .generic_args(vec![FrontendTy(4 * d)])
+                        .field("next", FrontendTy(4 * (d + 1) + 2), 0),
+                ),
                 _ => ptr(ty.0 - 1),
             })
         }

@@ -22,28 +22,11 @@ fn with_limits(limits: Limits) -> DebugContext<GimliBackend> {
 }
 
 fn generic(def_id: u64, name: &str, args: Vec<FrontendTy>, fields: Vec<FieldDesc>) -> TypeDesc {
-    TypeDesc::Struct(CompositeDesc {
-        key: NominalKey {
-            crate_hash: 77,
-            def_id,
-        },
-        generic_args: args,
-        name: name.into(),
-        scope: TypeScope::Unit,
-        size: 8,
-        align: 8,
-        decl: None,
-        fields,
-        opaque: false,
-        class: false,
-        template_params: Vec::new(),
-        bases: Vec::new(),
-        methods: Vec::new(),
-        statics: Vec::new(),
-        containing_type: None,
-        linkage_name: None,
-        nested: Vec::new(),
-    })
+    TypeDesc::Struct(
+        CompositeDesc::new(NominalKey::new(77, def_id), name, 8, 8)
+            .generic_args(args)
+            .members(fields),
+    )
 }
 
 /// **Stack overflow at `finish` with deeply nested namespaces or blocks.**

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use dwarfsmith::{
     BaseEncoding, CodeRow, CompositeDesc, DebugContext, FrontendTy, FunctionDesc, GimliBackend,
-    MethodDesc, NominalKey, TaggedUnionEncoding, TemplateParam, TypeDesc, TypeScope, VarLocation,
+    MethodDesc, NominalKey, TaggedUnionEncoding, TemplateParam, TypeDesc, VarLocation,
 };
 
 fn emit_zoo(version: u16) -> Vec<u8> {
@@ -313,60 +313,16 @@ fn expanding_generic_recursion_is_cut_off_with_a_diagnostic() {
                     encoding: BaseEncoding::Signed,
                 },
                 // Wrap<arg at depth-1>
-                0 => TypeDesc::Struct(CompositeDesc {
-                    key: NominalKey {
-                        crate_hash: 9,
-                        def_id: 2,
-                    },
-                    generic_args: vec![at(depth - 1, 0)],
-                    name: format!("Wrap{depth}"),
-                    scope: TypeScope::Unit,
-                    size: 4,
-                    align: 4,
-                    decl: None,
-                    fields: vec![],
-                    opaque: false,
-                    class: false,
-                    template_params: Vec::new(),
-                    bases: Vec::new(),
-                    methods: Vec::new(),
-                    statics: Vec::new(),
-                    containing_type: None,
-                    linkage_name: None,
-                    nested: Vec::new(),
-                }),
+                0 => TypeDesc::Struct(
+                    CompositeDesc::new(NominalKey::new(9, 2), format!("Wrap{depth}"), 4, 4)
+                        .generic_args(vec![at(depth - 1, 0)]),
+                ),
                 // S<arg at depth>
-                1 => TypeDesc::Struct(CompositeDesc {
-                    key: NominalKey {
-                        crate_hash: 9,
-                        def_id: 1,
-                    },
-                    generic_args: vec![at(depth, 0)],
-                    name: format!("S{depth}"),
-                    scope: TypeScope::Unit,
-                    size: 8,
-                    align: 8,
-                    decl: None,
-                    fields: vec![dwarfsmith::FieldDesc {
-                        name: "next".into(),
-                        ty: at(depth + 1, 2),
-                        offset: 0,
-                        bits: None,
-                        access: dwarfsmith::Access::Unspecified,
-                        artificial: false,
-                        zero_sized: false,
-                        align: 0,
-                    }],
-                    opaque: false,
-                    class: false,
-                    template_params: Vec::new(),
-                    bases: Vec::new(),
-                    methods: Vec::new(),
-                    statics: Vec::new(),
-                    containing_type: None,
-                    linkage_name: None,
-                    nested: Vec::new(),
-                }),
+                1 => TypeDesc::Struct(
+                    CompositeDesc::new(NominalKey::new(9, 1), format!("S{depth}"), 8, 8)
+                        .generic_args(vec![at(depth, 0)])
+                        .field("next", at(depth + 1, 2), 0),
+                ),
                 // *S<arg at depth-1> ... pointer to S at this depth
                 2 => TypeDesc::Pointer {
                     pointee: at(depth, 1),

@@ -32,25 +32,12 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
     };
     t.add(
         40,
-        TypeDesc::Union(CompositeDesc {
-            key: key(40),
-            generic_args: vec![],
-            name: "Bits".into(),
-            scope: TypeScope::Namespace(ns),
-            size: 8,
-            align: 8,
-            decl: None,
-            fields: vec![field("i", I64, 0), field("f", F64, 0)],
-            opaque: false,
-            class: false,
-            template_params: Vec::new(),
-            bases: Vec::new(),
-            methods: Vec::new(),
-            statics: Vec::new(),
-            containing_type: None,
-            linkage_name: None,
-            nested: Vec::new(),
-        }),
+        TypeDesc::Union(
+            CompositeDesc::new(key(40), "Bits", 8, 8)
+                .scope(TypeScope::Namespace(ns))
+                .field("i", FrontendTy(I64), 0)
+                .field("f", FrontendTy(F64), 0),
+        ),
     );
     t.add(
         41,
@@ -89,25 +76,7 @@ fn every_kind(version: u16, frame: dwarfsmith::FrameSection) -> Vec<u8> {
     );
     t.add(
         44,
-        TypeDesc::Struct(CompositeDesc {
-            key: key(44),
-            generic_args: vec![],
-            name: "Opaque".into(),
-            scope: TypeScope::Unit,
-            size: 0,
-            align: 0,
-            decl: None,
-            fields: vec![],
-            opaque: true,
-            class: false,
-            template_params: Vec::new(),
-            bases: Vec::new(),
-            methods: Vec::new(),
-            statics: Vec::new(),
-            containing_type: None,
-            linkage_name: None,
-            nested: Vec::new(),
-        }),
+        TypeDesc::Struct(CompositeDesc::new(key(44), "Opaque", 0, 0).opaque()),
     );
     t.add(45, ptr(44));
     t.add(

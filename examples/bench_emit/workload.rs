@@ -245,16 +245,7 @@ pub struct Types {
 }
 
 fn field(name: &str, ty: FrontendTy, offset: u64) -> FieldDesc {
-    FieldDesc {
-        name: name.into(),
-        ty,
-        offset,
-        bits: None,
-        access: dwarfsmith::Access::Unspecified,
-        artificial: false,
-        zero_sized: false,
-        align: 0,
-    }
+    FieldDesc::new(name, ty, offset)
 }
 
 /// Description of kind `kind` of group `g`, as data shared with the raw
@@ -292,28 +283,17 @@ impl Types {
             crate_hash: CRATE,
             def_id: g * KINDS + kind,
         };
-        let fields =
-            |fs: &[(&str, FrontendTy, u64)]| fs.iter().map(|(n, t, o)| field(n, *t, *o)).collect();
+        let fields = |fs: &[(&str, FrontendTy, u64)]| {
+            fs.iter()
+                .map(|(n, t, o)| field(n, *t, *o))
+                .collect::<Vec<_>>()
+        };
         match kind {
-            K_STRUCT => TypeDesc::Struct(CompositeDesc {
-                key,
-                generic_args: vec![],
-                name: format!("S{g}"),
-                scope: TypeScope::Unit,
-                size: 32,
-                align: 8,
-                decl,
-                fields: fields(&struct_fields(g)),
-                opaque: false,
-                class: false,
-                template_params: Vec::new(),
-                bases: Vec::new(),
-                methods: Vec::new(),
-                statics: Vec::new(),
-                containing_type: None,
-                linkage_name: None,
-                nested: Vec::new(),
-            }),
+            K_STRUCT => TypeDesc::Struct(
+                CompositeDesc::new(key, format!("S{g}"), 32, 8)
+                    .decl(decl)
+                    .members(fields(&struct_fields(g))),
+            ),
             K_PTR => TypeDesc::Pointer {
                 pointee: ty(g, K_STRUCT, g),
             },
@@ -367,28 +347,12 @@ impl Types {
                 template_params: Vec::new(),
                 methods: Vec::new(),
             }),
-            _ => TypeDesc::Struct(CompositeDesc {
-                key: NominalKey {
-                    crate_hash: CRATE,
-                    def_id: VEC_DEF,
-                },
-                generic_args: vec![ty(g, K_STRUCT, 2)],
-                name: format!("Vec<S{g}>"),
-                scope: TypeScope::Unit,
-                size: 24,
-                align: 8,
-                decl,
-                fields: fields(&vec_fields(g)),
-                opaque: false,
-                class: false,
-                template_params: Vec::new(),
-                bases: Vec::new(),
-                methods: Vec::new(),
-                statics: Vec::new(),
-                containing_type: None,
-                linkage_name: None,
-                nested: Vec::new(),
-            }),
+            _ => TypeDesc::Struct(
+                CompositeDesc::new(NominalKey::new(CRATE, VEC_DEF), format!("Vec<S{g}>"), 24, 8)
+                    .generic_args(vec![ty(g, K_STRUCT, 2)])
+                    .decl(decl)
+                    .members(fields(&vec_fields(g))),
+            ),
         }
     }
 }

@@ -76,16 +76,7 @@ pub fn ptr(to: u64) -> TypeDesc {
 }
 
 pub fn field(name: &str, ty: u64, offset: u64) -> FieldDesc {
-    FieldDesc {
-        name: name.into(),
-        ty: FrontendTy(ty),
-        offset,
-        bits: None,
-        access: dwarfsmith::Access::Unspecified,
-        artificial: false,
-        zero_sized: false,
-        align: 0,
-    }
+    FieldDesc::new(name, FrontendTy(ty), offset)
 }
 
 pub fn strukt(
@@ -95,31 +86,14 @@ pub fn strukt(
     fields: Vec<FieldDesc>,
     file: Option<FileId>,
 ) -> TypeDesc {
-    TypeDesc::Struct(CompositeDesc {
-        key: NominalKey {
-            crate_hash: 0xC0FFEE,
-            def_id,
-        },
-        generic_args: vec![],
-        name: name.into(),
-        scope: TypeScope::Unit,
-        size,
-        align: 8,
-        decl: file.map(|file| DeclLoc {
-            file,
-            line: def_id as u32 % 1000 + 1,
-        }),
-        fields,
-        opaque: false,
-        class: false,
-        template_params: Vec::new(),
-        bases: Vec::new(),
-        methods: Vec::new(),
-        statics: Vec::new(),
-        containing_type: None,
-        linkage_name: None,
-        nested: Vec::new(),
-    })
+    TypeDesc::Struct(
+        CompositeDesc::new(NominalKey::new(0xC0FFEE, def_id), name, size, 8)
+            .decl(file.map(|file| DeclLoc {
+                file,
+                line: def_id as u32 % 1000 + 1,
+            }))
+            .members(fields),
+    )
 }
 
 pub fn unit() -> CompileUnit {

@@ -4,7 +4,7 @@
 //! `function_index`/`var_index`/`global_index`) before anything reaches LLVM.
 
 use super::builder::LlvmBuilder;
-use super::ir::{LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
+use super::values::{LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
 use super::LlvmBackend;
 use crate::context::DebugContext;
 use crate::error::{err, ErrorKind, Result};

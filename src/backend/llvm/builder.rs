@@ -7,7 +7,8 @@ use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMIntPredicate, LLVMTypeKind};
 
-use super::ir::{cstr, LlvmBlock, LlvmFunction, LlvmModule, LlvmType, LlvmValue};
+use super::ir::{cstr, LlvmModule, LlvmType};
+use super::values::{LlvmBlock, LlvmFunction, LlvmValue};
 use crate::error::{err, ErrorKind, Result};
 
 /// Integer comparisons for [`LlvmBuilder::icmp`].

@@ -21,6 +21,7 @@ use llvm_sys::LLVMTypeKind;
 
 use super::builder::LlvmBuilder;
 use super::deep_stack::{self, Raw};
+use super::values::{value_module, LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
 
 use crate::error::{err, Error, ErrorKind, Result};
 
@@ -293,10 +294,7 @@ impl<'ctx> LlvmModule<'ctx> {
         let n = cstr("function name", name)?;
         // SAFETY: module and type are live and of one context.
         let raw = unsafe { LLVMAddFunction(self.raw, n.as_ptr(), ty.raw) };
-        Ok(LlvmFunction {
-            raw,
-            _m: PhantomData,
-        })
+        Ok(LlvmFunction::wrap(raw))
     }
 
     /// The function named `name`, if the module has one.
@@ -304,10 +302,7 @@ impl<'ctx> LlvmModule<'ctx> {
         let n = CString::new(name).ok()?;
         // SAFETY: the module is live; the name is NUL-terminated.
         let raw = unsafe { LLVMGetNamedFunction(self.raw, n.as_ptr()) };
-        (!raw.is_null()).then_some(LlvmFunction {
-            raw,
-            _m: PhantomData,
-        })
+        (!raw.is_null()).then_some(LlvmFunction::wrap(raw))
     }
 
     /// Adds a global variable of sized type `ty`, zero-initialised unless
@@ -347,10 +342,7 @@ impl<'ctx> LlvmModule<'ctx> {
             LLVMSetInitializer(g, init);
             g
         };
-        Ok(LlvmGlobal {
-            raw,
-            _m: PhantomData,
-        })
+        Ok(LlvmGlobal::wrap(raw))
     }
 
     /// An instruction builder for this module (not positioned yet).
@@ -426,188 +418,5 @@ pub(super) fn take_message(msg: *mut std::ffi::c_char) -> String {
         let s = CStr::from_ptr(msg).to_string_lossy().into_owned();
         LLVMDisposeMessage(msg);
         s
-    }
-}
-
-/// The module a value lives in, for values that live in one.
-fn value_module(v: LLVMValueRef) -> Option<LLVMModuleRef> {
-    // SAFETY: `v` is live (callers hold a handle whose lifetime guarantees
-    // it); each query is made only on values of the kind it expects.
-    unsafe {
-        if !LLVMIsAGlobalValue(v).is_null() {
-            return Some(LLVMGetGlobalParent(v));
-        }
-        if !LLVMIsAArgument(v).is_null() {
-            return Some(LLVMGetGlobalParent(LLVMGetParamParent(v)));
-        }
-        if !LLVMIsAInstruction(v).is_null() {
-            let bb = LLVMGetInstructionParent(v);
-            if bb.is_null() {
-                return None;
-            }
-            let f = LLVMGetBasicBlockParent(bb);
-            return (!f.is_null()).then(|| LLVMGetGlobalParent(f));
-        }
-    }
-    None
-}
-
-/// The function an instruction or argument belongs to.
-pub(super) fn value_function(v: LLVMValueRef) -> Option<LLVMValueRef> {
-    // SAFETY: as in `value_module`.
-    unsafe {
-        if !LLVMIsAArgument(v).is_null() {
-            return Some(LLVMGetParamParent(v));
-        }
-        if !LLVMIsAInstruction(v).is_null() {
-            let bb = LLVMGetInstructionParent(v);
-            return (!bb.is_null()).then(|| LLVMGetBasicBlockParent(bb));
-        }
-    }
-    None
-}
-
-macro_rules! value_handle {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct $name<'a> {
-            pub(super) raw: LLVMValueRef,
-            _m: PhantomData<&'a ()>,
-        }
-
-        impl<'a> $name<'a> {
-            /// The raw value.
-            pub fn as_raw(self) -> LLVMValueRef {
-                self.raw
-            }
-        }
-    };
-}
-
-value_handle!(
-    /// An SSA value (constant, argument, instruction result), valid while its
-    /// module lives.
-    LlvmValue
-);
-value_handle!(
-    /// A function of a module.
-    LlvmFunction
-);
-value_handle!(
-    /// A global variable of a module.
-    LlvmGlobal
-);
-
-impl<'a> LlvmValue<'a> {
-    pub(super) fn wrap(raw: LLVMValueRef) -> Self {
-        LlvmValue {
-            raw,
-            _m: PhantomData,
-        }
-    }
-
-    /// Wraps a raw value.
-    ///
-    /// # Safety
-    /// `raw` must be a live value whose context (and module, if it lives in
-    /// one) outlives `'a`.
-    pub unsafe fn from_raw(raw: LLVMValueRef) -> Self {
-        Self::wrap(raw)
-    }
-}
-
-impl<'a> LlvmGlobal<'a> {
-    /// The global as a value (its address).
-    pub fn as_value(self) -> LlvmValue<'a> {
-        LlvmValue::wrap(self.raw)
-    }
-
-    /// Wraps a raw global variable.
-    ///
-    /// # Safety
-    /// `raw` must be a live `GlobalVariable` of a module that outlives `'a`.
-    pub unsafe fn from_raw(raw: LLVMValueRef) -> Self {
-        LlvmGlobal {
-            raw,
-            _m: PhantomData,
-        }
-    }
-}
-
-impl<'a> LlvmFunction<'a> {
-    /// Wraps a raw function.
-    ///
-    /// # Safety
-    /// `raw` must be a live `Function` of a module that outlives `'a`.
-    pub unsafe fn from_raw(raw: LLVMValueRef) -> Self {
-        LlvmFunction {
-            raw,
-            _m: PhantomData,
-        }
-    }
-
-    /// The function as a value (its address).
-    pub fn as_value(self) -> LlvmValue<'a> {
-        LlvmValue::wrap(self.raw)
-    }
-
-    /// The `i`-th parameter (0-based).
-    pub fn param(self, i: u32) -> Result<LlvmValue<'a>> {
-        // SAFETY: the function is live while `'a`.
-        let n = unsafe { LLVMCountParams(self.raw) };
-        if i >= n {
-            return err(
-                ErrorKind::InvalidLayout,
-                format!("parameter {i} of a function with {n} parameters"),
-            );
-        }
-        // SAFETY: `i` is in range.
-        Ok(LlvmValue::wrap(unsafe { LLVMGetParam(self.raw, i) }))
-    }
-
-    /// Appends a basic block named `name`.
-    pub fn append_block(self, name: &str) -> Result<LlvmBlock<'a>> {
-        let n = cstr("block name", name)?;
-        // SAFETY: the function is live; its context is the type's context.
-        let raw = unsafe {
-            let ctx = LLVMGetTypeContext(LLVMTypeOf(self.raw));
-            LLVMAppendBasicBlockInContext(ctx, self.raw, n.as_ptr())
-        };
-        Ok(LlvmBlock {
-            raw,
-            _m: PhantomData,
-        })
-    }
-
-    pub(super) fn function_type(self) -> LLVMTypeRef {
-        // SAFETY: the function is live.
-        unsafe { LLVMGlobalGetValueType(self.raw) }
-    }
-}
-
-/// A basic block of a function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LlvmBlock<'a> {
-    pub(super) raw: LLVMBasicBlockRef,
-    _m: PhantomData<&'a ()>,
-}
-
-impl<'a> LlvmBlock<'a> {
-    /// The raw block.
-    pub fn as_raw(self) -> LLVMBasicBlockRef {
-        self.raw
-    }
-
-    /// Wraps a raw block.
-    ///
-    /// # Safety
-    /// `raw` must be a live block inserted in a function of a module that
-    /// outlives `'a`.
-    pub unsafe fn from_raw(raw: LLVMBasicBlockRef) -> Self {
-        LlvmBlock {
-            raw,
-            _m: PhantomData,
-        }
     }
 }

@@ -65,6 +65,7 @@ mod optimize;
 mod scopes;
 mod shim;
 mod types;
+mod values;
 mod variants;
 
 /// The llvm-sys bindings of the selected LLVM (llvm-sys 191 with feature
@@ -79,8 +80,9 @@ pub use llvm_sys_191 as sys;
 pub use llvm_sys_221 as sys;
 
 pub use builder::{IntCompare, LlvmBuilder};
-pub use ir::{LlvmBlock, LlvmContext, LlvmFunction, LlvmGlobal, LlvmModule, LlvmType, LlvmValue};
+pub use ir::{LlvmContext, LlvmModule, LlvmType};
 pub use optimize::OptLevel;
+pub use values::{LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
 pub use variants::MAX_EXPANDED_DISCRIMINANTS;
 
 use std::ffi::c_char;

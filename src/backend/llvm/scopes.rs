@@ -11,8 +11,8 @@ use llvm_sys::debuginfo::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMModuleFlagBehavior, LLVMTypeKind};
 
-use super::ir::{value_function, LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
 use super::types::TypeSlot;
+use super::values::{value_function, LlvmBlock, LlvmFunction, LlvmGlobal, LlvmValue};
 use super::{missing, ptr, LlvmBackend};
 use crate::backend::{
     BlockIdx, BlockParent, CompileUnitInfo, FileIdx, FunctionIdx, FunctionInfo, GlobalIdx,

@@ -224,38 +224,21 @@ impl TypeSource for HirTypes<'_> {
             },
             TypeKind::Struct(sid) => {
                 let s = self.prog.structs.get(sid.idx()).ok_or("unknown struct")?;
-                TypeDesc::Struct(CompositeDesc {
-                    key: self.key(KEY_STRUCT, sid.0),
-                    generic_args: vec![],
-                    name: s.path.name.clone(),
-                    scope: self.scope(&s.path.module),
-                    size: s.size,
-                    align: s.align as u32,
-                    decl: self.decl(s.pos),
-                    fields: s
-                        .fields
-                        .iter()
-                        .map(|f| FieldDesc {
-                            name: f.name.clone(),
-                            ty: fty(f.ty),
-                            offset: f.offset,
-                            bits: None,
-                            access: dwarfsmith::Access::Unspecified,
-                            artificial: false,
-                            zero_sized: false,
-                            align: 0,
-                        })
-                        .collect(),
-                    opaque: false,
-                    class: false,
-                    template_params: Vec::new(),
-                    bases: Vec::new(),
-                    methods: Vec::new(),
-                    statics: Vec::new(),
-                    containing_type: None,
-                    linkage_name: None,
-                    nested: Vec::new(),
-                })
+                TypeDesc::Struct(
+                    CompositeDesc::new(
+                        self.key(KEY_STRUCT, sid.0),
+                        s.path.name.clone(),
+                        s.size,
+                        s.align as u32,
+                    )
+                    .scope(self.scope(&s.path.module))
+                    .decl(self.decl(s.pos))
+                    .members(
+                        s.fields
+                            .iter()
+                            .map(|f| FieldDesc::new(f.name.clone(), fty(f.ty), f.offset)),
+                    ),
+                )
             }
             TypeKind::Enum(eid) => {
                 let e = self.prog.enums.get(eid.idx()).ok_or("unknown enum")?;
