@@ -94,7 +94,10 @@ def fmt(target, v, depth, off, holes, member=False):
     return s
 
 
-LOCATION = re.compile(r'^\s*Variable: id = \{0x[0-9a-f]+\}, name = "([^"]*)", .*?, location = (.*), decl = [^,]*:(\d+)')
+LOCATION = re.compile(
+    r'^\s*Variable: id = \{0x[0-9a-f]+\}, name = "([^"]*)", .*?, location = (.*), '
+    r'decl = [^,:]*:(\d+)(?::\d+)?\s*$'
+)
 
 
 def locations(debugger, pc):
@@ -152,8 +155,14 @@ def variables(debugger, target, frame, line):
             decl = v.GetDeclaration().GetLine()
             if not is_arg and decl >= line:
                 continue
+            exprs = locs.get((name, decl))
+            if exprs is None:
+                # No location lldb reads at this pc (a location list not
+                # covering it): whatever lldb shows cannot be checked.
+                out[name] = None
+                continue
             try:
-                out[name] = fmt(target, v, 0, 0, holes_of(locs.get((name, decl), [])))
+                out[name] = fmt(target, v, 0, 0, holes_of(exprs))
             except Unavailable:
                 out[name] = None
         if block == top:
