@@ -198,3 +198,49 @@ fn lldb_trace_takes_bytes_past_the_last_piece_as_unavailable() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(i64) stack.len = 0"), "{text}");
 }
+
+/// trace_lldb.py's reading of `image lookup -va`, run in lldb-19's Python:
+/// the undescribed bytes of a composite location (an empty piece, and past
+/// the last one; none without pieces), and the declaration line of a
+/// variable line with a column (gimli's) and without (LLVM's).
+#[test]
+fn trace_lldb_reads_pieces_and_declaration_lines() {
+    let script = manifest_dir().join(stepping_support::LLDB_TRACE_SCRIPT);
+    let lookup = |decl: &str| {
+        format!(
+            "script print('M', t.LOCATION.match('     Variable: id = {{0x136}}, name = \"r\", \
+             type = \"Mat\", valid ranges = <block>, location = [0x1, 0x2) -> DW_OP_fbreg -176, \
+             DW_OP_piece 0x8, decl = {decl}').groups()[1:])"
+        )
+    };
+    let out = std::process::Command::new(LLDB)
+        .args(["-b", "--no-lldbinit", "-o"])
+        .arg(format!("command script import {}", script.display()))
+        .args([
+            "-o",
+            "script import trace_lldb as t; print('H', t.holes_of(['DW_OP_lit0, DW_OP_stack_value, \
+             DW_OP_piece 0x4, DW_OP_piece 0x4, DW_OP_lit3, DW_OP_stack_value, DW_OP_piece 0x8']), \
+             t.holes_of(['DW_OP_fbreg -176']))",
+            "-o",
+            &lookup("matrix.toy:16:9"),
+            "-o",
+            &lookup("matrix.toy:17"),
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {LLDB}: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let printed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("H ") || l.starts_with("M "))
+        .collect();
+    assert_eq!(
+        printed,
+        [
+            "H [(4, 8), (16, 4611686018427387904)] []",
+            "M ('[0x1, 0x2) -> DW_OP_fbreg -176, DW_OP_piece 0x8', '16')",
+            "M ('[0x1, 0x2) -> DW_OP_fbreg -176, DW_OP_piece 0x8', '17')",
+        ],
+        "{text}"
+    );
+}
