@@ -18,58 +18,13 @@ mod debugger;
 mod stepping_support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use stepping_support::{compare, parse_trace, Comparison, Row, Stop, Trace};
+use debugger::Debugger;
+use stepping_support::{compare, parse_trace, step_program, unexpected_wrong, Row, Stop, Trace};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The example programs, sorted by name.
-fn programs() -> Vec<PathBuf> {
-    let dir = manifest_dir().join("../examples/programs");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toy"))
-        .collect();
-    v.sort();
-    v
-}
-
-/// Builds, traces and compares one program with one backend.
-fn step_program(toyc: &Path, program: &Path, backend: &str) -> Result<Comparison, String> {
-    let name = program
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("stepping")
-        .join(&name)
-        .join(backend);
-    let mut traces = Vec::new();
-    for (opt, label) in [(false, "O0"), (true, "O")] {
-        let work = dir.join(label);
-        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-        let exe = work.join(&name);
-        let object = stepping_support::build(toyc, program, &exe, backend, opt)?;
-        if opt {
-            debugger::dwarf::verify_object(&object)?;
-        }
-        let trace = stepping_support::trace(manifest_dir(), &exe, &work)?;
-        if trace.capped {
-            return Err(format!(
-                "{name} [{backend} -{label}]: {} steps did not reach main's return",
-                stepping_support::STEP_CAP
-            ));
-        }
-        if trace.stops.is_empty() {
-            return Err(format!("{name} [{backend} -{label}]: gdb never stopped"));
-        }
-        traces.push(trace);
-    }
-    Ok(compare(&traces[0], &traces[1]))
 }
 
 /// Wrong values the llvm backend's -O (LLVM's O2 pipeline) is known to
@@ -97,24 +52,6 @@ const LLVM_KNOWN_WRONG: &[(&str, &[&str])] = &[(
     ],
 )];
 
-/// The differences between the wrong values `shown` and the `known` ones
-/// (report prefixes): each unknown wrong value, then each known one not
-/// shown.
-fn unexpected_wrong(shown: &[String], known: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = shown
-        .iter()
-        .filter(|w| !known.iter().any(|k| w.starts_with(k)))
-        .map(|w| format!("WRONG {w}"))
-        .collect();
-    out.extend(
-        known
-            .iter()
-            .filter(|k| !shown.iter().any(|w| w.starts_with(**k)))
-            .map(|k| format!("listed in LLVM_KNOWN_WRONG but not shown any more (remove it): {k}")),
-    );
-    out
-}
-
 #[test]
 fn stepping_at_o_shows_no_wrong_value() {
     if let Err(e) = debugger::require_tool("gdb") {
@@ -124,18 +61,18 @@ fn stepping_at_o_shows_no_wrong_value() {
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for backend in debugger::backends() {
-        for program in programs() {
+        for program in stepping_support::programs(manifest_dir()) {
             let name = program
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match step_program(&toyc, &program, backend) {
+            match step_program(&toyc, manifest_dir(), &program, backend, Debugger::Gdb) {
                 Ok(c) => {
                     let known = LLVM_KNOWN_WRONG
                         .iter()
                         .find(|(p, _)| backend == "llvm" && *p == name)
                         .map_or(&[][..], |(_, k)| *k);
-                    for problem in unexpected_wrong(&c.wrong, known) {
+                    for problem in unexpected_wrong(&c.wrong, known, "LLVM_KNOWN_WRONG") {
                         failures.push(format!("{name} [{backend}]: {problem}"));
                     }
                     for w in c
@@ -315,11 +252,11 @@ fn unexpected_wrong_reports_new_and_vanished_values() {
         "main:51 (-O0 occurrence 1) pc:",
     ];
     assert_eq!(
-        unexpected_wrong(&shown, &known),
+        unexpected_wrong(&shown, &known, "LLVM_KNOWN_WRONG"),
         vec![
             "WRONG main:9 (-O0 occurrence 2) x: -O shows 1, -O0 shows 2".to_string(),
             "listed in LLVM_KNOWN_WRONG but not shown any more (remove it): main:51 (-O0 occurrence 1) pc:".to_string(),
         ]
     );
-    assert!(unexpected_wrong(&shown[..1], &known[..1]).is_empty());
+    assert!(unexpected_wrong(&shown[..1], &known[..1], "LLVM_KNOWN_WRONG").is_empty());
 }

@@ -1,6 +1,6 @@
 //! The differential stepping harness of issue 12: traces of a program
-//! stepped line by line under gdb (trace.py), built at -O0 and at -O, and
-//! their comparison.
+//! stepped line by line under gdb (trace.py) or lldb (trace_lldb.py, the
+//! same trace format), built at -O0 and at -O, and their comparison.
 //!
 //! What is compared (DEBUGGING.md, "Stepping at -O"):
 //! - a *stop* is (function, file, line) as gdb reports it after `step`
@@ -36,19 +36,27 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::debugger::Debugger;
+
 /// The gdb script that writes a trace.
 pub const TRACE_SCRIPT: &str = "tests/stepping_support/trace.py";
+
+/// The lldb script that writes the same trace (stepping_lldb.rs).
+pub const LLDB_TRACE_SCRIPT: &str = "tests/stepping_support/trace_lldb.py";
+
+/// The lldb the traces are taken with.
+pub const LLDB: &str = "lldb-19";
 
 /// The most `step`s one trace takes (every example program needs fewer).
 pub const STEP_CAP: usize = 5000;
 
-/// How long one traced gdb session may run.
+/// How long one traced debugger session may run.
 pub const TRACE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// One stop of a trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stop {
-    /// gdb's frame name (the callee's for an inlined frame).
+    /// The debugger's frame name (the callee's for an inlined frame).
     pub function: String,
     /// Source file name, without directories.
     pub file: String,
@@ -69,7 +77,7 @@ pub struct Trace {
     pub capped: bool,
 }
 
-/// Parses the output of trace.py.
+/// Parses the output of trace.py (or trace_lldb.py).
 pub fn parse_trace(text: &str) -> Result<Trace, String> {
     let mut trace = Trace::default();
     let mut ended = false;
@@ -100,7 +108,7 @@ pub fn parse_trace(text: &str) -> Result<Trace, String> {
         }
     }
     if !ended {
-        return Err("the trace has no end line (gdb stopped early)".into());
+        return Err("the trace has no end line (the debugger stopped early)".into());
     }
     Ok(trace)
 }
@@ -263,30 +271,66 @@ pub fn build(
 
 /// Steps `exe` under gdb with trace.py (written into `work_dir`).
 pub fn trace(manifest_dir: &Path, exe: &Path, work_dir: &Path) -> Result<Trace, String> {
+    let out = trace_path(exe, work_dir);
+    let setup = format!(
+        "py TRACE_OUT = {:?}; TRACE_CAP = {STEP_CAP}",
+        out.display().to_string()
+    );
+    let mut cmd = Command::new("gdb");
+    cmd.args(["-batch", "-nx", "-ex", &setup, "-x"])
+        .arg(manifest_dir.join(TRACE_SCRIPT))
+        .arg("--args")
+        .arg(exe);
+    run_traced(cmd, "gdb", exe, work_dir, &out)
+}
+
+/// Steps `exe` under lldb-19 with trace_lldb.py (written into `work_dir`).
+pub fn trace_lldb(manifest_dir: &Path, exe: &Path, work_dir: &Path) -> Result<Trace, String> {
+    let out = trace_path(exe, work_dir);
+    let mut cmd = Command::new(LLDB);
+    cmd.args(["-b", "--no-lldbinit", "-o"])
+        .arg(format!(
+            "command script import {}",
+            manifest_dir.join(LLDB_TRACE_SCRIPT).display()
+        ))
+        .arg("-o")
+        .arg(format!("toy_trace {} {STEP_CAP}", out.display()))
+        .arg("--")
+        .arg(exe);
+    run_traced(cmd, LLDB, exe, work_dir, &out)
+}
+
+/// `WORK_DIR/EXE_NAME.trace`, removed if it exists.
+fn trace_path(exe: &Path, work_dir: &Path) -> PathBuf {
     let out = work_dir.join(format!(
         "{}.trace",
         exe.file_name()
             .map_or("exe".into(), |n| n.to_string_lossy())
     ));
     let _ = fs::remove_file(&out);
-    let setup = format!(
-        "py TRACE_OUT = {:?}; TRACE_CAP = {STEP_CAP}",
-        out.display().to_string()
-    );
-    let log = work_dir.join("gdb.log");
+    out
+}
+
+/// Runs the debugger session `cmd` (`tool`: its name) in `work_dir` with
+/// its output in `WORK_DIR/TOOL.log`, kills it after [`TRACE_TIMEOUT`], and
+/// parses the trace it wrote to `out`.
+fn run_traced(
+    mut cmd: Command,
+    tool: &str,
+    exe: &Path,
+    work_dir: &Path,
+    out: &Path,
+) -> Result<Trace, String> {
+    let log = work_dir.join(format!("{tool}.log"));
     let log_file = fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
     let err_file = log_file.try_clone().map_err(|e| e.to_string())?;
-    let mut child = Command::new("gdb")
-        .args(["-batch", "-nx", "-ex", &setup, "-x"])
-        .arg(manifest_dir.join(TRACE_SCRIPT))
-        .arg("--args")
-        .arg(exe)
+    let mut child = cmd
         .current_dir(work_dir)
         .stdin(Stdio::null())
         .stdout(log_file)
         .stderr(err_file)
         .spawn()
-        .map_err(|e| format!("cannot start gdb: {e} (apt-get install -y gdb)"))?;
+        .map_err(|e| format!("cannot start {tool}: {e} (apt-get install -y {tool})"))?;
     let start = Instant::now();
     loop {
         match child.try_wait() {
@@ -294,20 +338,100 @@ pub fn trace(manifest_dir: &Path, exe: &Path, work_dir: &Path) -> Result<Trace, 
             Ok(None) if start.elapsed() > TRACE_TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("gdb tracing {} timed out", exe.display()));
+                return Err(format!("{tool} tracing {} timed out", exe.display()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for gdb: {e}")),
+            Err(e) => return Err(format!("waiting for {tool}: {e}")),
         }
     }
-    let text = fs::read_to_string(&out).map_err(|e| {
+    let text = fs::read_to_string(out).map_err(|e| {
         let log = fs::read_to_string(&log).unwrap_or_default();
         format!(
-            "gdb wrote no trace {} ({e}); gdb said:\n{log}",
+            "{tool} wrote no trace {} ({e}); {tool} said:\n{log}",
             out.display()
         )
     })?;
     parse_trace(&text).map_err(|e| format!("{}: {e}", out.display()))
+}
+
+/// The example programs, sorted by name.
+pub fn programs(manifest_dir: &Path) -> Vec<PathBuf> {
+    let dir = manifest_dir.join("../examples/programs");
+    let mut v: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toy"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Builds one program with one backend at -O0 and at -O (verifying the -O
+/// object with `llvm-dwarfdump-19 --verify`), traces both under `debugger`
+/// and compares them.
+pub fn step_program(
+    toyc: &Path,
+    manifest_dir: &Path,
+    program: &Path,
+    backend: &str,
+    debugger: Debugger,
+) -> Result<Comparison, String> {
+    let name = program
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(match debugger {
+            Debugger::Gdb => "stepping",
+            Debugger::Lldb => "stepping-lldb",
+        })
+        .join(&name)
+        .join(backend);
+    let mut traces = Vec::new();
+    for (opt, label) in [(false, "O0"), (true, "O")] {
+        let work = dir.join(label);
+        fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let exe = work.join(&name);
+        let object = build(toyc, program, &exe, backend, opt)?;
+        if opt {
+            crate::debugger::dwarf::verify_object(&object)?;
+        }
+        let trace = match debugger {
+            Debugger::Gdb => trace(manifest_dir, &exe, &work)?,
+            Debugger::Lldb => trace_lldb(manifest_dir, &exe, &work)?,
+        };
+        if trace.capped {
+            return Err(format!(
+                "{name} [{backend} -{label}]: {STEP_CAP} steps did not reach main's return"
+            ));
+        }
+        if trace.stops.is_empty() {
+            return Err(format!(
+                "{name} [{backend} -{label}]: {} never stopped",
+                debugger.name()
+            ));
+        }
+        traces.push(trace);
+    }
+    Ok(compare(&traces[0], &traces[1]))
+}
+
+/// The differences between the wrong values `shown` and the `known` ones
+/// (report prefixes, pinned in the list named `list`): each unknown wrong
+/// value, then each known one not shown.
+pub fn unexpected_wrong(shown: &[String], known: &[&str], list: &str) -> Vec<String> {
+    let mut out: Vec<String> = shown
+        .iter()
+        .filter(|w| !known.iter().any(|k| w.starts_with(k)))
+        .map(|w| format!("WRONG {w}"))
+        .collect();
+    out.extend(
+        known
+            .iter()
+            .filter(|k| !shown.iter().any(|w| w.starts_with(**k)))
+            .map(|k| format!("listed in {list} but not shown any more (remove it): {k}")),
+    );
+    out
 }
 
 /// One row of the stepping table.
