@@ -29,7 +29,8 @@ pub enum ValueLocation {
     /// fit an `i64` (floats, small structs).
     Bytes(Vec<u8>),
     /// Parts of the value in different places, lowest bytes first
-    /// (`DW_OP_piece`); a part without a location is optimized out.
+    /// (`DW_OP_piece`); a part without a location is optimized out. At most
+    /// the type's size; less is completed with a part without location.
     Pieces(Vec<Piece>),
 }
 
@@ -57,13 +58,20 @@ pub struct LocationRange {
 
 /// Checks a variable's location ranges: non-empty, increasing,
 /// non-overlapping, inside the function's `size` bytes, pieces not nested
-/// and not empty.
+/// and not empty, no more bytes than the variable's `value_size` (implicit
+/// bytes exactly that many, or exactly their piece's size). Returns the
+/// ranges to write: `None` when they are fine as given, or a copy in which
+/// each list of pieces that covers less than `value_size` ends with a
+/// piece without location for the rest, so that debuggers read the rest
+/// as optimized out (lldb-19 reads bytes past the last piece as zeros).
 pub(crate) fn check_ranges(
     var: &str,
     func: &str,
     size: u64,
+    value_size: u64,
     ranges: &[LocationRange],
-) -> Result<()> {
+) -> Result<Option<Vec<LocationRange>>> {
+    let mut short = false;
     let mut prev_end = 0;
     for (i, r) in ranges.iter().enumerate() {
         if r.start >= r.end {
@@ -101,6 +109,7 @@ pub(crate) fn check_ranges(
                     format!("location range {i} of `{var}` has no pieces"),
                 );
             }
+            let mut total = 0u64;
             for p in ps {
                 if p.size == 0 || matches!(p.location, Some(ValueLocation::Pieces(_))) {
                     return err(
@@ -110,8 +119,65 @@ pub(crate) fn check_ranges(
                         ),
                     );
                 }
+                if let Some(ValueLocation::Bytes(b)) = &p.location {
+                    if b.len() as u64 != u64::from(p.size) {
+                        return err(
+                            ErrorKind::InvalidLocation,
+                            format!(
+                                "location range {i} of `{var}`: a piece of {} bytes holds {} implicit bytes; give it exactly its size",
+                                p.size,
+                                b.len()
+                            ),
+                        );
+                    }
+                }
+                total += u64::from(p.size);
+            }
+            if total > value_size {
+                return err(
+                    ErrorKind::InvalidLocation,
+                    format!(
+                        "location range {i} of `{var}`: its pieces cover {total} bytes, more than the {value_size} of the variable's type"
+                    ),
+                );
+            }
+            short |= total < value_size;
+        }
+        if let ValueLocation::Bytes(b) = &r.location {
+            if b.len() as u64 != value_size {
+                return err(
+                    ErrorKind::InvalidLocation,
+                    format!(
+                        "location range {i} of `{var}`: {} implicit bytes for a value of {value_size} bytes; give all of the value's bytes (or pieces)",
+                        b.len()
+                    ),
+                );
             }
         }
     }
-    Ok(())
+    if !short {
+        return Ok(None);
+    }
+    let padded = ranges
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if let ValueLocation::Pieces(ps) = &mut r.location {
+                let total: u64 = ps.iter().map(|p| u64::from(p.size)).sum();
+                // Fits: `total` and `value_size` passed the checks above,
+                // and a rest past u32::MAX is written as several pieces.
+                let mut rest = value_size - total;
+                while rest > 0 {
+                    let size = u32::try_from(rest).unwrap_or(u32::MAX);
+                    ps.push(Piece {
+                        location: None,
+                        size,
+                    });
+                    rest -= u64::from(size);
+                }
+            }
+            r
+        })
+        .collect();
+    Ok(Some(padded))
 }

@@ -100,6 +100,8 @@ pub(crate) struct ScopeEntry {
 
 struct VarEntry {
     function: FunctionIdx,
+    /// Its type (the size a location's pieces are checked against).
+    ty: TypeIdx,
     located: bool,
 }
 
@@ -158,6 +160,16 @@ impl Scopes {
     /// Number of parameters and locals.
     pub(crate) fn var_count(&self) -> usize {
         self.vars.len()
+    }
+
+    /// The type of variable `v` (checked by the context).
+    pub(crate) fn var_type(&self, v: VarIdx) -> Result<TypeIdx> {
+        self.vars.get(v.index()).map(|e| e.ty).ok_or_else(|| {
+            crate::error::Error::new(
+                ErrorKind::ForeignHandle,
+                format!("no variable #{}", v.index()),
+            )
+        })
     }
 
     /// Number of globals.
@@ -499,6 +511,7 @@ impl Scopes {
         )?;
         self.vars.push(VarEntry {
             function,
+            ty,
             located: false,
         });
         if let Some(a) = arg_no {
@@ -534,6 +547,7 @@ impl Scopes {
         &mut self,
         backend: &mut B,
         v: VarIdx,
+        value_size: u64,
         ranges: &[crate::locations::LocationRange],
     ) -> Result<()> {
         let var = &self.vars[v.index()];
@@ -554,13 +568,14 @@ impl Scopes {
                 ),
             );
         };
-        crate::locations::check_ranges(
+        let padded = crate::locations::check_ranges(
             &format!("variable #{}", v.index()),
             &self.function_name(f),
             size,
+            value_size,
             ranges,
         )?;
-        backend.variable_location_list(v, f, ranges)?;
+        backend.variable_location_list(v, f, padded.as_deref().unwrap_or(ranges))?;
         self.vars[v.index()].located = true;
         Ok(())
     }

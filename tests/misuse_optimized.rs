@@ -1,7 +1,8 @@
-//! Misuse of the optimized-code interface (cases 90-95): location ranges
-//! that overlap, leave the function or come before its code, nested or
-//! empty pieces, inlined parameters outside an inlined call, and inlined
-//! calls whose parent scope belongs to another function.
+//! Misuse of the optimized-code interface (cases 90-95, 135-136): location
+//! ranges that overlap, leave the function or come before its code, nested
+//! or empty pieces, pieces or implicit bytes that do not fit the variable's
+//! type, inlined parameters outside an inlined call, and inlined calls
+//! whose parent scope belongs to another function.
 
 mod common;
 
@@ -150,4 +151,62 @@ fn inlined_call_into_another_function() {
     let other = cx.function_scope(callee).unwrap();
     let e = cx.inlined_call(other, callee, file, 2, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::WrongFunction, "{e}");
+}
+
+/// Case 135: pieces that cover more bytes than the variable's type (12 for
+/// an 8-byte `long`). Guards against: a location list describing bytes
+/// past the object, which a debugger would read into a value of the
+/// type's size or reject. Expected: `InvalidLocation` naming both sizes.
+#[test]
+fn pieces_larger_than_the_type() {
+    let (mut cx, _, main, _, _, v) = setup();
+    cx.exit_function().unwrap();
+    cx.define_function_code(main, 16, &[]).unwrap();
+    let piece = |size| Piece {
+        location: Some(ValueLocation::Register(0)),
+        size,
+    };
+    let e = cx
+        .set_variable_locations(
+            v,
+            &[range(0, 4, ValueLocation::Pieces(vec![piece(8), piece(4)]))],
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidLocation, "{e}");
+    assert!(
+        e.message().contains("cover 12 bytes, more than the 8"),
+        "{e}"
+    );
+    // Exactly the type's size is fine.
+    cx.set_variable_locations(
+        v,
+        &[range(0, 4, ValueLocation::Pieces(vec![piece(4), piece(4)]))],
+    )
+    .unwrap();
+}
+
+/// Case 136: implicit bytes (`ValueLocation::Bytes`) that are not the
+/// value's size, as the whole location (4 bytes for an 8-byte `long`) or
+/// as a piece (3 bytes in a 4-byte piece). Guards against:
+/// `DW_OP_implicit_value` shorter than what the debugger reads (it reads
+/// past the bytes given or refuses the value). Expected: `InvalidLocation`.
+#[test]
+fn implicit_bytes_of_the_wrong_size() {
+    let short_piece = Piece {
+        location: Some(ValueLocation::Bytes(vec![1, 2, 3])),
+        size: 4,
+    };
+    for location in [
+        ValueLocation::Bytes(vec![0; 4]),
+        ValueLocation::Pieces(vec![short_piece]),
+    ] {
+        let (mut cx, _, main, _, _, v) = setup();
+        cx.exit_function().unwrap();
+        cx.define_function_code(main, 16, &[]).unwrap();
+        let e = cx
+            .set_variable_locations(v, &[range(0, 4, location)])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidLocation, "{e}");
+        assert!(e.message().contains("implicit bytes"), "{e}");
+    }
 }

@@ -22,7 +22,8 @@ use object::{SymbolFlags, SymbolKind, SymbolScope};
 /// ```text
 ///  0: mov edi, 5      ; a.c:6  (main)      k = 7 (a constant)
 ///  5: imul edi, edi   ; a.c:2  (square)    x in rdi
-///  8: mov eax, edi    ; a.c:7  (main)      k in rdi (pieces: 4 bytes + 4 gone)
+///  8: mov eax, edi    ; a.c:7  (main)      k: low half in edi, high half 1
+///                                          (pieces), p.lo in edi, p.hi gone
 ///  a: ret
 /// ```
 const MAIN: [u8; 11] = [0xbf, 5, 0, 0, 0, 0x0f, 0xaf, 0xff, 0x89, 0xf8, 0xc3];
@@ -51,8 +52,19 @@ fn emit(version: u16) -> Vec<u8> {
         .unwrap();
     let mut cx = DebugContext::new(b, &CompileUnit::new("a.c", "/work")).unwrap();
     let file = cx.file("a.c".as_ref()).unwrap();
-    let mut types = |_: FrontendTy| Ok(TypeDesc::base("long", 8, BaseEncoding::Signed));
+    let mut types = |t: FrontendTy| {
+        Ok(match t.0 {
+            0 => TypeDesc::base("long", 8, BaseEncoding::Signed),
+            1 => TypeDesc::base("int", 4, BaseEncoding::Signed),
+            _ => TypeDesc::Struct(
+                CompositeDesc::new(NominalKey::new(1, 1), "pair", 8, 4)
+                    .field("lo", FrontendTy(1), 0)
+                    .field("hi", FrontendTy(1), 4),
+            ),
+        })
+    };
     let long = cx.resolve_type(&mut types, FrontendTy(0)).unwrap();
+    let pair = cx.resolve_type(&mut types, FrontendTy(2)).unwrap();
     // `long square(long x)`, line 1; only inlined here.
     let params = [long];
     let square = cx
@@ -71,6 +83,7 @@ fn emit(version: u16) -> Vec<u8> {
     cx.start_emitting_source_locations().unwrap();
     let body = cx.function_scope(main).unwrap();
     let k = cx.declare_local(body, "k", long, 6, 5).unwrap();
+    let p = cx.declare_local(body, "p", pair, 6, 12).unwrap();
     let call = cx.inlined_call(body, square, file, 6, 9).unwrap();
     let x = cx
         .declare_inlined_parameter(call, "x", 1, long, 1, 20)
@@ -112,12 +125,27 @@ fn emit(version: u16) -> Vec<u8> {
                         size: 4,
                     },
                     Piece {
-                        location: Some(ValueLocation::Bytes(vec![0; 4])),
+                        location: Some(ValueLocation::Bytes(vec![1, 0, 0, 0])),
                         size: 4,
                     },
                 ]),
             },
         ],
+    )
+    .unwrap();
+    // `p.lo` in edi at line 7, `p.hi` nowhere: the one piece given covers
+    // 4 of the 8 bytes, and the library ends the list with an empty piece
+    // for the rest.
+    cx.set_variable_locations(
+        p,
+        &[LocationRange {
+            start: 8,
+            end: 11,
+            location: ValueLocation::Pieces(vec![Piece {
+                location: Some(ValueLocation::Register(5)),
+                size: 4,
+            }]),
+        }],
     )
     .unwrap();
     let dwarf = cx.finish().unwrap();
@@ -164,6 +192,19 @@ fn gdb(exe: &std::path::Path, cmds: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
+fn lldb(exe: &std::path::Path, cmds: &[&str]) -> String {
+    let mut c = Command::new("lldb-19");
+    c.args(["-b", "--no-lldbinit"]);
+    for cmd in cmds {
+        c.args(["-o", cmd]);
+    }
+    let out = c
+        .arg(exe)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run lldb-19 ({e}); install it: {INSTALL}"));
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
 /// Also the regression test of a DWARF 4 bug: with one function in the
 /// unit, the unit's `DW_AT_low_pc` was that function's address, and DWARF 4
 /// location and range lists are relative to it, while gimli writes them
@@ -190,6 +231,7 @@ fn gdb_stops_in_the_inlined_copy_and_reads_location_lists() {
                 "info frame",
                 "stepi",
                 "print k",
+                "print p",
                 "info locals",
             ],
         );
@@ -200,11 +242,41 @@ fn gdb_stops_in_the_inlined_copy_and_reads_location_lists() {
             "$2 = 5",
             "inlined into frame 1",
             "main () at a.c:7",
-            "$3 = 25",
+            "$3 = 4294967321",
+            "$4 = {lo = 25, hi = <optimized out>}",
         ] {
             assert!(
                 out.contains(want),
                 "DWARF {version}: gdb output lacks `{want}`:\n{out}"
+            );
+        }
+    }
+}
+
+/// lldb-19 reads the pieces: a register piece and a piece of implicit bytes
+/// (written as a stack value: lldb cannot read `DW_OP_implicit_value`
+/// inside a piece, "failed to read memory DW_OP_piece(4)"), and `p.lo`.
+/// `p.hi`, which the library ends with an empty piece, lldb-19 shows as 0
+/// (it fills an empty piece with zeros), so it is not checked.
+#[test]
+fn lldb_reads_pieces_with_implicit_bytes() {
+    for version in [5, 4] {
+        let bytes = emit(version);
+        let exe = link(&format!("optimized_lldb_v{version}"), &bytes);
+        let out = lldb(
+            &exe,
+            &[
+                "breakpoint set --name main",
+                "run",
+                "thread step-inst",
+                "thread step-inst",
+                "frame variable k p",
+            ],
+        );
+        for want in ["(long) k = 4294967321", "(pair) p = (lo = 25, "] {
+            assert!(
+                out.contains(want),
+                "DWARF {version}: lldb output lacks `{want}`:\n{out}"
             );
         }
     }

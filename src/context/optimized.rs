@@ -100,7 +100,8 @@ impl<B: Backend> DebugContext<B> {
     pub fn set_variable_locations(&mut self, var: VarId, ranges: &[LocationRange]) -> Result<()> {
         self.live()?;
         let v = self.var_index(var)?;
+        let value_size = self.types.node(self.scopes.var_type(v)?)?.size;
         self.scopes
-            .locate_variable_ranges(&mut self.backend, v, ranges)
+            .locate_variable_ranges(&mut self.backend, v, value_size, ranges)
     }
 }

@@ -220,8 +220,20 @@ fn push(e: &mut Expression, l: &ValueLocation) {
         ValueLocation::Bytes(b) => e.op_implicit_value(b.clone().into_boxed_slice()),
         ValueLocation::Pieces(ps) => {
             for p in ps {
-                if let Some(l) = &p.location {
-                    push(e, l);
+                match &p.location {
+                    // Up to 8 implicit bytes as a stack value: lldb-19
+                    // cannot read `DW_OP_implicit_value` inside a piece
+                    // ("failed to read memory DW_OP_piece"); the piece
+                    // takes the value's low-order bytes (DWARF 5
+                    // 2.6.1.1.4, little-endian here, as the bytes are).
+                    Some(ValueLocation::Bytes(b)) if b.len() <= 8 => {
+                        let mut v = [0u8; 8];
+                        v[..b.len()].copy_from_slice(b);
+                        e.op_constu(u64::from_le_bytes(v));
+                        e.op(constants::DW_OP_stack_value);
+                    }
+                    Some(l) => push(e, l),
+                    None => {}
                 }
                 e.op_piece(p.size.into());
             }
