@@ -164,16 +164,15 @@ pub(crate) fn check_ranges(
             let mut r = r.clone();
             if let ValueLocation::Pieces(ps) = &mut r.location {
                 let total: u64 = ps.iter().map(|p| u64::from(p.size)).sum();
-                // Fits: `total` and `value_size` passed the checks above,
-                // and a rest past u32::MAX is written as several pieces.
-                let mut rest = value_size - total;
-                while rest > 0 {
-                    let size = u32::try_from(rest).unwrap_or(u32::MAX);
+                // `total <= value_size` (checked above). A rest of 4 GiB or
+                // more (a piece's size is a u32) stays undescribed: one
+                // piece per 4 GiB would let a huge type's size cost memory.
+                let rest = value_size.saturating_sub(total);
+                if let Ok(size @ 1..) = u32::try_from(rest) {
                     ps.push(Piece {
                         location: None,
                         size,
                     });
-                    rest -= u64::from(size);
                 }
             }
             r
