@@ -20,7 +20,7 @@ mod stepping_support;
 use std::path::{Path, PathBuf};
 
 use debugger::Debugger;
-use stepping_support::{step_program, unexpected_wrong, Row, Trace, LLDB};
+use stepping_support::{Trace, LLDB};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -61,50 +61,11 @@ const LLVM_KNOWN_WRONG_LLDB: &[(&str, &[&str])] = &[(
 
 #[test]
 fn stepping_at_o_shows_no_wrong_value_in_lldb() {
-    if let Err(e) = debugger::require_tool(LLDB) {
-        panic!("{e}");
-    }
-    let toyc = debugger::toyc_path(manifest_dir()).unwrap_or_else(|e| panic!("{e}"));
-    let mut rows = Vec::new();
-    let mut failures = Vec::new();
-    for backend in debugger::backends() {
-        for program in stepping_support::programs(manifest_dir()) {
-            let name = program
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match step_program(&toyc, manifest_dir(), &program, backend, Debugger::Lldb) {
-                Ok(c) => {
-                    let known = LLVM_KNOWN_WRONG_LLDB
-                        .iter()
-                        .find(|(p, _)| backend == "llvm" && *p == name)
-                        .map_or(&[][..], |(_, k)| *k);
-                    for problem in unexpected_wrong(&c.wrong, known, "LLVM_KNOWN_WRONG_LLDB") {
-                        failures.push(format!("{name} [{backend}]: {problem}"));
-                    }
-                    for w in c
-                        .wrong
-                        .iter()
-                        .filter(|w| known.iter().any(|k| w.starts_with(k)))
-                    {
-                        println!("{name} [{backend}]: known wrong (LLVM_KNOWN_WRONG_LLDB): {w}");
-                    }
-                    rows.push(Row {
-                        program: name,
-                        backend: backend.into(),
-                        comparison: c,
-                    });
-                }
-                Err(e) => failures.push(format!("{name} [{backend}]: {e}")),
-            }
-        }
-    }
-    println!("{}", stepping_support::table(&rows));
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
+    stepping_support::check_all_programs(
+        manifest_dir(),
+        Debugger::Lldb,
+        LLVM_KNOWN_WRONG_LLDB,
+        "LLVM_KNOWN_WRONG_LLDB",
     );
 }
 

@@ -434,6 +434,67 @@ pub fn unexpected_wrong(shown: &[String], known: &[&str], list: &str) -> Vec<Str
     out
 }
 
+/// Steps every example program with every backend under `debugger`,
+/// prints the table, and panics on any wrong value that `known` (by
+/// program, the llvm backend's pinned report prefixes, in the list named
+/// `list`) does not name, or on a pinned one no longer shown.
+pub fn check_all_programs(
+    manifest_dir: &Path,
+    debugger: Debugger,
+    known: &[(&str, &[&str])],
+    list: &str,
+) {
+    let tool = match debugger {
+        Debugger::Gdb => "gdb",
+        Debugger::Lldb => LLDB,
+    };
+    if let Err(e) = crate::debugger::require_tool(tool) {
+        panic!("{e}");
+    }
+    let toyc = crate::debugger::toyc_path(manifest_dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for backend in crate::debugger::backends() {
+        for program in programs(manifest_dir) {
+            let name = program
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match step_program(&toyc, manifest_dir, &program, backend, debugger) {
+                Ok(c) => {
+                    let pinned = known
+                        .iter()
+                        .find(|(p, _)| backend == "llvm" && *p == name)
+                        .map_or(&[][..], |(_, k)| *k);
+                    for problem in unexpected_wrong(&c.wrong, pinned, list) {
+                        failures.push(format!("{name} [{backend}]: {problem}"));
+                    }
+                    for w in c
+                        .wrong
+                        .iter()
+                        .filter(|w| pinned.iter().any(|k| w.starts_with(k)))
+                    {
+                        println!("{name} [{backend}]: known wrong ({list}): {w}");
+                    }
+                    rows.push(Row {
+                        program: name,
+                        backend: backend.into(),
+                        comparison: c,
+                    });
+                }
+                Err(e) => failures.push(format!("{name} [{backend}]: {e}")),
+            }
+        }
+    }
+    println!("{}", table(&rows));
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// One row of the stepping table.
 #[derive(Clone, Debug)]
 pub struct Row {
