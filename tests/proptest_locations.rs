@@ -15,7 +15,7 @@ mod common;
 use common::*;
 use dwarfsmith::{
     BaseEncoding, DebugContext, ErrorKind, FrontendTy, FunctionDesc, GimliBackend, LocationRange,
-    Piece, TypeDesc, ValueLocation,
+    Piece, TypeDesc, ValueLocation, VarId,
 };
 use proptest::prelude::*;
 use std::process::Command;
@@ -148,8 +148,9 @@ fn piece_sums(dump: &str, var: &str) -> Vec<u64> {
     sums
 }
 
-fn run_case(size: u64, cuts: &[u64], locs: &[Loc]) -> Result<(), TestCaseError> {
-    let (list, valid) = ranges(cuts, locs, size);
+/// A unit with `f` (code reported, `CODE_SIZE` bytes) and its local `v`,
+/// an array of `size` bytes.
+fn variable_of(size: u64) -> (DebugContext<GimliBackend>, VarId) {
     let mut cx: DebugContext<GimliBackend> = context(5);
     let file = cx.file("p.c".as_ref()).expect("file");
     let mut types = |t: FrontendTy| {
@@ -172,17 +173,15 @@ fn run_case(size: u64, cuts: &[u64], locs: &[Loc]) -> Result<(), TestCaseError> 
     let v = cx.declare_local(scope, "v", ty, 2, 1).expect("local");
     cx.exit_function().expect("exit");
     cx.define_function_code(f, CODE_SIZE, &[]).expect("code");
-    match cx.set_variable_locations(v, &list) {
-        Ok(()) => prop_assert!(valid, "accepted a list the model refuses: {list:?}"),
-        Err(e) => {
-            prop_assert!(!valid, "refused a valid list ({e}): {list:?}");
-            prop_assert_eq!(e.kind(), ErrorKind::InvalidLocation, "{}", e);
-            return Ok(());
-        }
-    }
+    (cx, v)
+}
+
+/// Finishes `cx` into an object with `f`'s code, checks it (verifier and
+/// gimli read-back) and returns its `llvm-dwarfdump-19 --debug-info`.
+fn checked_dump(cx: DebugContext<GimliBackend>) -> String {
     let dwarf = cx.finish().expect("finish");
     let obj = object_with_code_sizes(&dwarf, &[("f", CODE_SIZE as usize)], &[]);
-    // One file per case: the two tests run in parallel.
+    // One file per object: the tests run in parallel.
     static CASE: AtomicUsize = AtomicUsize::new(0);
     let name = format!(
         "proptest_locations_{}.o",
@@ -194,7 +193,21 @@ fn run_case(size: u64, cuts: &[u64], locs: &[Loc]) -> Result<(), TestCaseError> 
         .arg(save(&name, &obj))
         .output()
         .expect("run llvm-dwarfdump-19");
-    let dump = String::from_utf8_lossy(&out.stdout).into_owned();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn run_case(size: u64, cuts: &[u64], locs: &[Loc]) -> Result<(), TestCaseError> {
+    let (list, valid) = ranges(cuts, locs, size);
+    let (mut cx, v) = variable_of(size);
+    match cx.set_variable_locations(v, &list) {
+        Ok(()) => prop_assert!(valid, "accepted a list the model refuses: {list:?}"),
+        Err(e) => {
+            prop_assert!(!valid, "refused a valid list ({e}): {list:?}");
+            prop_assert_eq!(e.kind(), ErrorKind::InvalidLocation, "{}", e);
+            return Ok(());
+        }
+    }
+    let dump = checked_dump(cx);
     let with_pieces = list
         .iter()
         .filter(|r| matches!(r.location, ValueLocation::Pieces(_)))
@@ -242,28 +255,7 @@ fn edges_of_the_model() {
 /// piece of a 2^40-byte array is accepted and written as given.
 #[test]
 fn a_huge_rest_stays_undescribed() {
-    let mut cx: DebugContext<GimliBackend> = context(5);
-    let file = cx.file("p.c".as_ref()).expect("file");
-    let mut types = |t: FrontendTy| {
-        Ok(match t.0 {
-            0 => TypeDesc::base("unsigned char", 1, BaseEncoding::Unsigned),
-            _ => TypeDesc::Array {
-                elem: FrontendTy(0),
-                len: 1 << 40,
-                elem_size: 1,
-                align: 1,
-            },
-        })
-    };
-    let ty = cx.resolve_type(&mut types, FrontendTy(1)).expect("type");
-    let f = cx
-        .define_function(&FunctionDesc::new("f", "f", file, 1))
-        .expect("function");
-    let scope = cx.function_scope(f).expect("scope");
-    cx.enter_function(f).expect("enter");
-    let v = cx.declare_local(scope, "v", ty, 2, 1).expect("local");
-    cx.exit_function().expect("exit");
-    cx.define_function_code(f, CODE_SIZE, &[]).expect("code");
+    let (mut cx, v) = variable_of(1 << 40);
     let piece = Piece {
         location: Some(ValueLocation::Register(0)),
         size: 4,
@@ -277,14 +269,6 @@ fn a_huge_rest_stays_undescribed() {
         }],
     )
     .expect("a short list of a huge variable");
-    let dwarf = cx.finish().expect("finish");
-    let obj = object_with_code_sizes(&dwarf, &[("f", CODE_SIZE as usize)], &[]);
-    check_object("proptest_locations_huge.o", &obj);
-    let out = Command::new("llvm-dwarfdump-19")
-        .arg("--debug-info")
-        .arg(save("proptest_locations_huge.o", &obj))
-        .output()
-        .expect("run llvm-dwarfdump-19");
-    let dump = String::from_utf8_lossy(&out.stdout).into_owned();
+    let dump = checked_dump(cx);
     assert_eq!(piece_sums(&dump, "v"), vec![4], "{dump}");
 }
