@@ -115,15 +115,8 @@ impl TypeTable {
                 let Some(s) = structs.get_mut(sid.idx()) else {
                     return Err(too_large);
                 };
-                let mut off = 0u64;
-                let mut align = 1u64;
-                for f in s.fields.iter_mut() {
-                    let fl = self.layout(f.ty);
-                    off = round_up(off, fl.align);
-                    f.offset = off;
-                    off = off.checked_add(fl.size).ok_or(too_large.clone())?;
-                    align = align.max(fl.align);
-                }
+                let fields = s.fields.iter_mut().map(|f| (f.ty, &mut f.offset));
+                let (off, align) = self.place(0, fields, &too_large)?;
                 s.size = round_up(off, align);
                 s.align = align;
                 l(s.size, align)
@@ -144,6 +137,26 @@ impl TypeTable {
         Ok(layout)
     }
 
+    /// Places `members` (type, offset to set) one after the other from
+    /// `start`, each at its alignment (C struct layout): the end of the
+    /// last and the largest alignment (at least 1).
+    fn place<'a>(
+        &self,
+        start: u64,
+        members: impl Iterator<Item = (TypeId, &'a mut u64)>,
+        too_large: &LayoutError,
+    ) -> Result<(u64, u64), LayoutError> {
+        let (mut off, mut align) = (start, 1u64);
+        for (ty, offset) in members {
+            let l = self.layout(ty);
+            off = round_up(off, l.align);
+            *offset = off;
+            off = off.checked_add(l.size).ok_or_else(|| too_large.clone())?;
+            align = align.max(l.align);
+        }
+        Ok((off, align))
+    }
+
     /// The layout of a C-like enum or a tagged union: a `u32` tag at 0, the
     /// payloads from the first offset aligned for the most-aligned one.
     fn tagged_layout(&self, e: &mut EnumDef) -> Result<Layout, LayoutError> {
@@ -157,14 +170,8 @@ impl TypeTable {
         let poff = round_up(4, palign);
         let mut end = 4u64;
         for v in e.variants.iter_mut() {
-            let mut off = poff;
-            for p in v.payload.iter_mut() {
-                let pl = self.layout(p.ty);
-                off = round_up(off, pl.align);
-                p.offset = off;
-                off = off.checked_add(pl.size).ok_or(too_large.clone())?;
-            }
-            end = end.max(off);
+            let payload = v.payload.iter_mut().map(|p| (p.ty, &mut p.offset));
+            end = end.max(self.place(poff, payload, &too_large)?.0);
         }
         let align = palign.max(4);
         e.payload_offset = if e.c_like { 4 } else { poff };
@@ -183,15 +190,10 @@ impl TypeTable {
         let too_large = LayoutError::TooLarge(e.ty);
         let (mut end, mut align) = (0u64, 1u64);
         for v in e.variants.iter_mut() {
-            let mut off = 0u64;
-            for p in v.payload.iter_mut() {
-                let pl = self.layout(p.ty);
-                off = round_up(off, pl.align);
-                p.offset = off;
-                off = off.checked_add(pl.size).ok_or(too_large.clone())?;
-                align = align.max(pl.align);
-            }
+            let payload = v.payload.iter_mut().map(|p| (p.ty, &mut p.offset));
+            let (off, a) = self.place(0, payload, &too_large)?;
             end = end.max(off);
+            align = align.max(a);
         }
         e.payload_offset = 0;
         e.size = round_up(end, align);
