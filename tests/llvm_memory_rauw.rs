@@ -220,7 +220,7 @@ fn uses_of_a_completed_stub_see_the_final_node() {
     assert!(ir.contains("name: \"Node\", scope: !"), "{ir}");
     let obj = module.emit_object().unwrap();
     check_object("llvm_rauw.o", &obj);
-    let out = common::llvm::gdb(
+    let out = common::gdb(
         &save("llvm_rauw_gdb.o", &obj),
         &["ptype ListAlias", "ptype node_ptr", "ptype head"],
     );

@@ -16,8 +16,9 @@ mod common;
 
 use std::path::Path;
 
-use common::llvm::{cu, gdb, link, lldb, table, I32};
+use common::llvm::{cu, link, table, I32};
 use common::{check_object, dwarfdump};
+use common::{gdb, lldb};
 use dwarfsmith::backend::llvm::{LlvmBackend, LlvmContext, LlvmOptions, OptLevel};
 use dwarfsmith::{DebugContext, FrontendTy, FunctionDesc, TypeRef};
 

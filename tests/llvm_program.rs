@@ -6,8 +6,9 @@
 
 mod common;
 
-use common::llvm::{build_program, gdb, link, lldb};
+use common::llvm::{build_program, link};
 use common::{check_object, dwarfdump};
+use common::{gdb, lldb};
 
 #[test]
 fn program_verifies_in_dwarf_4_and_5() {

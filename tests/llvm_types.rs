@@ -154,7 +154,7 @@ fn zoo_objects_are_byte_identical_when_emitted_twice() {
 #[test]
 fn gdb_prints_the_whole_recursive_definitions() {
     let p = save("llvm_zoo_gdb.o", &emit_zoo(5).0);
-    let out = llvm::gdb(
+    let out = common::gdb(
         &p,
         &[
             "ptype struct Tree",

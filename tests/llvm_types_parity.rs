@@ -282,7 +282,7 @@ fn ptypes(exe: &std::path::Path) -> String {
         .map(|(name, _, _)| format!("ptype {name}"))
         .collect();
     let cmds: Vec<&str> = cmds.iter().map(String::as_str).collect();
-    common::llvm::gdb(exe, &cmds)
+    common::gdb(exe, &cmds)
 }
 
 /// gdb shows every global's type the same for both objects, and reads the

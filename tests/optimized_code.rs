@@ -12,7 +12,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{check_object, save, INSTALL};
+use common::{check_object, gdb, lldb, save};
 use dwarfsmith::*;
 use gimli::write::{CallFrameInstruction, CommonInformationEntry, FrameDescriptionEntry};
 use object::write::{Object, Symbol, SymbolSection};
@@ -177,32 +177,6 @@ fn link(name: &str, obj: &[u8]) -> std::path::PathBuf {
         .expect("cc");
     assert!(st.success(), "linking {} failed", o.display());
     exe
-}
-
-fn gdb(exe: &std::path::Path, cmds: &[&str]) -> String {
-    let mut c = Command::new("gdb");
-    c.args(["-batch", "-nx"]);
-    for cmd in cmds {
-        c.args(["-ex", cmd]);
-    }
-    let out = c
-        .arg(exe)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run gdb ({e}); install it: {INSTALL}"));
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn lldb(exe: &std::path::Path, cmds: &[&str]) -> String {
-    let mut c = Command::new("lldb-19");
-    c.args(["-b", "--no-lldbinit"]);
-    for cmd in cmds {
-        c.args(["-o", cmd]);
-    }
-    let out = c
-        .arg(exe)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run lldb-19 ({e}); install it: {INSTALL}"));
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 /// Also the regression test of a DWARF 4 bug: with one function in the

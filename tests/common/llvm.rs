@@ -226,28 +226,3 @@ pub fn link(name: &str, object: &[u8]) -> PathBuf {
     );
     exe
 }
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run debugger");
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-/// `gdb -batch` with `-ex` commands.
-pub fn gdb(exe: &Path, cmds: &[&str]) -> String {
-    let mut c = Command::new("gdb");
-    c.args(["-batch", "-nx"]);
-    for x in cmds {
-        c.args(["-ex", x]);
-    }
-    run(c.arg(exe))
-}
-
-/// `lldb-19 -b` with `-o` commands.
-pub fn lldb(exe: &Path, cmds: &[&str]) -> String {
-    let mut c = Command::new("lldb-19");
-    c.args(["-b", "--no-lldbinit"]);
-    for x in cmds {
-        c.args(["-o", x]);
-    }
-    run(c.arg(exe))
-}

@@ -494,3 +494,27 @@ pub fn function(cx: &mut DebugContext<GimliBackend>, name: &str) -> dwarfsmith::
     })
     .unwrap()
 }
+
+/// `PROGRAM BATCH... (FLAG CMD)... EXE`: stdout then stderr.
+fn debugger_batch(program: &str, batch: &[&str], flag: &str, exe: &Path, cmds: &[&str]) -> String {
+    let mut c = Command::new(program);
+    c.args(batch);
+    for x in cmds {
+        c.args([flag, x]);
+    }
+    let out = c
+        .arg(exe)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}); install it: {INSTALL}"));
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// `gdb -batch -nx` with `-ex` commands: stdout then stderr.
+pub fn gdb(exe: &Path, cmds: &[&str]) -> String {
+    debugger_batch("gdb", &["-batch", "-nx"], "-ex", exe, cmds)
+}
+
+/// `lldb-19 -b --no-lldbinit` with `-o` commands: stdout then stderr.
+pub fn lldb(exe: &Path, cmds: &[&str]) -> String {
+    debugger_batch("lldb-19", &["-b", "--no-lldbinit"], "-o", exe, cmds)
+}
