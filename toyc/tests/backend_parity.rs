@@ -113,21 +113,10 @@ fn differences(g: &Model, l: &Model) -> Vec<String> {
     out
 }
 
-fn programs() -> Vec<PathBuf> {
-    let dir = manifest_dir().join("../examples/programs");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toy"))
-        .collect();
-    v.sort();
-    v
-}
-
 fn parity(version: u16) {
     let toyc = debugger::toyc_path(manifest_dir()).unwrap_or_else(|e| panic!("{e}"));
     let mut failures = Vec::new();
-    let progs = programs();
+    let progs = debugger::example_programs();
     assert!(progs.len() >= 13, "sample programs missing: {progs:?}");
     for src in &progs {
         let g = model::read(&object(&toyc, src, "gimli", version));

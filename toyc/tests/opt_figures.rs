@@ -19,45 +19,14 @@ fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The example programs, sorted by name.
-fn programs() -> Vec<PathBuf> {
-    let dir = manifest_dir().join("../examples/programs");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toy"))
-        .collect();
-    v.sort();
-    v
-}
-
-/// `toyc build PROGRAM -o DIR/NAME ARGS --save-object DIR/NAME.o`: the
-/// object.
+/// `toyc build PROGRAM -o DIR/NAME ARGS` (DIR from `label`): the object.
 fn build(toyc: &Path, program: &Path, label: &str, args: &[&str]) -> PathBuf {
     let name = program.file_stem().expect("a file name");
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("opt_figures")
         .join(label);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let exe = dir.join(name);
-    let out = Command::new(toyc)
-        .arg("build")
-        .arg(program)
-        .arg("-o")
-        .arg(&exe)
-        .args(args)
-        .arg("--save-object")
-        .arg(exe.with_extension("o"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run toyc");
-    assert!(
-        out.status.success(),
-        "toyc build {} {args:?}: {}",
-        program.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    exe.with_extension("o")
+    debugger::compile_with(toyc, program, &dir.join(name), args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Size of the object's `.text`.
@@ -134,7 +103,7 @@ fn o_figures_match_the_documents() {
     let mut inlined = Vec::new();
     let mut lists = 0;
     let mut without_code = Vec::new();
-    for program in programs() {
+    for program in debugger::example_programs() {
         let name = program
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

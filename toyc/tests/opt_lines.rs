@@ -37,18 +37,6 @@ const NO_CODE_AT_O: &[(&str, &[u32], &str)] = &[
     ),
 ];
 
-fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/programs");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/programs")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toy"))
-        .collect();
-    v.sort();
-    assert!(v.len() >= 16, "expected the example programs in {dir:?}");
-    v
-}
-
 /// The object of `program` built by toyc with `args`.
 fn object(toyc: &Path, program: &Path, args: &[&str], out: &Path) -> PathBuf {
     let obj = out.with_extension("o");
@@ -95,7 +83,7 @@ fn every_line_with_code_at_o0_keeps_a_row_at_o() {
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("opt_lines");
     std::fs::create_dir_all(&work).expect("scratch dir");
     let mut problems = Vec::new();
-    for program in examples() {
+    for program in debugger::example_programs() {
         let name = program
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -131,7 +119,7 @@ fn o_objects_are_deterministic() {
         .unwrap_or_else(|e| panic!("{e}"));
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("opt_lines_twice");
     std::fs::create_dir_all(&work).expect("scratch dir");
-    for program in examples() {
+    for program in debugger::example_programs() {
         let name = program
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

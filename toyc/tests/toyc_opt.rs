@@ -63,18 +63,6 @@ fn exec(exe: &Path) -> (Option<i32>, String) {
     (o.status.code(), text(&o.stdout))
 }
 
-fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/programs");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/programs")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toy"))
-        .collect();
-    v.sort();
-    assert!(v.len() >= 16, "expected the example programs in {dir:?}");
-    v
-}
-
 /// `llvm-dwarfdump-19 --debug-info OBJ`.
 fn debug_info(obj: &Path) -> String {
     debugger::require_tool(debugger::DWARFDUMP).unwrap_or_else(|e| panic!("{e}"));
@@ -94,7 +82,7 @@ fn debug_info(obj: &Path) -> String {
 #[test]
 fn every_example_behaves_the_same_with_o() {
     for backend in debugger::backends() {
-        for src in examples() {
+        for src in debugger::example_programs() {
             let name = src.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
             let dir = scratch(&format!("{name}-{backend}"));
             let plain = dir.join("plain");

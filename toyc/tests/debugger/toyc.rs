@@ -100,25 +100,46 @@ fn find_or_build_toyc(manifest_dir: &Path) -> Result<PathBuf, String> {
     }
 }
 
+/// The example programs (examples/programs/*.toy), sorted by name.
+#[allow(dead_code)] // not every test binary lists them
+pub fn example_programs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/programs");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toy"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 16, "expected the example programs in {dir:?}");
+    v
+}
+
 /// `toyc build SRC -o OUT --backend BACKEND`.
 pub fn compile(toyc: &Path, src: &Path, out: &Path, backend: &str) -> Result<(), String> {
+    compile_with(toyc, src, out, &["--backend", backend]).map(|_| ())
+}
+
+/// `toyc build SRC -o OUT ARGS --save-object OUT.o`: the object's path.
+pub fn compile_with(toyc: &Path, src: &Path, out: &Path, args: &[&str]) -> Result<PathBuf, String> {
+    let object = out.with_extension("o");
     let output = Command::new(toyc)
         .arg("build")
         .arg(src)
         .arg("-o")
         .arg(out)
-        .args(["--backend", backend])
+        .args(args)
         .arg("--save-object")
-        .arg(out.with_extension("o"))
+        .arg(&object)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", toyc.display()))?;
     if !output.status.success() {
         return Err(format!(
-            "`{} build {} -o {} --backend {backend}` failed ({}):\nstdout:\n{}\nstderr:\n{}",
+            "`{} build {} -o {} {}` failed ({}):\nstdout:\n{}\nstderr:\n{}",
             toyc.display(),
             src.display(),
             out.display(),
+            args.join(" "),
             output.status,
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
@@ -130,7 +151,7 @@ pub fn compile(toyc: &Path, src: &Path, out: &Path, backend: &str) -> Result<(),
             out.display()
         ));
     }
-    Ok(())
+    Ok(object)
 }
 
 /// Compiles `program` with every backend and checks it in both debuggers

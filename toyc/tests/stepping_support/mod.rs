@@ -241,32 +241,12 @@ pub fn build(
     backend: &str,
     optimize: bool,
 ) -> Result<PathBuf, String> {
-    let object = out.with_extension("o");
-    let mut cmd = Command::new(toyc);
-    cmd.arg("build")
-        .arg(src)
-        .arg("-o")
-        .arg(out)
-        .args(["--backend", backend])
-        .arg("--save-object")
-        .arg(&object)
-        .stdin(Stdio::null());
-    if optimize {
-        cmd.arg("-O");
-    }
-    let output = cmd
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", toyc.display()))?;
-    if !output.status.success() || !out.is_file() {
-        return Err(format!(
-            "`toyc build {} --backend {backend}{}` failed ({}):\n{}",
-            src.display(),
-            if optimize { " -O" } else { "" },
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(object)
+    let args: &[&str] = if optimize {
+        &["--backend", backend, "-O"]
+    } else {
+        &["--backend", backend]
+    };
+    crate::debugger::compile_with(toyc, src, out, args)
 }
 
 /// Steps `exe` under gdb with trace.py (written into `work_dir`).
@@ -352,18 +332,6 @@ fn run_traced(
         )
     })?;
     parse_trace(&text).map_err(|e| format!("{}: {e}", out.display()))
-}
-
-/// The example programs, sorted by name.
-pub fn programs(manifest_dir: &Path) -> Vec<PathBuf> {
-    let dir = manifest_dir.join("../examples/programs");
-    let mut v: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toy"))
-        .collect();
-    v.sort();
-    v
 }
 
 /// Builds one program with one backend at -O0 and at -O (verifying the -O
@@ -455,7 +423,7 @@ pub fn check_all_programs(
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for backend in crate::debugger::backends() {
-        for program in programs(manifest_dir) {
+        for program in crate::debugger::example_programs() {
             let name = program
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
