@@ -100,6 +100,8 @@ pub(crate) struct ScopeEntry {
 
 struct VarEntry {
     function: FunctionIdx,
+    /// Its name, for error messages.
+    name: Sym,
     /// Its type (the size a location's pieces are checked against).
     ty: TypeIdx,
     located: bool,
@@ -509,8 +511,10 @@ impl Scopes {
                 artificial,
             },
         )?;
+        let name = self.names.intern(name);
         self.vars.push(VarEntry {
             function,
+            name,
             ty,
             located: false,
         });
@@ -529,19 +533,20 @@ impl Scopes {
         open: Option<FunctionIdx>,
     ) -> Result<()> {
         let var = &self.vars[v.index()];
+        let name = self.names.get(var.name);
         if var.located {
             return err(
                 ErrorKind::InvalidCode,
-                "set_variable_location called twice for one variable",
+                format!("set_variable_location called twice for `{name}` (once per variable)"),
             );
         }
-        self.check_in_open_function(var.function, open, &"the variable")?;
+        self.check_in_open_function(var.function, open, &format_args!("variable `{name}`"))?;
         backend.variable_location(v, loc)?;
         self.vars[v.index()].located = true;
         Ok(())
     }
 
-    /// Where variable `v` (checked, named `name` for messages) is over
+    /// Where variable `v` (checked) is over
     /// ranges of its function's code, which must have been reported.
     pub(crate) fn locate_variable_ranges<B: Backend>(
         &mut self,
@@ -551,10 +556,11 @@ impl Scopes {
         ranges: &[crate::locations::LocationRange],
     ) -> Result<()> {
         let var = &self.vars[v.index()];
+        let name = self.names.get(var.name);
         if var.located {
             return err(
                 ErrorKind::InvalidCode,
-                "a variable's location was already set (set_variable_location or set_variable_locations are called once per variable)",
+                format!("`{name}`'s location was already set (set_variable_location or set_variable_locations are called once per variable)"),
             );
         }
         let f = var.function;
@@ -563,18 +569,13 @@ impl Scopes {
             return err(
                 ErrorKind::InvalidCode,
                 format!(
-                    "set_variable_locations for a variable of `{}` before its code was reported: location ranges are offsets into the code, call define_function_code first",
+                    "set_variable_locations for `{name}` of `{}` before its code was reported: location ranges are offsets into the code, call define_function_code first",
                     self.function_name(f)
                 ),
             );
         };
-        let padded = crate::locations::check_ranges(
-            &format!("variable #{}", v.index()),
-            &self.function_name(f),
-            size,
-            value_size,
-            ranges,
-        )?;
+        let padded =
+            crate::locations::check_ranges(name, &self.function_name(f), size, value_size, ranges)?;
         backend.variable_location_list(v, f, padded.as_deref().unwrap_or(ranges))?;
         self.vars[v.index()].located = true;
         Ok(())

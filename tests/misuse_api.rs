@@ -41,6 +41,7 @@ fn variable_location_set_twice() {
         .set_variable_location(v, VarLocation::Register(3))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidCode, "{e}");
+    assert!(e.message().contains("`x`"), "names the variable: {e}");
 }
 
 /// Case 27: `add_fde` before `set_cie`, and `set_cie` twice. Guards against: an

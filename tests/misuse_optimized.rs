@@ -55,6 +55,7 @@ fn locations_before_the_code() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidCode, "{e}");
     assert!(e.message().contains("define_function_code first"), "{e}");
+    assert!(e.message().contains("`v`"), "names the variable: {e}");
 }
 
 /// Case 91: overlapping, unsorted and empty ranges. Guards against: two
@@ -94,6 +95,7 @@ fn range_outside_the_function() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidLocation, "{e}");
     assert!(e.message().contains("16 bytes"), "{e}");
+    assert!(e.message().contains("of `v`"), "names the variable: {e}");
 }
 
 /// Case 93: pieces inside a piece, a zero-sized piece, no pieces. Guards
@@ -177,6 +179,7 @@ fn pieces_larger_than_the_type() {
         e.message().contains("cover 12 bytes, more than the 8"),
         "{e}"
     );
+    assert!(e.message().contains("of `v`"), "names the variable: {e}");
     // Exactly the type's size is fine.
     cx.set_variable_locations(
         v,
