@@ -95,12 +95,12 @@ fn run(data: &[u8]) {
     while !b.done() && ops < 400 {
         ops += 1;
         // One op in eight goes to the other context, mixing handles.
-        let (c, hs, theirs) = if b.u8() % 8 == 0 {
+        let (c, hs, theirs) = if b.u8().is_multiple_of(8) {
             (&mut other, &mut oh, &h)
         } else {
             (&mut cx, &mut h, &oh)
         };
-        let foreign = b.u8() % 16 == 0;
+        let foreign = b.u8().is_multiple_of(16);
         let src = if foreign { theirs } else { &*hs };
         let file = nth(&mut b, &src.files);
         let scope = nth(&mut b, &src.scopes);
@@ -228,7 +228,7 @@ fn run(data: &[u8]) {
                 for _ in 0..b.u8() % 6 {
                     off += u64::from(b.u8() % 5);
                     let loc = nth(&mut b, &src.tokens).flatten();
-                    let loc = if b.u8() % 16 == 0 {
+                    let loc = if b.u8().is_multiple_of(16) {
                         Some(LocToken(b.u32()))
                     } else {
                         loc

@@ -14,6 +14,10 @@ use crate::bytes::{Bytes, ALIGNS, NAMES, OFFSETS, SIZES};
 #[derive(Clone, Copy)]
 pub(crate) struct Ref(u8, u8);
 
+/// A variant of a tagged union: name, discriminant, fields (name, type,
+/// offset).
+pub(crate) type VariantTemplate = (&'static str, u64, Vec<(&'static str, Ref, u64)>);
+
 #[derive(Clone)]
 pub(crate) enum Template {
     Base(&'static str, u64, BaseEncoding),
@@ -39,7 +43,7 @@ pub(crate) enum Template {
         u32,
         u64,
         Ref,
-        Vec<(&'static str, u64, Vec<(&'static str, Ref, u64)>)>,
+        Vec<VariantTemplate>,
         bool,
     ),
     Typedef(u8, &'static str, Ref),
@@ -101,7 +105,7 @@ pub(crate) fn template(b: &mut Bytes, n: u8) -> Template {
             b.pick(SIZES),
             b.pick(ALIGNS),
             fields(b, n),
-            b.u8() % 8 == 0,
+            b.u8().is_multiple_of(8),
         ),
         7 => Template::Enum(
             b.u8() % 6,
