@@ -532,29 +532,16 @@ impl Scopes {
         loc: VarLocation,
         open: Option<FunctionIdx>,
     ) -> Result<()> {
-        let var = &self.vars[v.index()];
-        let name = self.names.get(var.name);
-        if var.located {
-            return err(
-                ErrorKind::InvalidCode,
-                format!("set_variable_location called twice for `{name}` (once per variable)"),
-            );
-        }
+        let (var, name) = self.unlocated(v)?;
         self.check_in_open_function(var.function, open, &format_args!("variable `{name}`"))?;
         backend.variable_location(v, loc)?;
         self.vars[v.index()].located = true;
         Ok(())
     }
 
-    /// Where variable `v` (checked) is over
-    /// ranges of its function's code, which must have been reported.
-    pub(crate) fn locate_variable_ranges<B: Backend>(
-        &mut self,
-        backend: &mut B,
-        v: VarIdx,
-        value_size: u64,
-        ranges: &[crate::locations::LocationRange],
-    ) -> Result<()> {
+    /// Variable `v` (checked) and its name, if no location was set for it
+    /// yet: a variable has one location or one location list.
+    fn unlocated(&self, v: VarIdx) -> Result<(&VarEntry, &str)> {
         let var = &self.vars[v.index()];
         let name = self.names.get(var.name);
         if var.located {
@@ -563,6 +550,19 @@ impl Scopes {
                 format!("`{name}`'s location was already set (set_variable_location or set_variable_locations are called once per variable)"),
             );
         }
+        Ok((var, name))
+    }
+
+    /// Where variable `v` (checked) is over ranges of its function's code,
+    /// which must have been reported.
+    pub(crate) fn locate_variable_ranges<B: Backend>(
+        &mut self,
+        backend: &mut B,
+        v: VarIdx,
+        value_size: u64,
+        ranges: &[crate::locations::LocationRange],
+    ) -> Result<()> {
+        let (var, name) = self.unlocated(v)?;
         let f = var.function;
         let func = &self.functions[f.index()];
         let Some(size) = func.code_size else {
