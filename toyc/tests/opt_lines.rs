@@ -7,7 +7,7 @@
 //! 12 (`return`s of inlined copies) had no row at -O. Also: the -O
 //! objects are deterministic.
 
-#[allow(dead_code)] // only toyc_path, require_tool and DWARFDUMP are used here
+#[allow(dead_code)] // only the toyc, tool and example-program helpers are used here
 mod debugger;
 
 use std::collections::BTreeSet;
@@ -39,24 +39,7 @@ const NO_CODE_AT_O: &[(&str, &[u32], &str)] = &[
 
 /// The object of `program` built by toyc with `args`.
 fn object(toyc: &Path, program: &Path, args: &[&str], out: &Path) -> PathBuf {
-    let obj = out.with_extension("o");
-    let o = Command::new(toyc)
-        .arg("build")
-        .arg(program)
-        .arg("-o")
-        .arg(out)
-        .arg("--save-object")
-        .arg(&obj)
-        .args(args)
-        .output()
-        .expect("run toyc");
-    assert!(
-        o.status.success(),
-        "toyc build {} {args:?}: {}",
-        program.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    obj
+    debugger::compile_with(toyc, program, out, args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The source lines (not 0) of the rows of `obj`'s line table.
