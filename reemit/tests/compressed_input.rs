@@ -2,15 +2,15 @@
 //! `gcc -gz=zlib` (SHF_COMPRESSED), `-gz=zlib-gnu` (`.zdebug_*`), and
 //! compressed with zstd by `llvm-objcopy-19`, is re-emitted into an object
 //! byte-identical to the one from the same program built without
-//! compression. Before `object`'s `compression`
-//! feature, both inputs were refused ("Unsupported compressed data").
+//! compression. Before `object`'s `compression` feature, each compressed
+//! input was refused ("Unsupported compressed data").
 
 mod common;
 
 use std::path::Path;
+use std::process::Command;
 
 use object::{CompressionFormat, Object, ObjectSection};
-use std::process::Command;
 
 use common::*;
 
@@ -43,19 +43,24 @@ fn compressed_debug_sections_reemit_like_uncompressed_ones() {
         .arg("--compress-debug-sections=zstd")
         .arg(&plain)
         .arg(&zstd));
-    for (flag, storage) in [
-        ("-gz=zlib", (".debug_info", CompressionFormat::Zlib)),
-        ("-gz=zlib-gnu", (".zdebug_info", CompressionFormat::Zlib)),
-        ("zstd", (".debug_info", CompressionFormat::Zstandard)),
+    for (flag, exe, section, format) in [
+        (
+            "-gz=zlib",
+            build_with("c_corpus.c", &["-gz=zlib"]),
+            ".debug_info",
+            CompressionFormat::Zlib,
+        ),
+        (
+            "-gz=zlib-gnu",
+            build_with("c_corpus.c", &["-gz=zlib-gnu"]),
+            ".zdebug_info",
+            CompressionFormat::Zlib,
+        ),
+        ("zstd", zstd, ".debug_info", CompressionFormat::Zstandard),
     ] {
-        let exe = if flag == "zstd" {
-            zstd.clone()
-        } else {
-            build_with("c_corpus.c", &[flag])
-        };
         assert_eq!(
             debug_info_storage(&exe),
-            (storage.0.to_string(), storage.1),
+            (section.to_string(), format),
             "{flag}"
         );
         let r = reemit(&exe, 5, "gimli");

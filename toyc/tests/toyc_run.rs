@@ -190,10 +190,11 @@ fn gdb_forgets_functions_after_the_registration_is_dropped() {
         .args(["-ex", "continue"])
         // C syntax whatever the frame's language (Rust, with a debug toyc).
         // The action flag is the descriptor's second 32-bit word, indexed
-        // as such: `(char *)&d + 4` was `d + 16` in a toyc built without
-        // incremental compilation (scripts/test's), because gdb's C parser
-        // then found Rust's 4-byte `char` (DW_ATE_UTF) in the stopped
-        // frame's compile unit, and printed the relevant entry's high half.
+        // as such, with no `char` in the expression: `(char *)&d + 4` was
+        // `d + 16` in some gdb sessions (the same toyc binary printed
+        // `sizeof(char)` 4 in some and 1 in others), where gdb's C parser
+        // took Rust's 4-byte `char` from toyc's debug info; it then read
+        // the low half of `first_entry`.
         .args(["-ex", "set language c"])
         .args(["-ex", "print ((unsigned int *)&__jit_debug_descriptor)[1]"])
         .args(["-ex", "set language auto"])
